@@ -1,0 +1,46 @@
+# Workbench: `make help` lists the targets. `make demo` and `make test` build the environment themselves.
+SHELL := /bin/bash
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+export NUMBA_CACHE_DIR := $(CURDIR)/$(VENV)/numba_cache
+DEMO_POSTS ?= 100000
+DB ?= data/workbench.duckdb
+
+.DEFAULT_GOAL := help
+.PHONY: help env demo test test-fast lab bench schema-doc clean
+
+help: ## list the targets
+	@grep -E '^[a-zA-Z_-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN {FS = ":.*## "}; {printf "  make %-10s %s\n", $$1, $$2}'
+
+$(STAMP): pyproject.toml
+	@test -x $(BIN)/python || $(PYTHON) -m venv $(VENV)
+	$(BIN)/python -m pip install --quiet --upgrade pip
+	$(BIN)/python -m pip install --quiet -e '.[dev]'
+	@# Warm numba's on-disk cache once so later `import umap` takes seconds, not half a minute.
+	$(BIN)/python -m workbench.warmup
+	@touch $(STAMP)
+
+env: $(STAMP) ## create .venv and install the workbench with its dependencies
+
+demo: $(STAMP) ## generate the synthetic corpus, ingest it, analyse it and write an HTML report
+	$(BIN)/workbench demo --posts $(DEMO_POSTS) --db $(DB)
+
+test: $(STAMP) ## run the whole test suite
+	$(BIN)/python -m pytest -q -n 2 --dist loadgroup
+
+test-fast: $(STAMP) ## run the tests that take seconds
+	$(BIN)/python -m pytest -q -m "not slow"
+
+lab: $(STAMP) ## start JupyterLab on localhost with token authentication
+	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --no-browser --notebook-dir=notebooks
+
+bench: $(STAMP) ## run the benchmarks in bench/ (minutes; see BENCHMARKS.md)
+	$(BIN)/python bench/run_all.py
+
+schema-doc: $(STAMP) ## regenerate docs/schema.md from workbench/schema.py
+	$(BIN)/python -m workbench.schema > docs/schema.md
+
+clean: ## remove the environment, data and reports
+	rm -rf $(VENV) data/*.duckdb data/interim data/processed reports/2*

@@ -1,0 +1,26 @@
+"""Errors the user can act on. The CLI prints their message instead of a traceback."""
+from __future__ import annotations
+
+
+class WorkbenchError(Exception):
+    """An expected failure with a message that says what happened and what to do."""
+
+    exit_code = 1
+
+
+class DatabaseLockedError(WorkbenchError):
+    """Another process holds the DuckDB write lock."""
+
+    exit_code = 3
+
+
+class InputFileError(WorkbenchError):
+    """An input file cannot be read at all (not a row-level problem: those go to quarantine)."""
+
+
+class UnknownPresetError(WorkbenchError):
+    """The ingest preset named does not exist."""
+
+
+class ParameterError(WorkbenchError):
+    """A report or analysis parameter is unknown or has the wrong type."""
