@@ -40,7 +40,9 @@ class Table:
         for column in self.columns:
             null = " NOT NULL" if column.required else ""
             lines.append(f"    {column.name} {column.type}{null}")
-        if self.primary_key:
+        # Raw tables keep their key unique through the loader's anti-join instead of a PRIMARY KEY: an
+        # index over tens of millions of text ids costs more memory and ingest time than it saves.
+        if self.primary_key and self.layer != "raw":
             lines.append(f"    PRIMARY KEY ({', '.join(self.primary_key)})")
         return f"CREATE TABLE IF NOT EXISTS {self.name} (\n" + ",\n".join(lines) + "\n)"
 
