@@ -1,0 +1,390 @@
+"""Shingles, MinHash signatures and LSH banding for near-duplicate text, vectorised with polars + numpy.
+
+Pipeline and shapes
+-------------------
+``texts`` (n strings) -> :func:`shingle_sets` (flat, per-text *sets* of shingles) ->
+:func:`minhash_signatures` ``(n, num_perm)`` uint32 -> :func:`lsh_candidate_pairs` ``(m, 2)`` int64 pairs
+``i < j`` -> check them with :func:`signature_similarity` (estimate) or :func:`pairwise_jaccard` (exact).
+
+Shingles
+--------
+Text is lower-cased; word tokens are runs of ``\\w`` characters that are not CJK (tokenizer ``"words"``),
+optionally with punctuation characters as tokens of their own (``"words_punct"``, close to the Unicode
+word segmentation that coordination_network_toolkit uses for co_similar_tweet). Word shingles are word
+``word_ngram``-grams (1 = a bag of words, the Jaccard-on-word-sets of the toolkit). Chinese, Japanese and
+Korean have no spaces, so every run of CJK characters gives character ``cjk_ngram``-grams instead (a run
+shorter than ``cjk_ngram`` gives itself). Shingles are hashed with polars' 64-bit hash (``seed`` fixed):
+deterministic for a given polars version, not a stable on-disk format.
+
+A text with no shingle (empty, only punctuation under ``"words"``, NULL) has an empty set: its signature
+is all ``EMPTY_SIGNATURE_VALUE``, it never becomes an LSH candidate and its Jaccard with anything is 0.
+
+MinHash
+-------
+Permutation k maps a shingle hash h to ``(a_k * h + b_k) mod 2**64 >> 32`` (a_k odd, drawn from ``seed``):
+multiply-add-shift hashing, which is universal for the already pseudo-random 64-bit shingle hashes. The
+signature entry is the minimum over the text's shingles, so ``P[sig_a[k] == sig_b[k]] = Jaccard(a, b)``
+(up to 2**-32 collisions).
+
+Threshold / bands trade-off
+---------------------------
+With ``bands`` bands of ``rows`` rows (``bands * rows <= num_perm``) a pair with Jaccard s becomes a
+candidate with probability ``1 - (1 - s**rows)**bands``; the curve's midpoint is near
+``(1 / bands) ** (1 / rows)``. More rows per band: fewer false candidates, lower recall below the
+midpoint; more bands: higher recall, more candidates to verify. :func:`candidate_probability` computes the
+curve. Examples with 64 permutations:
+
+=========  ==========  ===================  =====================  =====================
+bands      rows        midpoint ~           P(candidate | s=0.9)   P(candidate | s=0.5)
+=========  ==========  ===================  =====================  =====================
+16         4           0.50                 1.0000                 0.65
+8          8           0.77                 0.9996                 0.03
+32         2           0.18                 1.0000                 1.0
+=========  ==========  ===================  =====================  =====================
+
+For a similarity threshold t, pick the midpoint well below t (recall) and then verify candidates exactly
+with :func:`pairwise_jaccard` (precision): the default ``bands=16, rows=4`` suits t >= 0.7.
+"""
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import polars as pl
+
+EMPTY_SIGNATURE_VALUE = np.uint32(0xFFFFFFFF)
+
+# Scripts without spaces between words: shingled as character n-grams.
+_CJK = r"\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}"
+_CJK_RUN = rf"[{_CJK}]+"
+_WORD = rf"[\w--[{_CJK}]]+"
+# Toolkit-like words keep inner apostrophes, dots, colons and commas ("don't", "3.14", "t.co") the way
+# Unicode word segmentation (UAX #29) does; any other non-space character is a token of its own.
+_WORD_PUNCT = rf"[\w--[{_CJK}]]+(?:['’.:,][\w--[{_CJK}]]+)*|[^\w\s]"
+_TOKENIZERS = {"words": _WORD, "words_punct": _WORD_PUNCT}
+
+_SHINGLE_HASH_SEED = 0x5EED
+_CHUNK_SHINGLES = 4_000_000  # shingles per block in minhash: bounds temporary memory (~100 MB)
+
+
+@dataclass(frozen=True)
+class ShingleSets:
+    """Per-text shingle sets in flat (CSR-like) form.
+
+    ``offsets``: int64 (n + 1,); text i owns ``hashes[offsets[i]:offsets[i+1]]``.
+    ``hashes``: uint64 shingle hashes, unique within a text, sorted by ``token_ids`` within a text.
+    ``token_ids``: int64 dense ids of the hashes (0..vocabulary-1), sorted ascending within a text.
+    """
+
+    offsets: np.ndarray
+    hashes: np.ndarray
+    token_ids: np.ndarray
+
+    def __len__(self) -> int:
+        return len(self.offsets) - 1
+
+    @property
+    def sizes(self) -> np.ndarray:
+        """Number of distinct shingles per text (int64, (n,))."""
+        return np.diff(self.offsets)
+
+    def as_list(self) -> list[np.ndarray]:
+        """One uint64 array of shingle hashes per text."""
+        return np.split(self.hashes, self.offsets[1:-1])
+
+
+def shingle_sets(
+    texts: Sequence[str | None] | pl.Series,
+    *,
+    tokenizer: str = "words",
+    word_ngram: int = 1,
+    cjk_ngram: int = 2,
+    seed: int = _SHINGLE_HASH_SEED,
+) -> ShingleSets:
+    """Shingle every text (see the module docstring) and return the per-text sets in flat form.
+
+    texts: strings (None counts as empty). tokenizer: "words" or "words_punct". word_ngram, cjk_ngram:
+    shingle sizes in tokens / characters (>= 1). seed: hash seed. Returns :class:`ShingleSets`.
+    """
+    if tokenizer not in _TOKENIZERS:
+        raise ValueError(f"tokenizer must be one of {sorted(_TOKENIZERS)}, got {tokenizer!r}")
+    if word_ngram < 1 or cjk_ngram < 1:
+        raise ValueError("word_ngram and cjk_ngram must be >= 1")
+    series = texts if isinstance(texts, pl.Series) else pl.Series("text", list(texts), dtype=pl.String)
+    n = len(series)
+    frame = pl.DataFrame({"doc": np.arange(n, dtype=np.int64), "text": series.cast(pl.String)})
+    frame = frame.with_columns(pl.col("text").fill_null("").str.to_lowercase())
+
+    words = (
+        frame.select("doc", token=pl.col("text").str.extract_all(_TOKENIZERS[tokenizer]))
+        .explode("token")
+        .drop_nulls("token")
+    )
+    if word_ngram > 1:
+        words = _word_ngrams(words, word_ngram)
+    runs = frame.select("doc", run=pl.col("text").str.extract_all(_CJK_RUN)).explode("run").drop_nulls("run")
+    cjk = (
+        runs.with_columns(length=pl.col("run").str.len_chars().cast(pl.Int64))
+        .with_columns(start=pl.int_ranges(0, pl.max_horizontal(pl.col("length") - cjk_ngram + 1, 1)))
+        .explode("start")
+        .select("doc", token=pl.col("run").str.slice(pl.col("start"), cjk_ngram))
+    )
+    shingles = (
+        pl.concat([words.select("doc", "token"), cjk], how="vertical")
+        .select("doc", hash=pl.col("token").hash(seed=seed))
+        .unique(["doc", "hash"])
+        .with_columns(token_id=pl.col("hash").rank("dense").cast(pl.Int64) - 1)
+        .sort(["doc", "token_id"])
+    )
+    counts = np.bincount(shingles["doc"].to_numpy(), minlength=n) if len(shingles) else np.zeros(n, np.int64)
+    offsets = np.zeros(n + 1, dtype=np.int64)
+    np.cumsum(counts, out=offsets[1:])
+    return ShingleSets(
+        offsets=offsets,
+        hashes=shingles["hash"].to_numpy().astype(np.uint64, copy=False),
+        token_ids=shingles["token_id"].to_numpy().astype(np.int64, copy=False),
+    )
+
+
+def _word_ngrams(words: pl.DataFrame, k: int) -> pl.DataFrame:
+    """Word k-grams within each doc (a doc with fewer than k words keeps its words joined as one)."""
+    words = words.with_columns(
+        position=pl.int_range(pl.len()).over("doc").cast(pl.Int64), count=pl.len().over("doc").cast(pl.Int64)
+    )
+    gram = pl.col("token")
+    for step in range(1, k):
+        gram = gram + "\x1f" + pl.col("token").shift(-step).over("doc")
+    short = (
+        words.filter(pl.col("count") < k)
+        .group_by("doc", maintain_order=True)
+        .agg(token=pl.col("token").str.join("\x1f"))
+    )
+    # The k-gram is built before filtering, while the look-ahead rows still exist.
+    full = words.with_columns(gram=gram).filter(pl.col("position") <= pl.col("count") - k).select(
+        "doc", token=pl.col("gram")
+    )
+    return pl.concat([full, short], how="vertical")
+
+
+def shingle_hashes(texts: Sequence[str | None] | pl.Series, **options) -> list[np.ndarray]:
+    """One uint64 array of distinct shingle hashes per text (options as in :func:`shingle_sets`)."""
+    return shingle_sets(texts, **options).as_list()
+
+
+def _permutation_parameters(num_perm: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    multipliers = rng.integers(0, 2**63, size=num_perm, dtype=np.uint64) * np.uint64(2) + np.uint64(1)
+    offsets = rng.integers(0, 2**63, size=num_perm, dtype=np.uint64) * np.uint64(2)
+    return multipliers, offsets
+
+
+def minhash_signatures(
+    texts: Sequence[str | None] | pl.Series | None = None,
+    num_perm: int = 64,
+    seed: int = 0,
+    *,
+    shingles: ShingleSets | None = None,
+    **shingle_options,
+) -> np.ndarray:
+    """MinHash signatures, (n, num_perm) uint32.
+
+    Give either ``texts`` (shingled with ``shingle_options``, see :func:`shingle_sets`) or precomputed
+    ``shingles``. ``seed`` draws the permutations: same seed, same signatures. Texts with no shingle get a
+    row of ``EMPTY_SIGNATURE_VALUE``.
+    """
+    if shingles is None:
+        if texts is None:
+            raise ValueError("give texts or shingles")
+        shingles = shingle_sets(texts, **shingle_options)
+    n = len(shingles)
+    signatures = np.full((n, num_perm), EMPTY_SIGNATURE_VALUE, dtype=np.uint32)
+    sizes = shingles.sizes
+    nonempty = np.flatnonzero(sizes > 0)
+    if nonempty.size == 0:
+        return signatures
+    multipliers, adders = _permutation_parameters(num_perm, seed)
+    shift = np.uint64(32)
+    # Process whole texts in blocks of about _CHUNK_SHINGLES shingles to bound temporary memory.
+    ends = shingles.offsets[nonempty + 1]
+    block_start = 0
+    while block_start < nonempty.size:
+        first_offset = shingles.offsets[nonempty[block_start]]
+        block_end = int(np.searchsorted(ends, first_offset + _CHUNK_SHINGLES, side="right"))
+        block_end = max(block_end, block_start + 1)
+        docs = nonempty[block_start:block_end]
+        lo, hi = shingles.offsets[docs[0]], shingles.offsets[docs[-1] + 1]
+        block = shingles.hashes[lo:hi]
+        starts = shingles.offsets[docs] - lo
+        scratch = np.empty_like(block)
+        with np.errstate(over="ignore"):
+            for k in range(num_perm):
+                np.multiply(block, multipliers[k], out=scratch)
+                np.add(scratch, adders[k], out=scratch)
+                np.right_shift(scratch, shift, out=scratch)
+                signatures[docs, k] = np.minimum.reduceat(scratch, starts)
+        block_start = block_end
+    return signatures
+
+
+def candidate_probability(similarity: float | np.ndarray, bands: int, rows: int) -> float | np.ndarray:
+    """Probability that a pair with Jaccard ``similarity`` shares at least one of ``bands`` bands of ``rows``."""
+    return 1.0 - (1.0 - np.asarray(similarity, dtype=float) ** rows) ** bands
+
+
+def band_keys(signatures: np.ndarray, bands: int, rows: int) -> np.ndarray:
+    """(n, bands) uint64 bucket keys: a 64-bit mix of each band's ``rows`` signature values.
+
+    Rows whose signature is empty get key 0 in every band (callers skip them; see ``nonempty_rows``).
+    """
+    n, num_perm = signatures.shape
+    if bands * rows > num_perm:
+        raise ValueError(f"bands * rows = {bands * rows} exceeds num_perm = {num_perm}")
+    multipliers, _ = _permutation_parameters(rows, seed=0xBA5D)
+    keys = np.zeros((n, bands), dtype=np.uint64)
+    with np.errstate(over="ignore"):
+        for band in range(bands):
+            key = np.full(n, np.uint64(band + 1) * np.uint64(0x9E3779B97F4A7C15), dtype=np.uint64)
+            for r in range(rows):
+                column = signatures[:, band * rows + r].astype(np.uint64)
+                key = (key ^ column) * multipliers[r]
+                key ^= key >> np.uint64(29)
+            keys[:, band] = key
+    keys[~nonempty_rows(signatures)] = 0
+    return keys
+
+
+def nonempty_rows(signatures: np.ndarray) -> np.ndarray:
+    """Boolean (n,): rows whose text had at least one shingle."""
+    return ~np.all(signatures == EMPTY_SIGNATURE_VALUE, axis=1)
+
+
+def lsh_candidate_pairs(
+    signatures: np.ndarray, bands: int = 16, rows: int = 4, *, max_bucket_size: int | None = None
+) -> np.ndarray:
+    """Pairs of rows that share at least one LSH band: (m, 2) int64, ``i < j``, unique, sorted.
+
+    Empty signatures never pair. ``max_bucket_size``: a bucket with more members than this is linked as a
+    chain (each member with the next one, in row order) instead of all pairs, which keeps connected
+    components (families) intact while bounding the output; None (default) emits all pairs.
+    """
+    keys = band_keys(signatures, bands, rows)
+    valid = np.flatnonzero(nonempty_rows(signatures))
+    chunks = []
+    for band in range(bands):
+        band_key = keys[valid, band]
+        order = np.argsort(band_key, kind="stable")
+        members = valid[order]
+        sorted_keys = band_key[order]
+        chunks.append(_pairs_within_equal_runs(sorted_keys, members, max_bucket_size))
+    if not chunks:
+        return np.empty((0, 2), dtype=np.int64)
+    pairs = np.concatenate(chunks)
+    return _unique_pairs(pairs, len(signatures))
+
+
+def _pairs_within_equal_runs(sorted_keys: np.ndarray, members: np.ndarray, max_run: int | None) -> np.ndarray:
+    """All (i, j) pairs of members inside each run of equal keys (chain for runs longer than max_run)."""
+    if sorted_keys.size < 2:
+        return np.empty((0, 2), dtype=np.int64)
+    boundaries = np.flatnonzero(sorted_keys[1:] != sorted_keys[:-1]) + 1
+    starts = np.concatenate(([0], boundaries))
+    lengths = np.diff(np.concatenate((starts, [sorted_keys.size])))
+    multi = lengths >= 2
+    starts, lengths = starts[multi], lengths[multi]
+    out = []
+    if max_run is not None:
+        long_runs = lengths > max_run
+        for start, length in zip(starts[long_runs], lengths[long_runs]):
+            run = np.sort(members[start : start + length])
+            out.append(np.column_stack((run[:-1], run[1:])))
+        starts, lengths = starts[~long_runs], lengths[~long_runs]
+    if starts.size:
+        out.append(pairs_in_runs(starts, lengths, members))
+    return np.concatenate(out) if out else np.empty((0, 2), dtype=np.int64)
+
+
+def pairs_in_runs(starts: np.ndarray, lengths: np.ndarray, members: np.ndarray) -> np.ndarray:
+    """Every unordered pair inside each run ``members[start:start+length]``: (sum C(len, 2), 2) int64."""
+    # Position p in a run pairs with the (run_end - p - 1) positions after it.
+    positions = np.repeat(starts, lengths) + _ranges(lengths)
+    run_ends = np.repeat(starts + lengths, lengths)
+    partners = run_ends - positions - 1
+    left = np.repeat(positions, partners)
+    right = left + 1 + _ranges(partners)
+    return np.column_stack((members[left], members[right])).astype(np.int64, copy=False)
+
+
+def _ranges(lengths: np.ndarray) -> np.ndarray:
+    """Concatenated aranges: lengths [2, 3] -> [0, 1, 0, 1, 2] (int64)."""
+    lengths = np.asarray(lengths, dtype=np.int64)
+    total = int(lengths.sum())
+    if total == 0:
+        return np.empty(0, dtype=np.int64)
+    run_starts = np.cumsum(lengths) - lengths
+    return np.arange(total, dtype=np.int64) - np.repeat(run_starts, lengths)
+
+
+def _unique_pairs(pairs: np.ndarray, n: int) -> np.ndarray:
+    low = np.minimum(pairs[:, 0], pairs[:, 1])
+    high = np.maximum(pairs[:, 0], pairs[:, 1])
+    keep = low != high
+    codes = np.unique(low[keep] * np.int64(max(n, 1)) + high[keep])
+    return np.column_stack((codes // max(n, 1), codes % max(n, 1))).astype(np.int64)
+
+
+def signature_similarity(signatures: np.ndarray, pairs: np.ndarray) -> np.ndarray:
+    """Estimated Jaccard of each pair: share of equal signature entries (float64, (m,)); 0 if one is empty."""
+    pairs = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
+    if pairs.shape[0] == 0:
+        return np.empty(0, dtype=np.float64)
+    estimate = np.empty(pairs.shape[0], dtype=np.float64)
+    step = max(1, 4_000_000 // max(signatures.shape[1], 1))
+    for lo in range(0, pairs.shape[0], step):
+        block = pairs[lo : lo + step]
+        estimate[lo : lo + step] = (signatures[block[:, 0]] == signatures[block[:, 1]]).mean(axis=1)
+    empty = ~nonempty_rows(signatures)
+    estimate[empty[pairs[:, 0]] | empty[pairs[:, 1]]] = 0.0
+    return estimate
+
+
+def jaccard(a_tokens, b_tokens) -> float:
+    """Exact Jaccard similarity |A ∩ B| / |A ∪ B| of two token collections (as sets); 0.0 if both are empty."""
+    a, b = set(a_tokens), set(b_tokens)
+    union = len(a | b)
+    return len(a & b) / union if union else 0.0
+
+
+def pairwise_jaccard(shingles: ShingleSets, pairs: np.ndarray, *, block_pairs: int = 250_000) -> np.ndarray:
+    """Exact Jaccard of the shingle sets of each pair of texts: float64 (m,); 0.0 when both sets are empty.
+
+    Vectorised: the right-hand sets of a block are laid out as one globally sorted key array
+    (pair number, token id) and the left-hand keys are looked up with a binary search.
+    """
+    pairs = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
+    result = np.zeros(pairs.shape[0], dtype=np.float64)
+    sizes = shingles.sizes
+    vocabulary = int(shingles.token_ids.max()) + 1 if shingles.token_ids.size else 1
+    for lo in range(0, pairs.shape[0], block_pairs):
+        block = pairs[lo : lo + block_pairs]
+        left_keys, left_pair = _pair_keys(shingles, block[:, 0], vocabulary)
+        right_keys, _ = _pair_keys(shingles, block[:, 1], vocabulary)
+        found = np.searchsorted(right_keys, left_keys)
+        found_clipped = np.minimum(found, max(right_keys.size - 1, 0))
+        hit = (found < right_keys.size) & (right_keys[found_clipped] == left_keys) if right_keys.size else (
+            np.zeros(left_keys.size, dtype=bool)
+        )
+        intersection = np.bincount(left_pair[hit], minlength=block.shape[0]).astype(np.float64)
+        union = sizes[block[:, 0]] + sizes[block[:, 1]] - intersection
+        with np.errstate(invalid="ignore", divide="ignore"):
+            result[lo : lo + block.shape[0]] = np.where(union > 0, intersection / np.maximum(union, 1), 0.0)
+    return result
+
+
+def _pair_keys(shingles: ShingleSets, docs: np.ndarray, vocabulary: int) -> tuple[np.ndarray, np.ndarray]:
+    """Keys pair_number * vocabulary + token_id for the sets of ``docs`` (sorted), and their pair numbers."""
+    sizes = shingles.sizes[docs]
+    pair_number = np.repeat(np.arange(docs.size, dtype=np.int64), sizes)
+    positions = np.repeat(shingles.offsets[docs], sizes) + _ranges(sizes)
+    keys = pair_number * np.int64(vocabulary) + shingles.token_ids[positions]
+    return keys, pair_number
