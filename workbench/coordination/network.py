@@ -1,0 +1,475 @@
+"""CoordinationNetwork: co-action edges per signal with evidence, the fused account graph, communities, scores.
+
+Usage::
+
+    net = CoordinationNetwork(signals=("co_link", "co_share", "co_text", "co_similar_text"), window_s=60,
+                              min_edge_weight=2, semantics="toolkit", random_state=0).fit(posts)
+    net.edges_            # account_a, account_b, signal, weight (directed for toolkit, a < b for coortweet)
+    net.fused_edges_      # account_a < account_b, weight (fused), one weight_<signal> column per signal, signals
+    net.nodes_            # account_id, community, coordination_score, strength, partners, n_signals,
+                          # signals, strongest_partners (list), flagged
+    net.communities_      # community, size, n_flagged, signals, first_at, last_at, top_objects, top_texts
+    net.hot_objects_      # signal, object, posts, pairs, skipped
+    net.evidence("synth:a1", "synth:a2", signal="co_text")   # the post pairs behind an edge
+
+Input: the canonical posts frame (docs/architecture.md) with at least ``post_id, account_id, created_at,
+kind`` and the columns the chosen signals read (urls, shared_post_id, text, parent_post_id, hashtags,
+mentions). Rows are used as given; post ids are assumed unique.
+
+Semantics (see docs/coordination.md and :mod:`workbench.coordination.weights`): two posts of *different*
+accounts match on a signal when they share its object (:mod:`workbench.coordination.signals`) and their
+times differ by at most ``window_s`` seconds (inclusive). ``semantics="toolkit"`` gives directed weights
+(distinct matching posts of A) kept at ``>= min_edge_weight``; ``"coortweet"`` gives undirected weights
+(distinct co-shared objects) with ``min_participation`` and ``edge_weight_quantile``.
+
+Fusion: per account pair and signal, the undirected signal weight is the larger of the two directed
+weights (toolkit) or the CooRTweet weight; the fused weight is ``sum(signal_weights[s] * weight_s)``.
+Communities: Leiden (modularity with ``resolution``) on the fused graph, seeded by ``random_state``.
+Coordination score of an account: ``log1p(strength) * n_signals / len(signals)`` where strength is its
+fused weighted degree and n_signals the number of distinct signals on its edges; an account is flagged
+when its fused strength is at least ``flag_min_strength`` and its community has at least
+``min_community_size`` accounts.
+"""
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+
+import numpy as np
+import polars as pl
+
+from workbench.coordination.communities import leiden_communities, node_strengths, strongest_partners
+from workbench.coordination.signals import ALL_SIGNALS, encode, signal_actions, window_pairs
+from workbench.coordination.similar import similar_text_pairs
+from workbench.coordination.weights import coortweet_edges, toolkit_edges
+
+DEFAULT_SIGNALS = ("co_link", "co_share", "co_text", "co_similar_text", "co_reply", "co_hashtag", "co_mention")
+DEFAULT_SIGNAL_WEIGHTS = {
+    "co_link": 1.0,
+    "co_domain": 0.25,
+    "co_share": 1.0,
+    "co_text": 1.0,
+    "co_similar_text": 1.0,
+    "co_reply": 1.0,
+    "co_hashtag": 0.5,
+    "co_mention": 0.5,
+    "co_post": 0.1,
+}
+
+
+class CoordinationNetwork:
+    """Builds coordination networks from a posts frame (scikit-learn style: parameters in, ``fit``, ``*_``).
+
+    Parameters
+    ----------
+    signals: which signals to compute (names in ``workbench.coordination.signals.ALL_SIGNALS``).
+    window_s: the window in seconds, one number for all signals or a mapping signal -> seconds
+        (signals missing from the mapping use 60).
+    min_edge_weight: toolkit semantics: keep directed edges with weight >= this.
+    semantics: "toolkit" or "coortweet".
+    min_participation, edge_weight_quantile: coortweet semantics filters.
+    similarity_threshold: co_similar_text exact Jaccard threshold on shingle sets.
+    text_normalizer: "workbench" (normalize_text) or "toolkit" (the toolkit's message_preprocessor) for
+        co_text and co_similar_text; similarity_tokenizer: "words" or "words_punct".
+    signal_weights: fusion weights per signal (defaults: DEFAULT_SIGNAL_WEIGHTS).
+    max_pairs_per_object: an object (URL, shared post, text, LSH bucket...) whose in-window pairs exceed
+        this is skipped and reported in ``hot_objects_`` (None: never skip).
+    resolution: Leiden resolution. flag_min_strength, min_community_size: flagging rule.
+    top_hot_objects: how many of the busiest objects per signal ``hot_objects_`` lists.
+    random_state: seeds MinHash and Leiden.
+    """
+
+    def __init__(
+        self,
+        signals: Sequence[str] = DEFAULT_SIGNALS,
+        window_s: float | Mapping[str, float] = 60,
+        min_edge_weight: int = 2,
+        semantics: str = "toolkit",
+        min_participation: int = 2,
+        edge_weight_quantile: float | None = None,
+        similarity_threshold: float = 0.8,
+        text_normalizer: str = "workbench",
+        similarity_tokenizer: str = "words",
+        signal_weights: Mapping[str, float] | None = None,
+        max_pairs_per_object: int | None = 5_000_000,
+        resolution: float = 1.0,
+        flag_min_strength: float = 4.0,
+        min_community_size: int = 3,
+        top_hot_objects: int = 10,
+        random_state: int = 0,
+    ):
+        self.signals = signals
+        self.window_s = window_s
+        self.min_edge_weight = min_edge_weight
+        self.semantics = semantics
+        self.min_participation = min_participation
+        self.edge_weight_quantile = edge_weight_quantile
+        self.similarity_threshold = similarity_threshold
+        self.text_normalizer = text_normalizer
+        self.similarity_tokenizer = similarity_tokenizer
+        self.signal_weights = signal_weights
+        self.max_pairs_per_object = max_pairs_per_object
+        self.resolution = resolution
+        self.flag_min_strength = flag_min_strength
+        self.min_community_size = min_community_size
+        self.top_hot_objects = top_hot_objects
+        self.random_state = random_state
+
+    # ------------------------------------------------------------------ parameters
+    def window_for(self, signal: str) -> float:
+        """The window in seconds used for ``signal``."""
+        if isinstance(self.window_s, Mapping):
+            return float(self.window_s.get(signal, 60))
+        return float(self.window_s)
+
+    def _check_params(self) -> None:
+        unknown = [s for s in self.signals if s not in ALL_SIGNALS]
+        if unknown:
+            raise ValueError(f"unknown signals {unknown}; known: {', '.join(ALL_SIGNALS)}")
+        if self.semantics not in ("toolkit", "coortweet"):
+            raise ValueError(f"semantics must be 'toolkit' or 'coortweet', got {self.semantics!r}")
+
+    # ------------------------------------------------------------------ fit
+    def fit(self, posts: pl.DataFrame) -> "CoordinationNetwork":
+        """Compute pairs, edges, the fused graph, communities and scores from a canonical posts frame."""
+        self._check_params()
+        posts = posts.select([c for c in posts.columns if c != "raw"])
+        account_codes, account_labels = encode(posts["account_id"].cast(pl.String))
+        self.account_labels_ = account_labels
+        self._accounts = account_codes
+        self._times_us = posts["created_at"].dt.epoch("us").to_numpy().astype(np.int64)
+        self._post_ids = posts["post_id"].cast(pl.String)
+        self._texts = posts["text"].cast(pl.String) if "text" in posts.columns else None
+        self._pairs: dict[str, pl.DataFrame] = {}
+        self._object_labels: dict[str, pl.Series] = {}
+        hot_rows: list[dict] = []
+        for signal in self.signals:
+            if signal == "co_similar_text":
+                pairs, hot = self._similar_pairs(posts)
+            else:
+                pairs, hot = self._plain_pairs(posts, signal)
+            self._pairs[signal] = pairs
+            hot_rows.extend(hot)
+        self.hot_objects_ = pl.DataFrame(
+            hot_rows, schema={"signal": pl.String, "object": pl.String, "posts": pl.Int64, "pairs": pl.Int64, "skipped": pl.Boolean}
+        )
+        self._build_edges()
+        self._build_fused()
+        self._build_nodes_and_communities()
+        return self
+
+    def _plain_pairs(self, posts: pl.DataFrame, signal: str) -> tuple[pl.DataFrame, list[dict]]:
+        actions = signal_actions(posts, signal, text_normalizer=self.text_normalizer)
+        codes, labels = encode(actions["object"])
+        self._object_labels[signal] = labels
+        rows = actions["row"].to_numpy()
+        found = window_pairs(
+            codes, self._times_us[rows], int(round(self.window_for(signal) * 1e6)), max_pairs_per_object=self.max_pairs_per_object
+        )
+        left, right = rows[found.left], rows[found.right]
+        object_codes = codes[found.left]
+        different = self._accounts[left] != self._accounts[right]
+        pairs = pl.DataFrame(
+            {
+                "row_a": left[different],
+                "row_b": right[different],
+                "account_a": self._accounts[left[different]],
+                "account_b": self._accounts[right[different]],
+                "object": object_codes[different],
+            }
+        )
+        skipped = set(found.skipped_objects.tolist())
+        busiest = np.argsort(-found.object_posts, kind="stable")[: self.top_hot_objects]
+        report = sorted(set(busiest.tolist()) | skipped)
+        hot = [
+            {
+                "signal": signal,
+                "object": labels[int(code)],
+                "posts": int(found.object_posts[code]),
+                "pairs": int(found.object_pairs[code]),
+                "skipped": int(code) in skipped,
+            }
+            for code in report
+            if found.object_posts[code] > 1
+        ]
+        return pairs, hot
+
+    def _similar_pairs(self, posts: pl.DataFrame) -> tuple[pl.DataFrame, list[dict]]:
+        kind = posts["kind"].fill_null("post") if "kind" in posts.columns else pl.Series([ "post"] * len(posts))
+        candidates = np.flatnonzero(((kind != "repost") & posts["text"].is_not_null()).to_numpy())
+        left, right, similarity, hot = similar_text_pairs(
+            posts["text"].cast(pl.String).gather(candidates),
+            self._times_us[candidates],
+            self._accounts[candidates],
+            int(round(self.window_for("co_similar_text") * 1e6)),
+            threshold=self.similarity_threshold,
+            text_normalizer=self.text_normalizer,
+            tokenizer=self.similarity_tokenizer,
+            max_pairs_per_object=self.max_pairs_per_object,
+            seed=self.random_state,
+        )
+        left, right = candidates[left], candidates[right]
+        pairs = pl.DataFrame(
+            {
+                "row_a": left,
+                "row_b": right,
+                "account_a": self._accounts[left],
+                "account_b": self._accounts[right],
+                # Each near-duplicate pair is its own object (the text of its earlier post describes it).
+                "object": np.arange(left.size, dtype=np.int64),
+                "similarity": similarity,
+            }
+        )
+        hot_rows = [
+            {"signal": "co_similar_text", "object": f"lsh band {h['band']} bucket", "posts": h["posts"], "pairs": h["pairs"], "skipped": True}
+            for h in hot
+        ]
+        return pairs, hot_rows
+
+    def _build_edges(self) -> None:
+        frames = []
+        for signal, pairs in self._pairs.items():
+            if self.semantics == "toolkit":
+                edges = toolkit_edges(pairs, self.min_edge_weight)
+            else:
+                edges = coortweet_edges(pairs, self.min_participation, self.edge_weight_quantile)
+            frames.append(edges.with_columns(signal=pl.lit(signal)))
+        edges = pl.concat(frames) if frames else pl.DataFrame(
+            schema={"source": pl.Int64, "target": pl.Int64, "weight": pl.Int64, "signal": pl.String}
+        )
+        self._edge_codes = edges.with_columns(pl.col("source").cast(pl.Int64), pl.col("target").cast(pl.Int64))
+        labels = self.account_labels_
+        self.edges_ = self._edge_codes.select(
+            account_a=labels.gather(self._edge_codes["source"]),
+            account_b=labels.gather(self._edge_codes["target"]),
+            signal=pl.col("signal"),
+            weight=pl.col("weight"),
+        ).sort(["signal", "account_a", "account_b"])
+
+    def _build_fused(self) -> None:
+        weights = dict(DEFAULT_SIGNAL_WEIGHTS)
+        weights.update(self.signal_weights or {})
+        undirected = (
+            self._edge_codes.select(
+                source=pl.min_horizontal("source", "target"),
+                target=pl.max_horizontal("source", "target"),
+                signal="signal",
+                weight="weight",
+            )
+            .group_by("source", "target", "signal")
+            .agg(pl.col("weight").max())
+        )
+        fused = (
+            undirected.with_columns(
+                weighted=pl.col("weight") * pl.col("signal").replace_strict(weights, default=1.0, return_dtype=pl.Float64)
+            )
+            .group_by("source", "target")
+            .agg(weight=pl.col("weighted").sum(), signals=pl.col("signal").unique().sort())
+            .sort("source", "target")
+        )
+        per_signal = undirected.pivot(on="signal", index=["source", "target"], values="weight") if len(undirected) else None
+        for signal in self.signals:
+            if per_signal is not None and signal in per_signal.columns:
+                continue
+            per_signal = (per_signal if per_signal is not None else fused.select("source", "target")).with_columns(
+                pl.lit(None, dtype=pl.Int64).alias(signal)
+            )
+        fused = fused.join(per_signal, on=["source", "target"], how="left").with_columns(
+            [pl.col(s).fill_null(0).cast(pl.Int64).alias(f"weight_{s}") for s in self.signals]
+        ).drop(list(self.signals))
+        self._fused_codes = fused
+        labels = self.account_labels_
+        self.fused_edges_ = fused.with_columns(
+            account_a=labels.gather(fused["source"]), account_b=labels.gather(fused["target"])
+        ).select("account_a", "account_b", "weight", *[f"weight_{s}" for s in self.signals], "signals")
+
+    def _build_nodes_and_communities(self) -> None:
+        fused = self._fused_codes
+        n = len(self.account_labels_)
+        membership = leiden_communities(
+            fused["source"].to_numpy(), fused["target"].to_numpy(), fused["weight"].to_numpy(), n,
+            resolution=self.resolution, seed=self.random_state,
+        )
+        strength, partner_count = node_strengths(fused, n)
+        signal_sets = (
+            pl.concat(
+                [
+                    fused.select(node="source", signals="signals"),
+                    fused.select(node="target", signals="signals"),
+                ]
+            )
+            .explode("signals")
+            .unique()
+            .group_by("node")
+            .agg(signals=pl.col("signals").sort())
+        )
+        partners = strongest_partners(fused).with_columns(
+            strongest_partners=pl.col("partners").list.eval(pl.element())
+        )
+        community_sizes = np.bincount(membership[membership >= 0], minlength=1) if (membership >= 0).any() else np.zeros(1, np.int64)
+        size_of_own = np.where(membership >= 0, community_sizes[np.maximum(membership, 0)], 0)
+        nodes = pl.DataFrame(
+            {
+                "node": np.arange(n, dtype=np.int64),
+                "account_id": self.account_labels_,
+                "community": membership,
+                "strength": strength,
+                "partners": partner_count,
+            }
+        )
+        nodes = nodes.join(signal_sets, on="node", how="left").join(partners.select("node", "partners_codes" if False else "partners").rename({"partners": "partner_codes"}), on="node", how="left")
+        nodes = nodes.with_columns(
+            signals=pl.col("signals").fill_null(pl.lit([], dtype=pl.List(pl.String))),
+        ).with_columns(n_signals=pl.col("signals").list.len().cast(pl.Int64))
+        labels = self.account_labels_
+        strongest = [
+            [] if codes is None else [labels[int(c)] for c in codes] for codes in nodes["partner_codes"].to_list()
+        ]
+        nodes = nodes.with_columns(
+            strongest_partners=pl.Series(strongest, dtype=pl.List(pl.String)),
+            coordination_score=(pl.col("strength").log1p() * pl.col("n_signals") / max(len(self.signals), 1)),
+            flagged=pl.Series((strength >= self.flag_min_strength) & (size_of_own >= self.min_community_size)),
+        )
+        self.nodes_ = nodes.select(
+            "account_id", "community", "coordination_score", "strength", "partners", "n_signals", "signals",
+            "strongest_partners", "flagged",
+        )
+        self._membership = membership
+        self.communities_ = self._community_summary(membership)
+
+    def _community_summary(self, membership: np.ndarray) -> pl.DataFrame:
+        schema = {
+            "community": pl.Int64, "size": pl.Int64, "n_flagged": pl.Int64, "signals": pl.List(pl.String),
+            "first_at": pl.Datetime("us"), "last_at": pl.Datetime("us"), "top_objects": pl.List(pl.String),
+            "top_texts": pl.List(pl.String),
+        }
+        if not (membership >= 0).any():
+            return pl.DataFrame(schema=schema)
+        rows = []
+        flagged = self.nodes_["flagged"].to_numpy()
+        members = pl.DataFrame({"community": membership, "flagged": flagged}).filter(pl.col("community") >= 0)
+        base = members.group_by("community").agg(size=pl.len().cast(pl.Int64), n_flagged=pl.col("flagged").sum().cast(pl.Int64))
+        for signal, pairs in self._pairs.items():
+            if not len(pairs):
+                continue
+            inside = pairs.with_columns(
+                community=pl.Series(membership[pairs["account_a"].to_numpy()]),
+                community_b=pl.Series(membership[pairs["account_b"].to_numpy()]),
+            ).filter((pl.col("community") == pl.col("community_b")) & (pl.col("community") >= 0))
+            if not len(inside):
+                continue
+            if signal == "co_similar_text" or signal not in self._object_labels:
+                label = pl.lit(None, dtype=pl.String)
+            else:
+                label = pl.col("object")
+            inside = inside.with_columns(signal=pl.lit(signal), text_row=pl.col("row_a"))
+            rows.append(inside.select("community", "signal", "row_a", "row_b", "object", "text_row"))
+        if not rows:
+            return base.with_columns(
+                signals=pl.lit([], dtype=pl.List(pl.String)), first_at=pl.lit(None, dtype=pl.Datetime("us")),
+                last_at=pl.lit(None, dtype=pl.Datetime("us")), top_objects=pl.lit([], dtype=pl.List(pl.String)),
+                top_texts=pl.lit([], dtype=pl.List(pl.String)),
+            ).sort("community")
+        evidence = pl.concat(rows)
+        times = pl.Series(self._times_us)
+        evidence = evidence.with_columns(
+            t_a=times.gather(evidence["row_a"]), t_b=times.gather(evidence["row_b"])
+        )
+        spans = evidence.group_by("community").agg(
+            signals=pl.col("signal").unique().sort(),
+            first_at=pl.min_horizontal("t_a", "t_b").min(),
+            last_at=pl.max_horizontal("t_a", "t_b").max(),
+        ).with_columns(
+            pl.from_epoch("first_at", time_unit="us"), pl.from_epoch("last_at", time_unit="us")
+        )
+        object_frames = []
+        for signal, labels in self._object_labels.items():
+            part = evidence.filter(pl.col("signal") == signal)
+            if len(part):
+                object_frames.append(
+                    part.select("community", label=pl.lit(signal + ": ") + labels.gather(part["object"]).str.slice(0, 200))
+                )
+        if object_frames:
+            top_objects = (
+                pl.concat(object_frames).group_by("community", "label").agg(count=pl.len())
+                .sort(["community", "count", "label"], descending=[False, True, False])
+                .group_by("community", maintain_order=True).agg(top_objects=pl.col("label").head(5))
+            )
+        else:
+            top_objects = spans.select("community").with_columns(top_objects=pl.lit([], dtype=pl.List(pl.String)))
+        if self._texts is not None:
+            texts = (
+                evidence.select("community", text=self._texts.gather(evidence["text_row"]).str.slice(0, 280))
+                .drop_nulls("text")
+                .group_by("community", "text").agg(count=pl.len())
+                .sort(["community", "count", "text"], descending=[False, True, False])
+                .group_by("community", maintain_order=True).agg(top_texts=pl.col("text").head(3))
+            )
+        else:
+            texts = spans.select("community").with_columns(top_texts=pl.lit([], dtype=pl.List(pl.String)))
+        out = (
+            base.join(spans, on="community", how="left")
+            .join(top_objects, on="community", how="left")
+            .join(texts, on="community", how="left")
+            .sort("community")
+        )
+        return out.select(list(schema))
+
+    # ------------------------------------------------------------------ evidence
+    def evidence(self, account_a: str, account_b: str, signal: str | None = None) -> pl.DataFrame:
+        """The post pairs behind the edge between two accounts (both directions), for one or all signals.
+
+        Returns columns signal, account_a, post_id_a, created_at_a, account_b, post_id_b, created_at_b,
+        object (the shared object; for co_similar_text None), similarity (co_similar_text only, else None),
+        sorted by signal and time. ``account_a`` in the output is always the first argument.
+        """
+        labels = self.account_labels_
+        code = {label: i for i, label in enumerate([account_a, account_b])}
+        found_a = labels.search_sorted(account_a)
+        found_b = labels.search_sorted(account_b)
+        if found_a >= len(labels) or labels[found_a] != account_a or found_b >= len(labels) or labels[found_b] != account_b:
+            return self._empty_evidence()
+        del code
+        frames = []
+        for name, pairs in self._pairs.items():
+            if signal is not None and name != signal:
+                continue
+            forward = pairs.filter((pl.col("account_a") == found_a) & (pl.col("account_b") == found_b))
+            backward = pairs.filter((pl.col("account_a") == found_b) & (pl.col("account_b") == found_a)).rename(
+                {"row_a": "row_b", "row_b": "row_a", "account_a": "account_b", "account_b": "account_a"}
+            )
+            both = pl.concat([forward, backward.select(forward.columns)])
+            if not len(both):
+                continue
+            if name in self._object_labels:
+                objects = self._object_labels[name].gather(both["object"])
+            else:
+                objects = pl.Series([None] * len(both), dtype=pl.String)
+            similarity = both["similarity"] if "similarity" in both.columns else pl.Series([None] * len(both), dtype=pl.Float64)
+            frames.append(
+                pl.DataFrame(
+                    {
+                        "signal": [name] * len(both),
+                        "account_a": [account_a] * len(both),
+                        "post_id_a": self._post_ids.gather(both["row_a"]),
+                        "created_at_a": pl.from_epoch(pl.Series(self._times_us).gather(both["row_a"]), time_unit="us"),
+                        "account_b": [account_b] * len(both),
+                        "post_id_b": self._post_ids.gather(both["row_b"]),
+                        "created_at_b": pl.from_epoch(pl.Series(self._times_us).gather(both["row_b"]), time_unit="us"),
+                        "object": objects,
+                        "similarity": similarity.cast(pl.Float64),
+                    }
+                )
+            )
+        if not frames:
+            return self._empty_evidence()
+        return pl.concat(frames).sort(["signal", "created_at_a", "post_id_a", "post_id_b"])
+
+    @staticmethod
+    def _empty_evidence() -> pl.DataFrame:
+        return pl.DataFrame(
+            schema={
+                "signal": pl.String, "account_a": pl.String, "post_id_a": pl.String, "created_at_a": pl.Datetime("us"),
+                "account_b": pl.String, "post_id_b": pl.String, "created_at_b": pl.Datetime("us"),
+                "object": pl.String, "similarity": pl.Float64,
+            }
+        )

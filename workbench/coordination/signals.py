@@ -1,0 +1,175 @@
+"""Co-action signals: which posts perform the same action, and which post pairs do so within a window.
+
+An *action* is (post, account, time, object): the object is what two posts must share for the signal.
+
+=================  ========================================================================================
+signal             object (posts considered)
+=================  ========================================================================================
+co_link            each URL in ``urls`` (not reposts: a repost carries its original's links); '' and NULL
+                   are not links
+co_domain          the host of each URL, lower-cased, without ``www.`` (not reposts)
+co_share           ``shared_post_id`` (reposts and quotes)
+co_text            the normalised text (not reposts; empty normalised texts never match). Normaliser
+                   ``"workbench"`` = :func:`workbench.text.normalize.normalize_expr`; ``"toolkit"`` =
+                   coordination_network_toolkit's ``message_preprocessor`` (lower-case, drop ``@\\S*``,
+                   fold whitespace), which also lets empty texts match as the toolkit does
+co_reply           ``parent_post_id`` (not reposts)
+co_hashtag         the post's set of hashtags, lower-cased, sorted and joined (not reposts, >= 1 tag)
+co_mention         each mentioned handle, lower-cased (not reposts)
+co_post            nothing: any two posts (synchronous posting, a baseline; expensive, off by default)
+co_similar_text    near-duplicate text, see :mod:`workbench.coordination.similar`
+=================  ========================================================================================
+
+The window sweep (:func:`window_pairs`) never self-joins an object: actions are sorted by (object, time);
+gaps longer than the window are compressed to ``window + 1`` so times of all objects fit one monotone
+int64 axis, and one binary search per action finds the last action within ``+window``. Work and memory are
+proportional to the pairs actually inside the window. An object whose in-window pairs exceed
+``max_pairs_per_object`` is skipped and reported as hot rather than exploding.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+import polars as pl
+
+from workbench.text.minhash import _ranges
+from workbench.text.normalize import normalize_expr
+
+PLAIN_SIGNALS = ("co_link", "co_domain", "co_share", "co_text", "co_reply", "co_hashtag", "co_mention", "co_post")
+ALL_SIGNALS = PLAIN_SIGNALS + ("co_similar_text",)
+
+_NOT_REPOST = pl.col("kind").fill_null("post") != "repost"
+
+
+def toolkit_preprocess_expr(expr: pl.Expr) -> pl.Expr:
+    """coordination_network_toolkit's ``message_preprocessor`` as a polars expression.
+
+    Lower-case, remove every ``@`` up to the next whitespace, collapse whitespace runs to one space and
+    strip the ends. (Python's ``str.split()`` also splits on the ASCII separators \\x1c-\\x1f, which are
+    not Unicode whitespace for Rust's ``\\s``; texts containing them may differ.)
+    """
+    return (
+        expr.fill_null("")
+        .str.to_lowercase()
+        .str.replace_all(r"@\S*", "")
+        .str.replace_all(r"\s+", " ")
+        .str.strip_chars(" \t\n\r\x0b\x0c")
+    )
+
+
+def signal_actions(posts: pl.DataFrame, signal: str, *, text_normalizer: str = "workbench") -> pl.DataFrame:
+    """The actions of one signal: columns ``row`` (int64 row number in ``posts``), ``object`` (String).
+
+    posts: the canonical posts frame (needs the columns the signal reads, plus ``kind``). One row per
+    (post, object), duplicates removed.
+    """
+    frame = posts.with_row_index("row").with_columns(pl.col("row").cast(pl.Int64))
+    if "kind" not in frame.columns:
+        frame = frame.with_columns(kind=pl.lit("post"))
+    if signal in ("co_link", "co_domain"):
+        out = frame.filter(_NOT_REPOST).select("row", object=pl.col("urls")).explode("object")
+        out = out.filter(pl.col("object").is_not_null() & (pl.col("object").str.strip_chars() != ""))
+        if signal == "co_domain":
+            host = (
+                pl.col("object")
+                .str.to_lowercase()
+                .str.replace(r"^[a-z][a-z0-9+.\-]*://", "")
+                .str.extract(r"^([^/?#:@\s]+)", 1)
+                .str.replace(r"^www\.", "")
+            )
+            out = out.with_columns(object=host).drop_nulls("object")
+    elif signal == "co_share":
+        out = frame.select("row", object=pl.col("shared_post_id")).drop_nulls("object")
+    elif signal == "co_reply":
+        out = frame.filter(_NOT_REPOST).select("row", object=pl.col("parent_post_id")).drop_nulls("object")
+    elif signal == "co_text":
+        if text_normalizer == "toolkit":
+            out = frame.filter(_NOT_REPOST).select("row", object=toolkit_preprocess_expr(pl.col("text")))
+        elif text_normalizer == "workbench":
+            out = frame.filter(_NOT_REPOST).select("row", object=normalize_expr(pl.col("text")))
+            out = out.filter(pl.col("object") != "")
+        else:
+            raise ValueError(f"text_normalizer must be 'workbench' or 'toolkit', got {text_normalizer!r}")
+    elif signal == "co_hashtag":
+        tags = pl.col("hashtags").list.eval(pl.element().str.to_lowercase()).list.unique().list.sort()
+        out = frame.filter(_NOT_REPOST).select("row", tags=tags)
+        out = out.filter(pl.col("tags").list.len() > 0).select("row", object=pl.col("tags").list.join(" #"))
+    elif signal == "co_mention":
+        out = frame.filter(_NOT_REPOST).select("row", object=pl.col("mentions")).explode("object")
+        out = out.drop_nulls("object").with_columns(pl.col("object").str.to_lowercase())
+    elif signal == "co_post":
+        out = frame.select("row", object=pl.lit("*"))
+    else:
+        raise ValueError(f"unknown signal {signal!r}; known: {', '.join(ALL_SIGNALS)}")
+    return out.unique(["row", "object"]).sort(["row", "object"])
+
+
+@dataclass(frozen=True)
+class WindowPairs:
+    """Pairs of actions on the same object within the window.
+
+    ``left``, ``right``: int64 indices into the action arrays given to :func:`window_pairs` (left precedes
+    right in time, ties by input order). ``object_posts`` / ``object_pairs``: per object code, how many
+    actions it has and how many in-window pairs it produced; ``skipped_objects``: codes of hot objects
+    whose pairs were not emitted (their pair count is still reported).
+    """
+
+    left: np.ndarray
+    right: np.ndarray
+    object_posts: np.ndarray
+    object_pairs: np.ndarray
+    skipped_objects: np.ndarray
+
+
+def window_pairs(
+    object_codes: np.ndarray,
+    times_us: np.ndarray,
+    window_us: int,
+    *,
+    max_pairs_per_object: int | None = None,
+) -> WindowPairs:
+    """All pairs of actions with the same object code and ``|t_a - t_b| <= window_us`` (inclusive).
+
+    object_codes: int64 (n,) dense codes 0..k-1; times_us: int64 (n,) microseconds. Work and memory are
+    O(n log n + pairs emitted).
+    """
+    object_codes = np.asarray(object_codes, dtype=np.int64)
+    times_us = np.asarray(times_us, dtype=np.int64)
+    n = object_codes.size
+    n_objects = int(object_codes.max()) + 1 if n else 0
+    empty = np.empty(0, dtype=np.int64)
+    if n < 2:
+        return WindowPairs(empty, empty, np.bincount(object_codes, minlength=n_objects), np.zeros(n_objects, np.int64), empty)
+    order = np.lexsort((np.arange(n), times_us, object_codes))
+    objects = object_codes[order]
+    times = times_us[order]
+    gap_cap = np.int64(window_us) + 1
+    gaps = np.minimum(np.diff(times), gap_cap)
+    gaps[objects[1:] != objects[:-1]] = gap_cap
+    compressed = np.zeros(n, dtype=np.int64)
+    np.cumsum(gaps, out=compressed[1:])
+    ends = np.searchsorted(compressed, compressed + np.int64(window_us), side="right")
+    partners = ends - np.arange(n, dtype=np.int64) - 1
+    object_posts = np.bincount(objects, minlength=n_objects)
+    object_pairs = np.bincount(objects, weights=partners, minlength=n_objects).astype(np.int64)
+    skipped = empty
+    if max_pairs_per_object is not None:
+        skipped = np.flatnonzero(object_pairs > max_pairs_per_object)
+        if skipped.size:
+            partners = np.where(np.isin(objects, skipped), 0, partners)
+    positions = np.repeat(np.arange(n, dtype=np.int64), partners)
+    partner_positions = positions + 1 + _ranges(partners)
+    return WindowPairs(order[positions], order[partner_positions], object_posts, object_pairs, skipped)
+
+
+def encode(values: pl.Series) -> tuple[np.ndarray, pl.Series]:
+    """Dense int64 codes for a String series (in order of first sorted value) and the code -> value labels."""
+    labels = values.unique().sort()
+    codes = (
+        pl.DataFrame({"value": values})
+        .join(pl.DataFrame({"value": labels, "code": np.arange(len(labels), dtype=np.int64)}), on="value", how="left", maintain_order="left")
+        ["code"]
+        .to_numpy()
+    )
+    return codes, labels

@@ -1,0 +1,74 @@
+"""co_similar_text: pairs of posts by different accounts, within the window, whose texts are near-duplicates.
+
+Definition: two non-repost posts match when the exact Jaccard similarity of their shingle sets
+(:mod:`workbench.text.minhash`; by default word sets plus CJK character bigrams of the normalised text) is
+at least ``threshold`` (default 0.8; coordination_network_toolkit's co_similar_tweet uses Jaccard on its
+word-token sets with 0.9). Texts with fewer than ``min_shingles`` shingles never match.
+
+Candidates come from MinHash LSH: every band bucket is treated as a shared object and swept with the same
+time window as the other signals (:func:`workbench.coordination.signals.window_pairs`), so only pairs
+within the window are ever formed; each candidate is then verified with the exact Jaccard, so there are
+no false positives and the only misses are LSH misses (probability ``1 - candidate_probability``, below
+1e-6 at similarity 0.9 with 16 bands x 4 rows).
+"""
+from __future__ import annotations
+
+import numpy as np
+import polars as pl
+
+from workbench.coordination.signals import toolkit_preprocess_expr, window_pairs
+from workbench.text.minhash import band_keys, minhash_signatures, nonempty_rows, pairwise_jaccard, shingle_sets
+from workbench.text.normalize import normalize_expr
+
+
+def similar_text_pairs(
+    texts: pl.Series,
+    times_us: np.ndarray,
+    accounts: np.ndarray,
+    window_us: int,
+    *,
+    threshold: float = 0.8,
+    text_normalizer: str = "workbench",
+    tokenizer: str = "words",
+    min_shingles: int = 1,
+    num_perm: int = 64,
+    bands: int = 16,
+    rows: int = 4,
+    max_pairs_per_object: int | None = None,
+    seed: int = 0,
+) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[dict]]:
+    """Near-duplicate post pairs within the window.
+
+    texts: (n,) the candidate posts' texts; times_us: int64 (n,) microseconds; accounts: int (n,) account
+    codes. Returns (left, right, similarity, hot_buckets): int64 indices into the inputs with
+    ``left < right`` and different accounts, float64 exact Jaccard >= threshold, and a list of band buckets
+    skipped for exceeding ``max_pairs_per_object`` (dicts with band, posts, pairs).
+    """
+    if text_normalizer == "toolkit":
+        prepared = pl.select(toolkit_preprocess_expr(pl.lit(texts.cast(pl.String)))).to_series()
+    else:
+        prepared = pl.select(normalize_expr(pl.lit(texts.cast(pl.String)))).to_series()
+    shingles = shingle_sets(prepared, tokenizer=tokenizer)
+    signatures = minhash_signatures(shingles=shingles, num_perm=num_perm, seed=seed)
+    eligible = nonempty_rows(signatures) & (shingles.sizes >= min_shingles)
+    keys = band_keys(signatures, bands, rows)
+    n = len(texts)
+    candidate_codes = []
+    hot = []
+    eligible_rows = np.flatnonzero(eligible)
+    accounts = np.asarray(accounts)
+    for band in range(bands):
+        band_key = keys[eligible_rows, band]
+        unique_keys, object_codes = np.unique(band_key, return_inverse=True)
+        found = window_pairs(object_codes, times_us[eligible_rows], window_us, max_pairs_per_object=max_pairs_per_object)
+        for code in found.skipped_objects:
+            hot.append({"band": band, "posts": int(found.object_posts[code]), "pairs": int(found.object_pairs[code])})
+        left, right = eligible_rows[found.left], eligible_rows[found.right]
+        different = accounts[left] != accounts[right]
+        left, right = left[different], right[different]
+        candidate_codes.append(np.minimum(left, right) * np.int64(n) + np.maximum(left, right))
+    codes = np.unique(np.concatenate(candidate_codes)) if candidate_codes else np.empty(0, np.int64)
+    left, right = codes // max(n, 1), codes % max(n, 1)
+    similarity = pairwise_jaccard(shingles, np.column_stack((left, right)))
+    keep = similarity >= threshold
+    return left[keep], right[keep], similarity[keep], hot
