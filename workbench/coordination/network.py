@@ -27,8 +27,10 @@ weights (toolkit) or the CooRTweet weight; the fused weight is ``sum(signal_weig
 Communities: Leiden (modularity with ``resolution``) on the fused graph, seeded by ``random_state``.
 Coordination score of an account: ``log1p(strength) * n_signals / len(signals)`` where strength is its
 fused weighted degree and n_signals the number of distinct signals on its edges; an account is flagged
-when its fused strength is at least ``flag_min_strength`` and its community has at least
-``min_community_size`` accounts.
+when its fused strength is at least ``flag_min_strength``, its edges carry at least ``flag_min_signals``
+distinct signals (fan clubs reposting the same official post at launch time fire co_share alone; a
+campaign that posts the same link with machine-written text fires several), and its community has at
+least ``min_community_size`` accounts.
 """
 from __future__ import annotations
 
@@ -73,7 +75,7 @@ class CoordinationNetwork:
     signal_weights: fusion weights per signal (defaults: DEFAULT_SIGNAL_WEIGHTS).
     max_pairs_per_object: an object (URL, shared post, text, LSH bucket...) whose in-window pairs exceed
         this is skipped and reported in ``hot_objects_`` (None: never skip).
-    resolution: Leiden resolution. flag_min_strength, min_community_size: flagging rule.
+    resolution: Leiden resolution. flag_min_strength, flag_min_signals, min_community_size: flagging rule.
     top_hot_objects: how many of the busiest objects per signal ``hot_objects_`` lists.
     random_state: seeds MinHash and Leiden.
     """
@@ -93,6 +95,7 @@ class CoordinationNetwork:
         max_pairs_per_object: int | None = 5_000_000,
         resolution: float = 1.0,
         flag_min_strength: float = 4.0,
+        flag_min_signals: int = 2,
         min_community_size: int = 3,
         top_hot_objects: int = 10,
         random_state: int = 0,
@@ -110,6 +113,7 @@ class CoordinationNetwork:
         self.max_pairs_per_object = max_pairs_per_object
         self.resolution = resolution
         self.flag_min_strength = flag_min_strength
+        self.flag_min_signals = flag_min_signals
         self.min_community_size = min_community_size
         self.top_hot_objects = top_hot_objects
         self.random_state = random_state
@@ -302,9 +306,7 @@ class CoordinationNetwork:
             .group_by("node")
             .agg(signals=pl.col("signals").sort())
         )
-        partners = strongest_partners(fused).with_columns(
-            strongest_partners=pl.col("partners").list.eval(pl.element())
-        )
+        partners = strongest_partners(fused)
         community_sizes = np.bincount(membership[membership >= 0], minlength=1) if (membership >= 0).any() else np.zeros(1, np.int64)
         size_of_own = np.where(membership >= 0, community_sizes[np.maximum(membership, 0)], 0)
         nodes = pl.DataFrame(
@@ -316,7 +318,8 @@ class CoordinationNetwork:
                 "partners": partner_count,
             }
         )
-        nodes = nodes.join(signal_sets, on="node", how="left").join(partners.select("node", "partners_codes" if False else "partners").rename({"partners": "partner_codes"}), on="node", how="left")
+        partner_codes = partners.select("node", partner_codes=pl.col("partners"))
+        nodes = nodes.join(signal_sets, on="node", how="left").join(partner_codes, on="node", how="left")
         nodes = nodes.with_columns(
             signals=pl.col("signals").fill_null(pl.lit([], dtype=pl.List(pl.String))),
         ).with_columns(n_signals=pl.col("signals").list.len().cast(pl.Int64))
@@ -328,7 +331,7 @@ class CoordinationNetwork:
             strongest_partners=pl.Series(strongest, dtype=pl.List(pl.String)),
             coordination_score=(pl.col("strength").log1p() * pl.col("n_signals") / max(len(self.signals), 1)),
             flagged=pl.Series((strength >= self.flag_min_strength) & (size_of_own >= self.min_community_size)),
-        )
+        ).with_columns(flagged=pl.col("flagged") & (pl.col("n_signals") >= self.flag_min_signals))
         self.nodes_ = nodes.select(
             "account_id", "community", "coordination_score", "strength", "partners", "n_signals", "signals",
             "strongest_partners", "flagged",
@@ -423,12 +426,10 @@ class CoordinationNetwork:
         sorted by signal and time. ``account_a`` in the output is always the first argument.
         """
         labels = self.account_labels_
-        code = {label: i for i, label in enumerate([account_a, account_b])}
         found_a = labels.search_sorted(account_a)
         found_b = labels.search_sorted(account_b)
         if found_a >= len(labels) or labels[found_a] != account_a or found_b >= len(labels) or labels[found_b] != account_b:
             return self._empty_evidence()
-        del code
         frames = []
         for name, pairs in self._pairs.items():
             if signal is not None and name != signal:

@@ -1,0 +1,150 @@
+"""CoordinationNetwork on small corpora built in code: planted campaign found, fan club not flagged, hot
+objects bounded and reported, CooRTweet semantics, determinism, hostile text."""
+from __future__ import annotations
+
+from datetime import datetime, timedelta
+
+import numpy as np
+import polars as pl
+import pytest
+
+from workbench.coordination import CoordinationNetwork
+from workbench.coordination.signals import window_pairs
+from workbench.coordination.weights import coortweet_edges
+
+START = datetime(2025, 6, 26, 0, 0, 0)
+
+
+def planted_corpus(seed: int = 1):
+    """300 organic accounts, a 30-account campaign posting templated text + one link in bursts, and a
+    40-member fan club reposting the official launch post within minutes of each other."""
+    rng = np.random.default_rng(seed)
+    rows = []
+
+    def add(account, t, text, kind="post", urls=(), shared=None, hashtags=()):
+        rows.append({"post_id": f"t:{len(rows)}", "account_id": account, "created_at": t, "text": text, "kind": kind,
+                     "urls": list(urls), "shared_post_id": shared, "parent_post_id": None,
+                     "hashtags": list(hashtags), "mentions": []})
+
+    words = [f"w{i}" for i in range(3000)]
+    for i in range(6000):
+        account = f"t:org{int(rng.integers(300))}"
+        t = START + timedelta(seconds=int(rng.integers(0, 3 * 86400)))
+        add(account, t, " ".join(rng.choice(words, 12)), urls=[f"https://news.example/{int(rng.integers(2000))}"] if rng.random() < 0.3 else [])
+    campaign = [f"t:bot{i}" for i in range(30)]
+    template = "the yu7 brakes failed on the highway and xiaomi hides it from {} buyers do not trust {}"
+    for burst in range(12):
+        t0 = START + timedelta(seconds=int(rng.integers(0, 3 * 86400)))
+        link = f"https://smear.example/{burst}"
+        for account in rng.choice(campaign, 18, replace=False):
+            filler = rng.choice(["all", "new", "chinese", "young"], 2)
+            add(str(account), t0 + timedelta(seconds=int(rng.integers(0, 40))), template.format(*filler), urls=[link])
+    fans = [f"t:fan{i}" for i in range(40)]
+    for day in range(3):
+        launch = START + timedelta(days=day, hours=10)
+        for account in fans:
+            add(account, launch + timedelta(seconds=int(rng.integers(0, 600))), "", kind="repost", shared="t:official", hashtags=["YU7"])
+    posts = pl.DataFrame(rows, infer_schema_length=None, schema_overrides={"created_at": pl.Datetime("us"), "urls": pl.List(pl.String),
+                                                 "hashtags": pl.List(pl.String), "mentions": pl.List(pl.String)})
+    return posts, set(campaign), set(fans)
+
+
+@pytest.fixture(scope="module")
+def fitted():
+    posts, campaign, fans = planted_corpus()
+    return CoordinationNetwork(random_state=0).fit(posts), campaign, fans
+
+
+def test_planted_campaign_recovered_and_fan_club_not_flagged(fitted):
+    network, campaign, fans = fitted
+    flagged = set(network.nodes_.filter(pl.col("flagged"))["account_id"].to_list())
+    true_positive = len(flagged & campaign)
+    precision = true_positive / max(len(flagged), 1)  # fan-club members flagged count as false positives
+    recall = true_positive / len(campaign)
+    assert precision >= 0.9 and recall >= 0.9, (precision, recall, sorted(flagged - campaign)[:5])
+    bots = network.nodes_.filter(pl.col("account_id").is_in(list(campaign)))
+    # The campaign's communities hold only campaign accounts (Leiden may split a loose 30-account clique).
+    bot_communities = bots["community"].unique().to_list()
+    members = network.nodes_.filter(pl.col("community").is_in(bot_communities))["account_id"].to_list()
+    assert set(members) == campaign and len(bot_communities) <= 3
+    assert {"co_link", "co_similar_text"} <= set(bots["signals"].explode().to_list())
+    community = network.communities_.filter(pl.col("community") == bots["community"][0]).row(0, named=True)
+    assert community["size"] >= 10 and any("smear.example" in o for o in community["top_objects"])
+
+
+def test_scores_rank_campaign_above_organic(fitted):
+    network, campaign, _ = fitted
+    nodes = network.nodes_.with_columns(is_bot=pl.col("account_id").is_in(list(campaign)))
+    assert nodes.filter("is_bot")["coordination_score"].min() > nodes.filter(~pl.col("is_bot"))["coordination_score"].quantile(0.99)
+
+
+def test_hot_object_reported_and_capped():
+    n = 3000
+    codes = np.zeros(n, dtype=np.int64)
+    codes[::3] = 1  # object 1: a third of the actions
+    times = np.arange(n, dtype=np.int64) * 1_000_000  # one per second
+    found = window_pairs(codes, times, 10_000_000)
+    # Object 0: 2000 actions, each within 10 s of the next ~6 of its own: far below n^2.
+    assert found.object_pairs[0] < 20 * n and found.object_posts.tolist() == [2000, 1000]
+    assert found.skipped_objects.tolist() == [] and len(found.left) == found.object_pairs.sum()
+    capped = window_pairs(codes, times, 10_000_000, max_pairs_per_object=5000)
+    assert capped.skipped_objects.tolist() == [0] and len(capped.left) == capped.object_pairs[1]
+    # All emitted pairs are really within the window and on the same object.
+    assert np.all(np.abs(times[found.left] - times[found.right]) <= 10_000_000)
+    assert np.all(codes[found.left] == codes[found.right])
+
+
+def test_window_pairs_matches_brute_force():
+    rng = np.random.default_rng(3)
+    codes = rng.integers(0, 5, 400)
+    times = rng.integers(0, 600, 400) * 1_000_000
+    found = window_pairs(codes, times, 30_000_000)
+    got = {tuple(sorted(p)) for p in zip(found.left.tolist(), found.right.tolist())}
+    expected = {(i, j) for i in range(400) for j in range(i + 1, 400)
+                if codes[i] == codes[j] and abs(times[i] - times[j]) <= 30_000_000}
+    assert got == expected
+
+
+def test_fan_club_visible_as_hot_object(fitted):
+    network, _, _ = fitted
+    hot = network.hot_objects_.filter(pl.col("signal") == "co_share")
+    assert hot.filter(pl.col("object") == "t:official")["posts"].item() == 120
+
+
+def test_coortweet_semantics_counts_distinct_objects_and_filters_participation():
+    pairs = pl.DataFrame({
+        "row_a": [0, 1, 2, 3, 10], "row_b": [5, 6, 7, 8, 11],
+        "account_a": [0, 0, 0, 1, 3], "account_b": [1, 1, 1, 0, 4],
+        "object": [100, 100, 101, 102, 103],
+    })
+    edges = coortweet_edges(pairs, min_participation=2)
+    assert edges.rows() == [(0, 1, 3)]  # objects 100, 101, 102; accounts 3 and 4 made one share each
+    assert coortweet_edges(pairs, min_participation=1).rows() == [(0, 1, 3), (3, 4, 1)]
+    assert coortweet_edges(pairs, min_participation=1, edge_weight_quantile=0.9).rows() == [(0, 1, 3)]
+
+
+def test_fit_is_deterministic(fitted):
+    posts, _, _ = planted_corpus()
+    again = CoordinationNetwork(random_state=0).fit(posts.sample(fraction=1.0, shuffle=True, seed=5))
+    network = fitted[0]
+    assert again.edges_.equals(network.edges_)
+    assert again.nodes_.sort("account_id").equals(network.nodes_.sort("account_id"))
+
+
+def test_hostile_text_is_data():
+    hostile = ["<script>alert(1)</script>", "'; DROP TABLE posts; --", "a\x00b", "x" * 2_000_000, None, ""]
+    posts = pl.DataFrame({
+        "post_id": [f"p{i}" for i in range(12)], "account_id": [f"a{i % 4}" for i in range(12)],
+        "created_at": [START + timedelta(seconds=i) for i in range(12)], "kind": ["post"] * 12,
+        "text": hostile * 2, "urls": [[]] * 12, "shared_post_id": [None] * 12, "parent_post_id": [None] * 12,
+        "hashtags": [[]] * 12, "mentions": [[]] * 12,
+    }, schema_overrides={"created_at": pl.Datetime("us"), "urls": pl.List(pl.String), "hashtags": pl.List(pl.String),
+                         "mentions": pl.List(pl.String), "shared_post_id": pl.String, "parent_post_id": pl.String})
+    network = CoordinationNetwork(signals=("co_text", "co_similar_text"), min_edge_weight=1).fit(posts)
+    # a0 and a2 share the script text (p0/p6) and "a<NUL>b" (p8/p2, NUL removed by normalisation).
+    pairs = network.evidence("a0", "a2", signal="co_text")
+    assert pairs["post_id_a"].to_list() == ["p0", "p8"]
+    assert pairs["object"].to_list() == ["<script>alert(1)</script>", "ab"]
+    # a1 and a3 share the SQL text and the 2 MB text; their empty and NULL texts never match anything.
+    assert network.evidence("a1", "a3", signal="co_text")["post_id_a"].to_list() == ["p1", "p9"]
+    assert network.evidence("a0", "a1").is_empty()
