@@ -148,3 +148,38 @@ def test_hostile_text_is_data():
     # a1 and a3 share the SQL text and the 2 MB text; their empty and NULL texts never match anything.
     assert network.evidence("a1", "a3", signal="co_text")["post_id_a"].to_list() == ["p1", "p9"]
     assert network.evidence("a0", "a1").is_empty()
+
+
+def test_exports_and_cli(tmp_path, fitted):
+    import igraph as ig
+
+    from workbench.coordination.export import write_network
+
+    network, campaign, _ = fitted
+    paths = write_network(network, tmp_path / "out")
+    names = {p.name for p in paths}
+    assert {"coordination_edges.parquet", "coordination_nodes.csv", "coordination_network.graphml"} <= names
+    assert pl.read_parquet(tmp_path / "out" / "coordination_edges.parquet").equals(network.edges_)
+    nodes_csv = pl.read_csv(tmp_path / "out" / "coordination_nodes.csv")
+    assert nodes_csv.filter(pl.col("flagged"))["account_id"].to_list() == network.nodes_.filter("flagged")["account_id"].to_list()
+    graph = ig.Graph.Read_GraphML(str(tmp_path / "out" / "coordination_network.graphml"))
+    assert graph.ecount() == len(network.fused_edges_)
+    assert campaign <= set(graph.vs["name"])
+
+
+def test_cli_network_on_a_store(tmp_path):
+    store_module = pytest.importorskip("workbench.store")
+    from workbench.cli import main
+
+    posts, campaign, _ = planted_corpus()
+    db = tmp_path / "corpus.duckdb"
+    with store_module.Store(db) as store:
+        columns = store.query("SELECT * FROM posts LIMIT 0").columns
+        frame = posts.with_columns(platform=pl.lit("twitter"), source_id=pl.lit(1, dtype=pl.Int32),
+                                   source_row=pl.int_range(pl.len()).cast(pl.Int64))
+        store.append("posts", frame.select([c for c in columns if c in frame.columns]))
+    out = tmp_path / "net"
+    assert main(["network", "--db", str(db), "--out", str(out), "--format", "parquet"]) == 0
+    nodes = pl.read_parquet(out / "coordination_nodes.parquet")
+    assert set(nodes.filter("flagged")["account_id"].to_list()) == campaign
+    assert main(["network", "--db", str(db), "--out", str(out), "--signals", "co_nothing"]) != 0
