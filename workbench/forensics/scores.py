@@ -1,0 +1,158 @@
+"""Suspicion scores that explain themselves.
+
+Unsupervised default (no labels needed): the score of an account is the weighted mean of its signal
+strengths (0..1), over every signal measured in the corpus (a signal that cannot be measured for an
+account counts as 0: missing data is not evidence):
+
+    score = sum_s weight_s * strength_s / sum_s weight_s            (0..1)
+
+An account is flagged when score >= `threshold` and at least `min_fired` signals fired. Both are
+fixed, documented defaults (see docs/forensics.md for how they were chosen: tuned on one synthetic
+seed, validated on another). Every flagged account keeps the list of signals that fired.
+
+Supervised option: with labels (account_id, is_campaign) from analyst verdicts (or, explicitly,
+ground truth), `fit(signals, labels=...)` learns a logistic regression on the strengths; the score is
+then the predicted probability and the learned weights are in `weights_`. The unsupervised default
+never reads labels.
+"""
+from __future__ import annotations
+
+import numpy as np
+import polars as pl
+
+# Why these weights: coordination and shared machine-written text are the two signals that separate a
+# water army from an enthusiastic crowd; account-profile signals (bursts, handles, cadence) are strong
+# in combination but each has innocent explanations, so each weighs less.
+DEFAULT_WEIGHTS: dict[str, float] = {
+    "coordination": 3.0,
+    "content_duplication": 2.0,
+    "ai_text_tells": 1.5,
+    "registration_burst": 1.5,
+    "handle_pattern": 1.0,
+    "cadence_regularity": 1.0,
+    "interpost_entropy": 0.5,
+    "posting_density": 1.0,
+    "activity_hours": 0.5,
+    "source_app": 1.0,
+    "follower_anomaly": 1.0,
+    "fresh_account": 0.5,
+    "event_concentration": 1.0,
+}
+
+SCORE_SCHEMA = {
+    "account_id": pl.String,
+    "score": pl.Float64,
+    "signals_fired": pl.Int64,
+    "fired_signals": pl.String,
+    "flagged": pl.Boolean,
+    "rank": pl.Int64,
+}
+
+
+def strength_matrix(signals: pl.DataFrame, names: list[str]) -> tuple[list[str], np.ndarray]:
+    """Accounts (sorted) and their strengths per signal in `names` order (missing → 0)."""
+    wide = (
+        signals.select("account_id", "signal", pl.col("strength").fill_null(0.0))
+        .filter(pl.col("signal").is_in(names))
+        .pivot(on="signal", index="account_id", values="strength", aggregate_function="max")
+        .sort("account_id")
+    )
+    for name in names:
+        if name not in wide.columns:
+            wide = wide.with_columns(pl.lit(0.0).alias(name))
+    return wide["account_id"].to_list(), wide.select(names).fill_null(0.0).to_numpy().astype(np.float64)
+
+
+class SuspicionScorer:
+    """Combine per-account signals into one explainable score.
+
+    Parameters
+    ----------
+    weights : signal name → weight; default `DEFAULT_WEIGHTS`. Signals without a weight are ignored.
+    threshold : score (0..1) at which an account is flagged.
+    min_fired : signals that must have fired for a flag (one signal alone is never enough).
+    supervised : learn weights from labels passed to `fit` (logistic regression); the score becomes the
+        predicted probability and `threshold` applies to it.
+    random_state : seed for the supervised solver (kept for reproducibility).
+
+    Attributes after fit: ``scores_`` (SCORE_SCHEMA, sorted by account_id), ``weights_`` (used or
+    learned), ``signals_used_``.
+    """
+
+    def __init__(
+        self,
+        weights: dict[str, float] | None = None,
+        threshold: float = 0.3,
+        min_fired: int = 2,
+        supervised: bool = False,
+        random_state: int = 0,
+    ):
+        self.weights = weights
+        self.threshold = threshold
+        self.min_fired = min_fired
+        self.supervised = supervised
+        self.random_state = random_state
+
+    def fit(self, signals: pl.DataFrame, labels: pl.DataFrame | None = None) -> "SuspicionScorer":
+        """signals: SIGNAL_SCHEMA rows. labels (supervised only): account_id, is_campaign (bool)."""
+        weights = dict(self.weights if self.weights is not None else DEFAULT_WEIGHTS)
+        present = set(signals["signal"].unique().to_list())
+        names = [name for name in weights if name in present]
+        accounts, strengths = strength_matrix(signals, names)
+        self.signals_used_ = names
+        if self.supervised:
+            scores = self._fit_supervised(accounts, strengths, names, labels)
+        else:
+            w = np.array([weights[n] for n in names], dtype=np.float64)
+            self.weights_ = dict(zip(names, w.tolist()))
+            scores = strengths @ w / w.sum() if w.sum() > 0 else np.zeros(len(accounts))
+        fired = (
+            signals.filter(pl.col("fired") & pl.col("signal").is_in(names))
+            .sort(["account_id", "signal"])
+            .group_by("account_id", maintain_order=True)
+            .agg(pl.len().cast(pl.Int64).alias("signals_fired"), pl.col("signal").str.join(",").alias("fired_signals"))
+        )
+        frame = (
+            pl.DataFrame({"account_id": pl.Series(accounts, dtype=pl.String), "score": pl.Series(scores, dtype=pl.Float64)})
+            .join(fired, on="account_id", how="left")
+            .with_columns(pl.col("signals_fired").fill_null(0), pl.col("fired_signals").fill_null(""))
+            .with_columns(((pl.col("score") >= self.threshold) & (pl.col("signals_fired") >= self.min_fired)).alias("flagged"))
+        )
+        # Rank: highest score first, ties broken by account_id so the order is deterministic.
+        frame = frame.sort(["score", "account_id"], descending=[True, False]).with_row_index("rank", offset=1)
+        self.scores_ = frame.with_columns(pl.col("rank").cast(pl.Int64)).select(list(SCORE_SCHEMA)).sort("account_id")
+        return self
+
+    def _fit_supervised(self, accounts, strengths, names, labels) -> np.ndarray:
+        from sklearn.linear_model import LogisticRegression
+
+        if labels is None or labels.height == 0:
+            raise ValueError("supervised scoring needs labels (account_id, is_campaign)")
+        y_frame = pl.DataFrame({"account_id": accounts}).join(
+            labels.select("account_id", pl.col("is_campaign").cast(pl.Boolean)).unique("account_id", keep="last"),
+            on="account_id",
+            how="left",
+        )
+        known = y_frame["is_campaign"].is_not_null().to_numpy()
+        y = y_frame["is_campaign"].fill_null(False).to_numpy()
+        if known.sum() < 2 or len(set(y[known].tolist())) < 2:
+            raise ValueError("supervised scoring needs labelled accounts of both classes")
+        model = LogisticRegression(C=1.0, class_weight="balanced", random_state=self.random_state, max_iter=1000)
+        model.fit(strengths[known], y[known])
+        self.model_ = model
+        self.weights_ = dict(zip(names, model.coef_[0].tolist()))
+        return model.predict_proba(strengths)[:, 1]
+
+    def explain(self, signals: pl.DataFrame, account_id: str) -> pl.DataFrame:
+        """The signal rows of one account with each signal's weight and contribution to the score."""
+        weights = pl.DataFrame(
+            {"signal": list(self.weights_), "weight": list(self.weights_.values())},
+            schema={"signal": pl.String, "weight": pl.Float64},
+        )
+        total = sum(abs(w) for w in self.weights_.values()) or 1.0
+        return (
+            signals.filter(pl.col("account_id") == account_id)
+            .join(weights, on="signal", how="left")
+            .with_columns((pl.col("strength").fill_null(0.0) * pl.col("weight") / total).alias("contribution"))
+            .sort(["contribution", "signal"], descending=[True, False])
+        )
