@@ -1,0 +1,48 @@
+"""Near-duplicate families recover the planted templates; exact copies and ids are deterministic."""
+import polars as pl
+from sklearn.metrics import adjusted_rand_score
+
+from text_corpus_helpers import build_corpus
+from workbench.text.families import NearDuplicateFamilies
+
+
+def _family_truth(posts, truth, model):
+    joined = truth.join(model.assignments_, on="post_id", how="left")
+    return joined.filter(pl.col("template_id").is_not_null()), joined.filter(pl.col("template_id").is_null())
+
+
+def test_planted_templates_become_families_and_organic_posts_do_not():
+    posts, truth = build_corpus(seed=1)
+    model = NearDuplicateFamilies(random_state=0).fit(posts)
+    planted, organic = _family_truth(posts, truth, model)
+    assert planted["family_id"].null_count() == 0
+    assert adjusted_rand_score(planted["template_id"].to_list(), planted["family_id"].to_list()) == 1.0
+    assert organic["family_id"].null_count() >= 0.98 * organic.height
+    families = model.families_
+    assert set(families.columns) >= {"family_id", "kind", "size", "accounts", "first_post_at", "last_post_at", "languages"}
+    planted_family = families.filter(pl.col("family_id") == planted["family_id"][0]).row(0, named=True)
+    assert planted_family["size"] == 40 and planted_family["kind"] == "near"
+    assert planted_family["languages"][0] in {"zh", "en"}
+
+
+def test_exact_family_and_hostile_text():
+    posts = pl.DataFrame({
+        "post_id": [f"p{i}" for i in range(6)],
+        "account_id": ["a", "b", "c", "d", "e", "f"],
+        "created_at": pl.datetime_range(pl.datetime(2025, 1, 1), pl.datetime(2025, 1, 6), "1d", eager=True),
+        "text": ["BUY NOW!!! https://x.co/1", "buy now! https://y.co/2", "<script>alert(1)</script>\x00",
+                 None, "", "totally different words here"],
+    })
+    model = NearDuplicateFamilies().fit(posts)
+    assert model.families_.height == 1
+    family = model.families_.row(0, named=True)
+    assert family["kind"] == "exact" and family["size"] == 2 and family["accounts"] == 2
+    assert sorted(model.assignments_["post_id"].to_list()) == ["p0", "p1"]
+
+
+def test_deterministic_whatever_the_row_order():
+    posts, _ = build_corpus(seed=2)
+    first = NearDuplicateFamilies().fit(posts)
+    second = NearDuplicateFamilies().fit(posts.reverse())
+    assert first.families_.equals(second.families_)
+    assert first.assignments_.equals(second.assignments_)
