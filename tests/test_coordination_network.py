@@ -111,16 +111,21 @@ def test_fan_club_visible_as_hot_object(fitted):
     assert hot.filter(pl.col("object") == "t:official")["posts"].item() == 120
 
 
-def test_coortweet_semantics_counts_distinct_objects_and_filters_participation():
+def test_coortweet_semantics_follow_its_participation_and_percentile_rules():
     pairs = pl.DataFrame({
-        "row_a": [0, 1, 2, 3, 10], "row_b": [5, 6, 7, 8, 11],
-        "account_a": [0, 0, 0, 1, 3], "account_b": [1, 1, 1, 0, 4],
-        "object": [100, 100, 101, 102, 103],
+        "row_a": [0, 1, 2, 3, 10, 20], "row_b": [5, 6, 7, 8, 11, 21],
+        "account_a": [0, 0, 0, 1, 3, 0], "account_b": [1, 1, 1, 0, 4, 5],
+        "object": [100, 100, 101, 102, 103, 104],
     })
-    edges = coortweet_edges(pairs, min_participation=2)
-    assert edges.rows() == [(0, 1, 3)]  # objects 100, 101, 102; accounts 3 and 4 made one share each
-    assert coortweet_edges(pairs, min_participation=1).rows() == [(0, 1, 3), (3, 4, 1)]
-    assert coortweet_edges(pairs, min_participation=1, edge_weight_quantile=0.9).rows() == [(0, 1, 3)]
+    # Accounts 0 and 1 each have >= 2 posts in matched pairs, so they qualify; the 0-5 pair is kept because
+    # one side qualifies (CooRTweet's OR rule); 3-4 goes (neither qualifies). Weight = matched rows.
+    assert coortweet_edges(pairs, min_participation=2).rows() == [(0, 1, 4), (0, 5, 1)]
+    assert coortweet_edges(pairs, min_participation=1).rows() == [(0, 1, 4), (0, 5, 1), (3, 4, 1)]
+    # Percentile filter keeps weights strictly above the quantile.
+    assert coortweet_edges(pairs, min_participation=1, edge_weight_quantile=0.5).rows() == [(0, 1, 4)]
+    # Pre-filter: account 5 made only one action in the input, so its pairs are dropped before pairing.
+    actions = pl.DataFrame({"account": [0, 1, 3, 4, 5], "actions": [9, 9, 1, 1, 1]})
+    assert coortweet_edges(pairs, min_participation=2, account_actions=actions).rows() == [(0, 1, 4)]
 
 
 def test_fit_is_deterministic(fitted):

@@ -20,7 +20,7 @@ Semantics (see docs/coordination.md and :mod:`workbench.coordination.weights`): 
 accounts match on a signal when they share its object (:mod:`workbench.coordination.signals`) and their
 times differ by at most ``window_s`` seconds (inclusive). ``semantics="toolkit"`` gives directed weights
 (distinct matching posts of A) kept at ``>= min_edge_weight``; ``"coortweet"`` gives undirected weights
-(distinct co-shared objects) with ``min_participation`` and ``edge_weight_quantile``.
+(matched post pairs, CooRTweet's rules) with ``min_participation`` and ``edge_weight_quantile``.
 
 Fusion: per account pair and signal, the undirected signal weight is the larger of the two directed
 weights (toolkit) or the CooRTweet weight; the fused weight is ``sum(signal_weights[s] * weight_s)``.
@@ -144,6 +144,7 @@ class CoordinationNetwork:
         self._post_ids = posts["post_id"].cast(pl.String)
         self._texts = posts["text"].cast(pl.String) if "text" in posts.columns else None
         self._pairs: dict[str, pl.DataFrame] = {}
+        self._action_counts: dict[str, pl.DataFrame] = {}
         self._object_labels: dict[str, pl.Series] = {}
         hot_rows: list[dict] = []
         for signal in self.signals:
@@ -166,6 +167,7 @@ class CoordinationNetwork:
         codes, labels = encode(actions["object"])
         self._object_labels[signal] = labels
         rows = actions["row"].to_numpy()
+        self._count_actions(signal, rows)
         found = window_pairs(
             codes, self._times_us[rows], int(round(self.window_for(signal) * 1e6)), max_pairs_per_object=self.max_pairs_per_object
         )
@@ -197,9 +199,19 @@ class CoordinationNetwork:
         ]
         return pairs, hot
 
+    def _count_actions(self, signal: str, rows: np.ndarray) -> None:
+        """Actions per account code for a signal (CooRTweet's min_participation pre-filter)."""
+        accounts, counts = np.unique(self._accounts[rows], return_counts=True)
+        self._action_counts[signal] = pl.DataFrame({"account": accounts.astype(np.int64), "actions": counts.astype(np.int64)})
+
     def _similar_pairs(self, posts: pl.DataFrame) -> tuple[pl.DataFrame, list[dict]]:
-        kind = posts["kind"].fill_null("post") if "kind" in posts.columns else pl.Series([ "post"] * len(posts))
+        if "text" not in posts.columns:
+            empty = np.empty(0, dtype=np.int64)
+            return pl.DataFrame({"row_a": empty, "row_b": empty, "account_a": empty, "account_b": empty,
+                                 "object": empty, "similarity": np.empty(0)}), []
+        kind = posts["kind"].fill_null("post") if "kind" in posts.columns else pl.Series(["post"] * len(posts))
         candidates = np.flatnonzero(((kind != "repost") & posts["text"].is_not_null()).to_numpy())
+        self._count_actions("co_similar_text", candidates)
         left, right, similarity, hot = similar_text_pairs(
             posts["text"].cast(pl.String).gather(candidates),
             self._times_us[candidates],
@@ -235,7 +247,9 @@ class CoordinationNetwork:
             if self.semantics == "toolkit":
                 edges = toolkit_edges(pairs, self.min_edge_weight)
             else:
-                edges = coortweet_edges(pairs, self.min_participation, self.edge_weight_quantile)
+                edges = coortweet_edges(
+                    pairs, self.min_participation, self.edge_weight_quantile, self._action_counts.get(signal)
+                )
             frames.append(edges.with_columns(signal=pl.lit(signal)))
         edges = pl.concat(frames) if frames else pl.DataFrame(
             schema={"source": pl.Int64, "target": pl.Int64, "weight": pl.Int64, "signal": pl.String}

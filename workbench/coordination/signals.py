@@ -39,6 +39,10 @@ from workbench.text.normalize import normalize_expr
 PLAIN_SIGNALS = ("co_link", "co_domain", "co_share", "co_text", "co_reply", "co_hashtag", "co_mention", "co_post")
 ALL_SIGNALS = PLAIN_SIGNALS + ("co_similar_text",)
 
+_SIGNAL_COLUMNS = {
+    "co_link": "urls", "co_domain": "urls", "co_share": "shared_post_id", "co_text": "text",
+    "co_reply": "parent_post_id", "co_hashtag": "hashtags", "co_mention": "mentions",
+}
 _NOT_REPOST = pl.col("kind").fill_null("post") != "repost"
 
 
@@ -61,9 +65,12 @@ def toolkit_preprocess_expr(expr: pl.Expr) -> pl.Expr:
 def signal_actions(posts: pl.DataFrame, signal: str, *, text_normalizer: str = "workbench") -> pl.DataFrame:
     """The actions of one signal: columns ``row`` (int64 row number in ``posts``), ``object`` (String).
 
-    posts: the canonical posts frame (needs the columns the signal reads, plus ``kind``). One row per
-    (post, object), duplicates removed.
+    posts: the canonical posts frame (the columns the signal reads, plus ``kind``; a signal whose column
+    is absent has no actions). One row per (post, object), duplicates removed.
     """
+    needed = _SIGNAL_COLUMNS.get(signal)
+    if needed is not None and needed not in posts.columns:
+        return pl.DataFrame(schema={"row": pl.Int64, "object": pl.String})
     frame = posts.with_row_index("row").with_columns(pl.col("row").cast(pl.Int64))
     if "kind" not in frame.columns:
         frame = frame.with_columns(kind=pl.lit("post"))

@@ -9,12 +9,15 @@ toolkit (coordination_network_toolkit 1.5.2)
     Edges with ``weight >= min_edge_weight`` (default 2) are kept. Self-loops are not reported (the
     toolkit computes them but leaves them out of its exports by default).
 
-coortweet (CooRTweet)
-    Undirected (``account_a < account_b``). ``weight`` = number of distinct objects the two accounts
-    co-shared within the window. Accounts take part only if they made at least ``min_participation``
-    coordinated shares (distinct posts in some matched pair); edges between such accounts are kept, then
-    optionally only edges whose weight is at or above the ``edge_weight_quantile`` quantile of all kept
-    edge weights (CooRTweet's ``edge_weight`` percentile filter; None keeps all).
+coortweet (CooRTweet 2.x: detect_groups + generate_coordinated_network)
+    Undirected (``account_a < account_b``). ``weight`` = number of matched (post, post, object) rows
+    between the two accounts (CooRTweet's ``.N``: a pair of posts sharing two objects counts twice).
+    ``min_participation`` as CooRTweet applies it: (1) accounts with fewer than ``min_participation``
+    actions in the input are dropped before pairing; (2) an account *qualifies* when at least
+    ``min_participation`` of its distinct posts appear in matched pairs, and a pair is kept when either
+    of its two posts belongs to a qualifying account. ``edge_weight_quantile`` p (CooRTweet's
+    ``edge_weight`` with ``subgraph = 1``): keep only edges whose weight is strictly greater than the
+    p-quantile (linear interpolation, R's default type 7) of all edge weights; None keeps every edge.
 """
 from __future__ import annotations
 
@@ -39,15 +42,22 @@ def toolkit_edges(pairs: pl.DataFrame, min_edge_weight: int = 2) -> pl.DataFrame
 
 
 def coortweet_edges(
-    pairs: pl.DataFrame, min_participation: int = 2, edge_weight_quantile: float | None = None
+    pairs: pl.DataFrame,
+    min_participation: int = 2,
+    edge_weight_quantile: float | None = None,
+    account_actions: pl.DataFrame | None = None,
 ) -> pl.DataFrame:
-    """Undirected CooRTweet edges: columns ``source`` < ``target`` (account codes), ``weight`` (int64)."""
-    undirected = pairs.select(
-        source=pl.min_horizontal("account_a", "account_b"),
-        target=pl.max_horizontal("account_a", "account_b"),
-        object=pl.col("object"),
-    )
-    participation = (
+    """Undirected CooRTweet edges: columns ``source`` < ``target`` (account codes), ``weight`` (int64).
+
+    account_actions: optional frame (account, actions) with each account's number of actions in the input
+    (for CooRTweet's pre-filter); when None, the pre-filter is skipped.
+    """
+    if account_actions is not None:
+        active = account_actions.filter(pl.col("actions") >= min_participation).select("account")
+        pairs = pairs.join(active.rename({"account": "account_a"}), on="account_a", how="semi").join(
+            active.rename({"account": "account_b"}), on="account_b", how="semi"
+        )
+    qualifying = (
         pl.concat(
             [
                 pairs.select(account=pl.col("account_a"), row=pl.col("row_a")),
@@ -57,17 +67,20 @@ def coortweet_edges(
         .unique()
         .group_by("account")
         .agg(shares=pl.len())
-        .filter(pl.col("shares") >= min_participation)
-        .select("account")
+        .filter(pl.col("shares") >= min_participation)["account"]
+        .implode()
     )
+    kept = pairs.filter(pl.col("account_a").is_in(qualifying) | pl.col("account_b").is_in(qualifying))
     edges = (
-        undirected.unique()
+        kept.unique(["row_a", "row_b", "object"])
+        .select(
+            source=pl.min_horizontal("account_a", "account_b"),
+            target=pl.max_horizontal("account_a", "account_b"),
+        )
         .group_by("source", "target")
         .agg(weight=pl.len().cast(pl.Int64))
-        .join(participation.rename({"account": "source"}), on="source", how="semi")
-        .join(participation.rename({"account": "target"}), on="target", how="semi")
     )
     if edge_weight_quantile is not None and len(edges):
         cutoff = edges["weight"].quantile(edge_weight_quantile, interpolation="linear")
-        edges = edges.filter(pl.col("weight") >= cutoff)
+        edges = edges.filter(pl.col("weight") > cutoff)
     return edges.sort("source", "target")
