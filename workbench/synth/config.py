@@ -1,0 +1,94 @@
+"""Knobs of the synthetic corpus and the named scenarios that set them.
+
+A scenario name is one of SCENARIOS or several joined with "+" ("slow+llm"); explicit keyword knobs
+passed to `generate` override the scenario. Every knob is recorded in manifest.json.
+"""
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass, field, fields, replace
+
+from workbench.errors import WorkbenchError
+from workbench.synth.brands import DEFAULT_BRANDS, BrandSet
+
+
+@dataclass(frozen=True)
+class SynthConfig:
+    """All knobs. Times are ISO dates (UTC); shares are fractions in [0, 1]; delays are seconds."""
+
+    posts: int = 100_000
+    seed: int = 0
+    start: str = "2024-12-01"            # first day of the corpus
+    end: str = "2025-07-15"              # day after the last post
+    campaign_start: str = "2024-12-10"   # the campaign is active from this day to `end`
+    posts_per_account: float = 10.0      # mean posts per account: sets the account count
+    lang_mix: tuple[float, float, float] = (0.80, 0.12, 0.08)  # zh, en, de share of accounts
+    # campaigns
+    n_campaigns: int = 1
+    campaign_share: float = 0.07         # fraction of accounts that are fake (over all campaigns)
+    campaign_activity: float = 2.0       # posts of a fake account relative to the organic mean
+    campaign_lang_mix: tuple[float, float, float] = (0.85, 0.10, 0.05)
+    squad_size_min: int = 5
+    squad_size_max: int = 30
+    bought_share: float = 0.15           # fake accounts that are older, bought accounts (no batch registration)
+    registration_batches: int = 0        # batch registration days per campaign (0: scale with size, 3 to 8)
+    camouflage_share: float = 0.30       # campaign posts that are organic-looking camouflage
+    participation: float = 0.75          # chance a squad member joins a wave
+    member_delay_s: float = 90.0         # median delay of squad members after the seed post
+    member_delay_sigma: float = 1.0      # lognormal spread of that delay
+    surge_strength: float = 6.0          # extra campaign intensity at target launches (x baseline)
+    surge_days: float = 2.5              # decay (days) of the launch surge
+    event_hijack_share: float = 0.25     # waves timed within hours of a target launch (hashtag hijacking)
+    templated: bool = True               # False: LLM-style writing, no template reuse
+    llm_tell_rate: float = 0.0           # share of LLM-written posts with a pasted AI-text tell
+    campaign_duplicate_rate: float = 0.0  # share of template posts that exactly copy an earlier one
+    # organic population
+    activity_sigma: float = 1.3          # lognormal spread of organic activity (heavy tail)
+    fan_club_share: float = 0.01         # fraction of accounts in fan clubs (honest coordination)
+    fan_club_size_min: int = 8
+    fan_club_size_max: int = 40
+    organic_duplicate_rate: float = 0.02  # organic copy-pasta posts ("打卡", lottery reposts)
+    organic_url_rate: float = 0.06       # organic originals sharing a news/blog link
+    # output
+    row_group_size: int = 100_000        # posts per Parquet row group (also the text-generation chunk)
+    brands: BrandSet = field(default=DEFAULT_BRANDS)
+
+    def to_dict(self) -> dict:
+        out = asdict(self)
+        out["brands"] = self.brands.to_dict()
+        return out
+
+
+SCENARIOS: dict[str, dict] = {
+    "default": {},
+    # Squad members follow the seed hours, not seconds, apart: windowed co-action detectors with
+    # short windows miss it; content similarity and account features still work.
+    "slow": {"member_delay_s": 3 * 3600.0, "member_delay_sigma": 0.8, "event_hijack_share": 0.1},
+    # No template reuse: every campaign post is written fresh; only coordination and timing give it away.
+    "llm": {"templated": False, "llm_tell_rate": 0.004},
+    # A campaign under 1 % of accounts: tests recall for small networks.
+    "small": {"campaign_share": 0.008, "squad_size_min": 4, "squad_size_max": 12},
+}
+
+
+def resolve_config(posts: int, seed: int, scenario: str = "default", **knobs) -> SynthConfig:
+    """Build the SynthConfig for a scenario ("slow", "slow+llm", ...) and explicit knob overrides."""
+    known = {f.name for f in fields(SynthConfig)}
+    unknown = sorted(set(knobs) - known)
+    if unknown:
+        raise WorkbenchError(f"unknown synth knob(s): {', '.join(unknown)}; known: {', '.join(sorted(known))}")
+    settings: dict = {}
+    for name in scenario.split("+"):
+        name = name.strip()
+        if name not in SCENARIOS:
+            raise WorkbenchError(f"unknown scenario {name!r}; choose from {', '.join(SCENARIOS)} (join with '+')")
+        settings.update(SCENARIOS[name])
+    settings.update(knobs)
+    for key in ("lang_mix", "campaign_lang_mix"):
+        if key in settings:
+            settings[key] = tuple(float(v) for v in settings[key])
+    config = replace(SynthConfig(), posts=int(posts), seed=int(seed), **settings)
+    if not 1_000 <= config.posts <= 20_000_000:
+        raise WorkbenchError("posts must be between 1,000 and 20,000,000")
+    if not 0.0 <= config.campaign_share < 0.5:
+        raise WorkbenchError("campaign_share must be in [0, 0.5)")
+    return config
