@@ -1,0 +1,330 @@
+"""The data behind each report section, so the notebooks stay thin (call, show, plot).
+
+`load_report_data` opens the corpus read-only (an analyst may have it open at the same time), loads the
+posts in the date range, marks the posts about the target (`on_target`), loads accounts, events, sources,
+labels and the latest stored analysis results, and pseudonymises everything once if asked. Every other
+function takes that `ReportData` and returns a polars frame, a dict of facts or a list of finding
+sentences; none of them touches the database.
+
+Analysis results come from the pipeline (issue 6) through `Store.load_result(run_id, name)`: the report
+shows whichever of `RESULT_NAMES` the chosen run stored, and says plainly which ones are missing.
+"""
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import polars as pl
+
+from workbench.report.pseudonymise import NoPseudonyms, Pseudonymiser, make_pseudonymiser
+
+POST_COLUMNS = ("post_id", "platform", "account_id", "created_at", "text", "lang", "kind", "parent_post_id",
+                "shared_post_id", "urls", "hashtags", "mentions", "source_app", "like_count", "repost_count",
+                "reply_count")
+# Result tables the pipeline may store (name -> what the report uses from it).
+RESULT_NAMES = {
+    "scores": "account_id, score (0..1) and the signals that fired",
+    "signals": "account_id, signal, strength, evidence",
+    "edges": "source, target, weight (coordination edges) and their evidence",
+    "nodes": "account_id, community, strength",
+    "communities": "community, accounts, posts",
+    "families": "family_id, size, template (near-duplicate text families)",
+    "narratives": "post_id, x, y, cluster (2D narrative map)",
+    "narrative_keywords": "cluster, keywords, label",
+    "tells": "post_id, tell (AI-text tells)",
+    "tactics": "post_id or cluster, tactic",
+    "campaigns": "campaign, accounts, posts, first/last post, reach, share of voice",
+}
+
+
+@dataclass
+class ReportData:
+    """Everything a report shows, already filtered and (optionally) pseudonymised."""
+
+    posts: pl.DataFrame
+    accounts: pl.DataFrame
+    events: pl.DataFrame
+    sources: pl.DataFrame
+    labels: pl.DataFrame
+    results: dict[str, pl.DataFrame] = field(default_factory=dict)
+    analysis_run_id: str | None = None
+    pseudonymiser: Pseudonymiser | NoPseudonyms = field(default_factory=NoPseudonyms)
+    params: dict[str, Any] = field(default_factory=dict)
+    total_posts_in_store: int = 0
+
+
+def _parse_date(value: str) -> dt.datetime | None:
+    return dt.datetime.fromisoformat(value) if value else None
+
+
+def target_expr(terms: list[str]) -> pl.Expr:
+    """True for posts whose text or hashtags mention any term (case-insensitive); all posts if no terms."""
+    if not terms:
+        return pl.lit(True)
+    lowered = [t.lower() for t in terms if t]
+    text_hit = pl.col("text").fill_null("").str.to_lowercase().str.contains_any(lowered)
+    tag_hit = pl.col("hashtags").list.eval(pl.element().str.to_lowercase().str.contains_any(lowered)).list.any()
+    return (text_hit | tag_hit.fill_null(False)).alias("on_target")
+
+
+def latest_run_id(store) -> str | None:
+    """The most recently saved analysis run in the store's cache database, or None."""
+    try:
+        rows = store.cache.execute(
+            "SELECT run_id FROM result_runs ORDER BY saved_at DESC, run_id DESC LIMIT 1").fetchall()
+    except Exception:  # no result_runs table yet: nothing analysed
+        return None
+    return rows[0][0] if rows else None
+
+
+def load_results(store, run_id: str | None) -> dict[str, pl.DataFrame]:
+    """The result frames of `run_id` that exist (name -> frame)."""
+    results: dict[str, pl.DataFrame] = {}
+    if not run_id:
+        return results
+    for name in RESULT_NAMES:
+        try:
+            results[name] = store.load_result(run_id, name)
+        except Exception:  # that result was not produced by this run
+            continue
+    return results
+
+
+def load_report_data(db_path: str, target_terms: list[str] | None = None, since: str = "", until: str = "",
+                     max_posts: int = 0, analysis_run_id: str = "", pseudonymise: bool = False,
+                     pseudonym_salt: str = "", params: dict | None = None) -> ReportData:
+    """Load a report's data from the corpus at `db_path`, opened read-only.
+
+    since/until : ISO dates (UTC, until exclusive; "" = open). max_posts : cap for quick runs (0 = all;
+    the first posts in time order). analysis_run_id : stored analysis run to show ("" = latest).
+    """
+    from workbench.store import Store
+
+    with Store(db_path, read_only=True) as store:
+        total = int(store.scalar("SELECT count(*) FROM posts"))
+        posts = store.posts(columns=list(POST_COLUMNS), since=_parse_date(since), until=_parse_date(until),
+                            limit=max_posts or None)
+        accounts = store.accounts(columns=["account_id", "platform", "handle", "display_name", "created_at",
+                                           "followers", "following", "posts_count", "verified"])
+        events, sources, labels = store.events(), store.sources(), store.labels()
+        run_id = analysis_run_id or latest_run_id(store)
+        results = load_results(store, run_id)
+    posts = posts.with_columns(target_expr(list(target_terms or [])).alias("on_target"))
+    pseudonymiser = make_pseudonymiser(pseudonymise, pseudonym_salt, accounts)
+    if pseudonymise:
+        posts, accounts, labels = (pseudonymiser.transform(f) for f in (posts, accounts, labels))
+        results = {name: pseudonymiser.transform(frame) for name, frame in results.items()}
+        sources = sources.with_columns(pl.col("path").map_elements(lambda p: Path(p).name, return_dtype=pl.Utf8))
+    return ReportData(posts=posts, accounts=accounts, events=events, sources=sources, labels=labels,
+                      results=results, analysis_run_id=run_id, pseudonymiser=pseudonymiser,
+                      params=dict(params or {}), total_posts_in_store=total)
+
+
+# -- corpus overview ----------------------------------------------------------------------------
+def corpus_facts(data: ReportData) -> dict[str, Any]:
+    posts = data.posts
+    first = posts["created_at"].min() if posts.height else None
+    last = posts["created_at"].max() if posts.height else None
+    return {
+        "posts in the store": data.total_posts_in_store,
+        "posts in this report": posts.height,
+        "posts about the target": int(posts["on_target"].sum()) if posts.height else 0,
+        "accounts posting": posts["account_id"].n_unique(),
+        "account profiles": data.accounts.height,
+        "first post (UTC)": first,
+        "last post (UTC)": last,
+        "platforms": ", ".join(sorted(posts["platform"].drop_nulls().unique().to_list())),
+        "source files": data.sources.height,
+        "rows quarantined at ingest": int(data.sources["rows_quarantined"].sum()) if data.sources.height else 0,
+        "analysis run": data.analysis_run_id or "none stored",
+    }
+
+
+def counts_by(data: ReportData, column: str, on_target_only: bool = False) -> pl.DataFrame:
+    """Posts per value of `column` (`count`), most frequent first, ties by value."""
+    posts = data.posts.filter(pl.col("on_target")) if on_target_only else data.posts
+    return (posts.group_by(pl.col(column).cast(pl.Utf8).fill_null("(unknown)").alias(column))
+            .agg(pl.len().cast(pl.Int64).alias("count")).sort(["count", column], descending=[True, False]))
+
+
+def sources_table(data: ReportData) -> pl.DataFrame:
+    """The ingested files with their sha256 and row accounting (the provenance of every post)."""
+    wanted = ["source_id", "path", "sha256", "format", "preset", "rows_read", "rows_loaded", "rows_quarantined",
+              "rows_duplicate", "started_at"]
+    return data.sources.select([c for c in wanted if c in data.sources.columns]).sort("source_id")
+
+
+# -- suspicious accounts --------------------------------------------------------------------------
+def suspicious_accounts(data: ReportData, score_threshold: float) -> list[str]:
+    """Accounts the analysis scores at or above `score_threshold` (sorted); else analyst-confirmed ones."""
+    scores = data.results.get("scores")
+    if scores is not None and "score" in scores.columns:
+        return sorted(scores.filter(pl.col("score") >= score_threshold)["account_id"].unique().to_list())
+    labels = data.labels
+    if labels.height:
+        confirmed = labels.filter((pl.col("entity_type") == "account") & (pl.col("label") == "verdict")
+                                  & (pl.col("value") == "confirmed"))
+        return sorted(confirmed["entity_id"].unique().to_list())
+    return []
+
+
+def suspicious_basis(data: ReportData) -> str:
+    if "scores" in data.results:
+        return f"suspicion scores of analysis run {data.analysis_run_id}"
+    return "analyst verdicts (labels: verdict = confirmed); no analysis scores stored"
+
+
+def share_of_voice(data: ReportData, suspicious: list[str]) -> dict[str, Any]:
+    """Share of the posts about the target, and of their engagement, that suspicious accounts drive."""
+    on_target = data.posts.filter(pl.col("on_target"))
+    flagged = on_target.filter(pl.col("account_id").is_in(pl.Series(suspicious, dtype=pl.Utf8).implode()))
+    engagement = pl.sum_horizontal(pl.col("like_count").fill_null(0), pl.col("repost_count").fill_null(0),
+                                   pl.col("reply_count").fill_null(0))
+    total_engagement = on_target.select(engagement.sum()).item() if on_target.height else 0
+    flagged_engagement = flagged.select(engagement.sum()).item() if flagged.height else 0
+    posting = on_target["account_id"].n_unique()
+    return {
+        "suspicious accounts": len(suspicious),
+        "posts about the target": on_target.height,
+        "of them by suspicious accounts": flagged.height,
+        "share of voice (posts)": f"{flagged.height / on_target.height:.1%}" if on_target.height else "n/a",
+        "share of accounts posting about the target": f"{flagged['account_id'].n_unique() / posting:.1%}" if posting else "n/a",
+        "engagement (likes+reposts+replies) on suspicious posts": int(flagged_engagement or 0),
+        "share of engagement": f"{(flagged_engagement or 0) / total_engagement:.1%}" if total_engagement else "n/a",
+        "first suspicious post (UTC)": flagged["created_at"].min() if flagged.height else None,
+    }
+
+
+def timeline_findings(data: ReportData, suspicious: list[str], every: str = "1d") -> list[str]:
+    """Sentences: the busiest bucket, its suspicious share, and the events near the peak."""
+    from workbench.charts import timeline_counts
+
+    posts = data.posts.filter(pl.col("on_target"))
+    if posts.height == 0:
+        return ["No posts about the target in this range."]
+    counts = timeline_counts(posts, suspicious, every)
+    peak = counts.sort(["posts", "bucket"], descending=[True, False]).row(0, named=True)
+    findings = [f"Busiest period: {peak['bucket']:%Y-%m-%d %H:%M} UTC with {peak['posts']:,} posts about the "
+                f"target, {peak['suspicious_share']:.0%} of them by suspicious accounts."]
+    overall = counts["suspicious_posts"].sum() / counts["posts"].sum()
+    findings.append(f"Over the whole range, {overall:.1%} of posts about the target come from suspicious accounts.")
+    for event in data.events.sort("occurred_at").iter_rows(named=True):
+        window = counts.filter((pl.col("bucket") >= event["occurred_at"] - dt.timedelta(days=2))
+                               & (pl.col("bucket") <= event["occurred_at"] + dt.timedelta(days=2)))
+        if window.height:
+            share = window["suspicious_posts"].sum() / max(window["posts"].sum(), 1)
+            findings.append(f"Around “{event['name']}” ({event['occurred_at']:%Y-%m-%d}, ±2 days): "
+                            f"{window['posts'].sum():,} posts, {share:.0%} by suspicious accounts.")
+    return findings
+
+
+# -- accounts -------------------------------------------------------------------------------------
+def handle_patterns(data: ReportData, suspicious: list[str]) -> pl.DataFrame:
+    """Accounts per handle pattern (name_plus_digits, random_string, plain, missing), split by suspicion."""
+    from workbench.forensics.handles import classify_handle
+
+    if data.accounts.height == 0 or isinstance(data.pseudonymiser, Pseudonymiser):
+        # Pseudonymised handles no longer carry their pattern; classify the real ones is not possible here.
+        return pl.DataFrame(schema={"pattern": pl.Utf8, "group": pl.Utf8, "count": pl.Int64})
+    flagged = pl.Series(suspicious, dtype=pl.Utf8).implode()
+    return (
+        data.accounts.select(
+            pl.col("handle").map_elements(classify_handle, return_dtype=pl.Utf8, skip_nulls=False).alias("pattern"),
+            pl.when(pl.col("account_id").is_in(flagged)).then(pl.lit("suspicious")).otherwise(pl.lit("other")).alias("group"),
+        ).group_by("pattern", "group").agg(pl.len().cast(pl.Int64).alias("count")).sort("pattern", "group")
+    )
+
+
+def registration_bursts(data: ReportData, top: int = 10) -> pl.DataFrame:
+    """The days with the most account registrations among accounts that posted (batches stand out)."""
+    posting = data.posts["account_id"].unique().implode()
+    return (
+        data.accounts.filter(pl.col("account_id").is_in(posting) & pl.col("created_at").is_not_null())
+        .group_by(pl.col("created_at").dt.date().alias("registered_on"))
+        .agg(pl.len().cast(pl.Int64).alias("accounts"), pl.col("handle").sort().head(5).alias("example_handles"))
+        .sort(["accounts", "registered_on"], descending=[True, False]).head(top)
+    )
+
+
+def account_table(data: ReportData, suspicious: list[str], top: int = 50) -> pl.DataFrame:
+    """Ranked accounts: score (when analysed) else posts about the target; with profile, activity and
+    the signals that fired (from the analysis `signals`/`scores` results when present)."""
+    activity = data.posts.group_by("account_id").agg(
+        pl.len().cast(pl.Int64).alias("posts"),
+        pl.col("on_target").sum().cast(pl.Int64).alias("posts_about_target"),
+        pl.col("created_at").min().alias("first_post"),
+        pl.col("created_at").max().alias("last_post"),
+        pl.col("source_app").drop_nulls().mode().first().alias("main_source_app"),
+    )
+    table = activity.join(data.accounts.select("account_id", "handle", pl.col("created_at").alias("registered"),
+                                                "followers"), on="account_id", how="left")
+    table = table.with_columns(pl.col("account_id").is_in(pl.Series(suspicious, dtype=pl.Utf8).implode()).alias("suspicious"))
+    scores = data.results.get("scores")
+    if scores is not None and "score" in scores.columns:
+        keep = ["account_id", "score"] + [c for c in ("signals", "fired", "top_signals") if c in scores.columns]
+        table = table.join(scores.select(keep), on="account_id", how="left")
+        order = ["score", "posts_about_target", "account_id"]
+    else:
+        order = ["posts_about_target", "posts", "account_id"]
+    signals = data.results.get("signals")
+    if signals is not None and {"account_id", "signal"} <= set(signals.columns):
+        fired = signals.group_by("account_id").agg(pl.col("signal").unique().sort().alias("signals_fired"))
+        table = table.join(fired, on="account_id", how="left")
+    descending = [True] * (len(order) - 1) + [False]
+    return table.sort(order, descending=descending, nulls_last=True).head(top)
+
+
+# -- machine-made text ----------------------------------------------------------------------------
+def repeated_texts(data: ReportData, min_accounts: int = 3, top: int = 20) -> pl.DataFrame:
+    """Identical texts (after trimming and lower-casing) posted by at least `min_accounts` accounts:
+    the plainest trace of generated or copy-pasted content. Columns: text, posts, accounts, first, last."""
+    return (
+        data.posts.filter(pl.col("kind") != "repost")
+        .with_columns(pl.col("text").fill_null("").str.strip_chars().str.to_lowercase().alias("_key"))
+        .filter(pl.col("_key").str.len_chars() >= 20)
+        .group_by("_key")
+        .agg(pl.col("text").first().alias("text"), pl.len().cast(pl.Int64).alias("posts"),
+             pl.col("account_id").n_unique().cast(pl.Int64).alias("accounts"),
+             pl.col("created_at").min().alias("first"), pl.col("created_at").max().alias("last"))
+        .filter(pl.col("accounts") >= min_accounts)
+        .sort(["accounts", "posts", "_key"], descending=[True, True, False])
+        .drop("_key").head(top)
+    )
+
+
+def result_or_none(data: ReportData, name: str) -> pl.DataFrame | None:
+    frame = data.results.get(name)
+    return frame if frame is not None and frame.height else None
+
+
+def missing_results_note(data: ReportData, names: list[str]) -> str | None:
+    missing = [n for n in names if n not in data.results]
+    if not missing:
+        return None
+    run = data.analysis_run_id or "no analysis run is stored"
+    return (f"Not shown: the analysis results {', '.join(missing)} are not in the store ({run}). "
+            "Run the analysis pipeline on this database first, then run the report again.")
+
+
+def strongest_edges(data: ReportData, top: int = 30) -> pl.DataFrame | None:
+    edges = result_or_none(data, "edges")
+    if edges is None:
+        return None
+    return edges.sort(["weight", "source", "target"], descending=[True, False, False]).head(top)
+
+
+# -- methods --------------------------------------------------------------------------------------
+def methods_facts(data: ReportData) -> dict[str, Any]:
+    from workbench.report.runner import git_commit, package_versions, source_hashes
+
+    git = git_commit()
+    facts: dict[str, Any] = {f"parameter {k}": v for k, v in sorted(data.params.items()) if k != "pseudonym_salt"}
+    if "pseudonym_salt" in data.params:
+        facts["parameter pseudonym_salt"] = "(secret, not shown)"
+    facts["analysis run"] = data.analysis_run_id or "none"
+    facts["git commit"] = f"{git['commit']}{' (uncommitted changes)' if git['dirty'] else ''}"
+    facts["workbench sources sha256"] = source_hashes()["combined"]
+    facts.update({f"version {k}": v for k, v in package_versions().items()})
+    return facts
