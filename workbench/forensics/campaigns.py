@@ -6,7 +6,7 @@ community; a community with at least `min_accounts` candidates is a campaign. Ac
 community are never put in a campaign (a campaign needs coordination evidence).
 
 Campaign ids are stable across runs: "C-" plus 10 hex digits of the SHA-256 of the smallest member
-account id, unless analysts pinned members to a campaign id (account labels ``campaign``), in which case
+account id (rejected members included, so rejecting that account does not rename the campaign), unless analysts pinned members to a campaign id (account labels ``campaign``), in which case
 the id most of the members are pinned to wins (ties: smallest id). Merges (campaign labels
 ``merge_into``) are applied after that, following chains.
 
@@ -113,9 +113,10 @@ def assemble_campaigns(
         .with_columns(
             pl.col("account_id").replace_strict(account_verdicts, default=None, return_dtype=pl.String).alias("verdict")
         )
+        # Rejected accounts take part in grouping and naming (so rejecting the anchor account does not
+        # rename the campaign) and are removed from the membership afterwards.
         .filter(
             (pl.col("flagged") | (pl.col("verdict") == "confirmed"))
-            & (pl.col("verdict").fill_null("") != "rejected")
             & pl.col("community").is_not_null()
             & (pl.col("community") >= 0)
         )
@@ -128,6 +129,8 @@ def assemble_campaigns(
         ).drop_nulls("community").sort(["community", "account_id"])
     rows = []
     for (community,), group in frame.group_by(["community"], maintain_order=True):
+        everyone = group["account_id"].to_list()
+        group = group.filter(pl.col("verdict").fill_null("") != "rejected")
         members = group["account_id"].to_list()
         if len(members) < min_accounts:
             continue
@@ -138,7 +141,7 @@ def assemble_campaigns(
                 counts[value] = counts.get(value, 0) + 1
             campaign = sorted(counts.items(), key=lambda kv: (-kv[1], kv[0]))[0][0]
         else:
-            campaign = campaign_id_for(members)
+            campaign = campaign_id_for(everyone)
         rows.append(group.with_columns(pl.lit(resolve_merges(campaign, merges)).alias("campaign_id")))
     # Pinned accounts that left their community still belong to their campaign when it exists this run.
     schema = {
