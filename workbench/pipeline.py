@@ -93,12 +93,13 @@ class Analysis:
     campaign_families: pl.DataFrame
     share_of_voice: pl.DataFrame
     verdicts: pl.DataFrame
+    tells: pl.DataFrame
     network: object = None
 
     FRAMES = (
         "account_signals", "account_features", "account_scores", "coordination_edges", "coordination_fused_edges",
         "coordination_nodes", "communities", "hot_objects", "families", "family_assignments", "campaign_accounts",
-        "campaigns", "campaign_timeline", "campaign_families", "share_of_voice", "verdicts",
+        "campaigns", "campaign_timeline", "campaign_families", "share_of_voice", "verdicts", "tells",
     )
 
     def suspicious_accounts(self) -> list[str]:
@@ -113,10 +114,23 @@ class Analysis:
         """Persist every frame as `result_<name>` tagged with run_id (in the store's cache database)."""
         params = json.loads(self.params.to_json())
         for name in self.FRAMES:
-            frame = getattr(self, name)
-            # List columns are kept; nested objects would not be portable, so none are stored.
+            store.save_result(self.run_id, name, getattr(self, name), params)
+        for name, frame in self.report_frames().items():
             store.save_result(self.run_id, name, frame, params)
         return self.run_id
+
+    def report_frames(self) -> dict[str, pl.DataFrame]:
+        """The frames under the names `workbench.report.sections.RESULT_NAMES` reads."""
+        return {
+            "scores": self.account_scores,
+            "signals": self.account_signals.with_columns(pl.col("detail").alias("evidence")),
+            "edges": self.coordination_fused_edges.rename({"account_a": "source", "account_b": "target"}),
+            "nodes": self.coordination_nodes,
+            "communities": self.communities,
+            "families": self.families,
+            "tells": self.tells,
+            "campaigns": self.campaigns,
+        }
 
 
 def package_versions() -> dict[str, str]:
@@ -164,14 +178,10 @@ def analyse_frames(
     families_model = NearDuplicateFamilies(**{"random_state": params.random_state, **params.families}).fit(posts)
     assignments = families_model.assignments_.with_columns(pl.col("family_id").cast(pl.String))
 
-    tells = None
-    try:  # AI-text tells land with the text module; the signal is left out until they exist.
-        from workbench.text.tells import find_tells  # type: ignore
+    from workbench.text.tells import find_tells
 
-        found = find_tells(posts)
-        tells = found["post_id"].unique() if "post_id" in found.columns else None
-    except ImportError:
-        tells = None
+    tells_found = find_tells(posts)
+    tells = tells_found["post_id"].unique().sort()
 
     forensics = AccountForensics(**params.forensics).fit(
         posts, accounts, events, family_assignments=assignments, tell_post_ids=tells,
@@ -218,6 +228,7 @@ def analyse_frames(
         campaign_families=campaign_families,
         share_of_voice=sov,
         verdicts=verdicts,
+        tells=tells_found,
         network=network,
     )
 
