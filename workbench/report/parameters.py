@@ -59,8 +59,9 @@ def read_parameters(notebook_path: str | Path) -> dict[str, Parameter]:
         except ValueError as error:
             raise ParameterError(f"{notebook_path}: parameter {node.target.id} must have a literal value") from error
         type_name = ast.unparse(node.annotation).replace("Optional[", "").strip()
-        line = lines[node.lineno - 1]
-        help_text = line.split("#", 1)[1].strip() if "#" in line[node.value.end_col_offset:] else ""
+        # ast offsets count UTF-8 bytes, so slice the encoded line (values may hold Chinese text)
+        rest = lines[node.lineno - 1].encode("utf-8")[node.value.end_col_offset:].decode("utf-8")
+        help_text = rest.split("#", 1)[1].strip() if "#" in rest else ""
         declared[node.target.id] = Parameter(node.target.id, type_name, default, help_text)
     return declared
 

@@ -1,0 +1,69 @@
+"""Display helpers escape every value; pseudonyms are salted, consistent and complete; chart specs
+cannot break out of their script block."""
+from __future__ import annotations
+
+import json
+
+import polars as pl
+
+from workbench.report import display
+from workbench.report.html import spec_json
+from workbench.report.pseudonymise import Pseudonymiser
+
+HOSTILE = '<script>alert(1)</script><img src=x onerror="alert(2)">\x00' + "x" * 10_000_000
+
+
+def test_table_escapes_and_truncates_every_cell():
+    frame = pl.DataFrame({"<b>col</b>": [HOSTILE], "tags": [["<i>", "ok"]]})
+    markup = display.show_table(frame, max_chars=50)._repr_html_()
+    assert "<script>" not in markup and "<img" not in markup and "<b>col" not in markup
+    assert "&lt;script&gt;" in markup and "&lt;b&gt;col&lt;/b&gt;" in markup and "&lt;i&gt;, ok" in markup
+    assert "\x00" not in markup and len(markup) < 2000
+
+
+def test_facts_and_text_escape():
+    assert "<b>" not in display.show_facts({"name": "<b>x</b>"})._repr_html_()
+    assert display.show_text("<script>", kind="h2")._repr_html_() == '<h2 class="wb-text">&lt;script&gt;</h2>'
+    assert display.show_text("x", kind="script")._repr_html_().startswith("<p")
+
+
+def test_spec_json_cannot_close_its_script_element():
+    text = spec_json({"data": {"values": [{"t": "</script><script>alert(1)</script>&"}]}})
+    assert "<" not in text and ">" not in text and "&" not in text
+    assert json.loads(text)["data"]["values"][0]["t"].startswith("</script>")
+
+
+def make_accounts():
+    return pl.DataFrame({"account_id": ["twitter:1", "twitter:22"], "handle": ["Alice", "bob_99"],
+                         "display_name": ["Alice A.", None]})
+
+
+def test_pseudonyms_are_salted_and_consistent_across_frames():
+    first = Pseudonymiser("salt-1").fit(make_accounts())
+    again = Pseudonymiser("salt-1").fit(make_accounts())
+    other = Pseudonymiser("salt-2").fit(make_accounts())
+    token = first.token_for_account("twitter:1")
+    assert token == again.token_for_account("twitter:1") != other.token_for_account("twitter:1")
+    assert token.startswith("acct_") and len(token) == 17
+    assert first.token_for_handle("alice") == token  # a handle maps to its account's token, any case
+
+
+def test_pseudonymise_frames_leaves_no_raw_identity():
+    pseudo = Pseudonymiser("k").fit(make_accounts())
+    posts = pl.DataFrame({
+        "account_id": ["twitter:1", "twitter:22"],
+        "text": ["RT @Alice: see https://x.com/bob_99/status/5", "@stranger said twitter:1 lies, @bobby"],
+        "mentions": [["Alice"], ["stranger"]],
+        "likes": [1, 2],
+    })
+    edges = pl.DataFrame({"source": ["twitter:1"], "target": ["twitter:22"], "weight": [3],
+                          "evidence_accounts": [["twitter:1", "twitter:22"]]})
+    out_posts, out_edges = pseudo.transform(posts), pseudo.transform(edges)
+    dumped = out_posts.write_json() + out_edges.write_json() + pseudo.transform(make_accounts()).write_json()
+    for raw in ("twitter:1", "twitter:22", "Alice", "bob_99", "stranger"):
+        assert raw not in dumped, raw
+    alice = pseudo.token_for_account("twitter:1")
+    assert out_posts["account_id"][0] == alice == out_edges["source"][0] == out_edges["evidence_accounts"][0][0]
+    assert out_posts["text"][0].startswith(f"RT @{alice}: see https://x.com/{pseudo.token_for_account('twitter:22')}/")
+    assert "@bobby" not in out_posts["text"][1]  # unknown mentions are hashed too, not prefix-matched
+    assert out_posts["likes"].to_list() == [1, 2]
