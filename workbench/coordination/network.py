@@ -75,7 +75,9 @@ class CoordinationNetwork:
     signal_weights: fusion weights per signal (defaults: DEFAULT_SIGNAL_WEIGHTS).
     max_pairs_per_object: an object (URL, shared post, text, LSH bucket...) whose in-window pairs exceed
         this is skipped and reported in ``hot_objects_`` (None: never skip).
-    resolution: Leiden resolution. flag_min_strength, flag_min_signals, min_community_size: flagging rule.
+    resolution: Leiden resolution. find_communities: False skips Leiden (every account gets community -1,
+        ``communities_`` is empty, nobody is flagged): edges, fusion and scores only.
+    flag_min_strength, flag_min_signals, min_community_size: flagging rule.
     top_hot_objects: how many of the busiest objects per signal ``hot_objects_`` lists.
     random_state: seeds MinHash and Leiden.
     """
@@ -94,6 +96,7 @@ class CoordinationNetwork:
         signal_weights: Mapping[str, float] | None = None,
         max_pairs_per_object: int | None = 5_000_000,
         resolution: float = 1.0,
+        find_communities: bool = True,
         flag_min_strength: float = 4.0,
         flag_min_signals: int = 2,
         min_community_size: int = 3,
@@ -112,6 +115,7 @@ class CoordinationNetwork:
         self.signal_weights = signal_weights
         self.max_pairs_per_object = max_pairs_per_object
         self.resolution = resolution
+        self.find_communities = find_communities
         self.flag_min_strength = flag_min_strength
         self.flag_min_signals = flag_min_signals
         self.min_community_size = min_community_size
@@ -303,10 +307,13 @@ class CoordinationNetwork:
     def _build_nodes_and_communities(self) -> None:
         fused = self._fused_codes
         n = len(self.account_labels_)
-        membership = leiden_communities(
-            fused["source"].to_numpy(), fused["target"].to_numpy(), fused["weight"].to_numpy(), n,
-            resolution=self.resolution, seed=self.random_state,
-        )
+        if self.find_communities:
+            membership = leiden_communities(
+                fused["source"].to_numpy(), fused["target"].to_numpy(), fused["weight"].to_numpy(), n,
+                resolution=self.resolution, seed=self.random_state,
+            )
+        else:
+            membership = np.full(n, -1, dtype=np.int64)
         strength, partner_count = node_strengths(fused, n)
         signal_sets = (
             pl.concat(

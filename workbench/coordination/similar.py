@@ -9,7 +9,7 @@ Candidates come from MinHash LSH: every band bucket is treated as a shared objec
 time window as the other signals (:func:`workbench.coordination.signals.window_pairs`), so only pairs
 within the window are ever formed; each candidate is then verified with the exact Jaccard, so there are
 no false positives and the only misses are LSH misses (probability ``1 - candidate_probability``, below
-1e-6 at similarity 0.9 with 16 bands x 4 rows).
+2e-4 at similarity 0.9 with the settings :func:`lsh_settings` picks for thresholds >= 0.85).
 """
 from __future__ import annotations
 
@@ -19,6 +19,20 @@ import polars as pl
 from workbench.coordination.signals import toolkit_preprocess_expr, window_pairs
 from workbench.text.minhash import band_keys, minhash_signatures, nonempty_rows, pairwise_jaccard, shingle_sets
 from workbench.text.normalize import normalize_expr
+
+
+def lsh_settings(threshold: float) -> tuple[int, int, int]:
+    """(num_perm, bands, rows) for a Jaccard threshold: recall >= 0.999 at the threshold, fewest permutations.
+
+    >= 0.85: 32 permutations, 8 bands x 4 rows (P(candidate | 0.85) = 0.997, | 0.9 = 0.9998);
+    >= 0.7: 64 permutations, 16 x 4 (P(candidate | 0.8) = 0.9998, | 0.7 = 0.98);
+    lower: 64 permutations, 32 x 2.
+    """
+    if threshold >= 0.85:
+        return 32, 8, 4
+    if threshold >= 0.7:
+        return 64, 16, 4
+    return 64, 32, 2
 
 
 def similar_text_pairs(
@@ -31,9 +45,9 @@ def similar_text_pairs(
     text_normalizer: str = "workbench",
     tokenizer: str = "words",
     min_shingles: int = 1,
-    num_perm: int = 64,
-    bands: int = 16,
-    rows: int = 4,
+    num_perm: int | None = None,
+    bands: int | None = None,
+    rows: int | None = None,
     max_pairs_per_object: int | None = None,
     seed: int = 0,
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[dict]]:
@@ -43,14 +57,19 @@ def similar_text_pairs(
     codes. Returns (left, right, similarity, hot_buckets): int64 indices into the inputs with
     ``left < right`` and different accounts, float64 exact Jaccard >= threshold, and a list of band buckets
     skipped for exceeding ``max_pairs_per_object`` (dicts with band, posts, pairs).
+    num_perm, bands, rows: MinHash/LSH settings; None picks them from the threshold (:func:`lsh_settings`).
     """
+    if num_perm is None or bands is None or rows is None:
+        num_perm, bands, rows = lsh_settings(threshold)
     if text_normalizer == "toolkit":
         prepared = pl.select(toolkit_preprocess_expr(pl.lit(texts.cast(pl.String)))).to_series()
     else:
         prepared = pl.select(normalize_expr(pl.lit(texts.cast(pl.String)))).to_series()
     shingles = shingle_sets(prepared, tokenizer=tokenizer)
     signatures = minhash_signatures(shingles=shingles, num_perm=num_perm, seed=seed)
-    eligible = nonempty_rows(signatures) & (shingles.sizes >= min_shingles)
+    eligible = nonempty_rows(signatures)
+    if min_shingles > 1:
+        eligible &= shingles.sizes >= min_shingles
     keys = band_keys(signatures, bands, rows)
     n = len(texts)
     candidate_codes = []

@@ -70,28 +70,57 @@ _CHUNK_SHINGLES = 4_000_000  # shingles per block in minhash: bounds temporary m
 
 @dataclass(frozen=True)
 class ShingleSets:
-    """Per-text shingle sets in flat (CSR-like) form.
+    """Per-text shingles in flat (CSR-like) form.
 
     ``offsets``: int64 (n + 1,); text i owns ``hashes[offsets[i]:offsets[i+1]]``.
-    ``hashes``: uint64 shingle hashes, unique within a text, sorted by ``token_ids`` within a text.
-    ``token_ids``: int64 dense ids of the hashes (0..vocabulary-1), sorted ascending within a text.
+    ``hashes``: uint64 shingle hashes. Unless ``deduplicated`` is True they are in text order and may
+    repeat within a text (MinHash does not care; :meth:`deduplicated` gives sorted sets for Jaccard).
     """
 
     offsets: np.ndarray
     hashes: np.ndarray
-    token_ids: np.ndarray
+    deduplicated_: bool = False
 
     def __len__(self) -> int:
         return len(self.offsets) - 1
 
     @property
-    def sizes(self) -> np.ndarray:
-        """Number of distinct shingles per text (int64, (n,))."""
+    def counts(self) -> np.ndarray:
+        """Shingles per text as stored (with repeats unless deduplicated), int64 (n,)."""
         return np.diff(self.offsets)
 
+    @property
+    def sizes(self) -> np.ndarray:
+        """Number of distinct shingles per text (int64, (n,))."""
+        return self.deduplicated().counts
+
+    def take(self, docs: np.ndarray) -> "ShingleSets":
+        """The shingles of the texts ``docs`` (int array), in that order."""
+        docs = np.asarray(docs, dtype=np.int64)
+        counts = self.counts[docs]
+        positions = np.repeat(self.offsets[docs], counts) + _ranges(counts)
+        offsets = np.zeros(docs.size + 1, dtype=np.int64)
+        np.cumsum(counts, out=offsets[1:])
+        return ShingleSets(offsets, self.hashes[positions], self.deduplicated_)
+
+    def deduplicated(self) -> "ShingleSets":
+        """The same texts with each text's shingles sorted ascending and unique."""
+        if self.deduplicated_:
+            return self
+        doc_of = np.repeat(np.arange(len(self), dtype=np.int64), self.counts)
+        order = np.lexsort((self.hashes, doc_of))
+        hashes, doc_of = self.hashes[order], doc_of[order]
+        keep = np.ones(hashes.size, dtype=bool)
+        if hashes.size:
+            keep[1:] = (hashes[1:] != hashes[:-1]) | (doc_of[1:] != doc_of[:-1])
+        offsets = np.zeros(len(self) + 1, dtype=np.int64)
+        np.cumsum(np.bincount(doc_of[keep], minlength=len(self)), out=offsets[1:])
+        return ShingleSets(offsets, hashes[keep], True)
+
     def as_list(self) -> list[np.ndarray]:
-        """One uint64 array of shingle hashes per text."""
-        return np.split(self.hashes, self.offsets[1:-1])
+        """One sorted array of distinct uint64 shingle hashes per text."""
+        unique = self.deduplicated()
+        return np.split(unique.hashes, unique.offsets[1:-1])
 
 
 def shingle_sets(
@@ -102,10 +131,11 @@ def shingle_sets(
     cjk_ngram: int = 2,
     seed: int = _SHINGLE_HASH_SEED,
 ) -> ShingleSets:
-    """Shingle every text (see the module docstring) and return the per-text sets in flat form.
+    """Shingle every text (see the module docstring) and return the shingles in flat form.
 
     texts: strings (None counts as empty). tokenizer: "words" or "words_punct". word_ngram, cjk_ngram:
-    shingle sizes in tokens / characters (>= 1). seed: hash seed. Returns :class:`ShingleSets`.
+    shingle sizes in tokens / characters (>= 1). seed: hash seed. Returns :class:`ShingleSets` (not
+    deduplicated: call ``.deduplicated()`` for sorted sets).
     """
     if tokenizer not in _TOKENIZERS:
         raise ValueError(f"tokenizer must be one of {sorted(_TOKENIZERS)}, got {tokenizer!r}")
@@ -124,27 +154,22 @@ def shingle_sets(
     if word_ngram > 1:
         words = _word_ngrams(words, word_ngram)
     runs = frame.select("doc", run=pl.col("text").str.extract_all(_CJK_RUN)).explode("run").drop_nulls("run")
-    cjk = (
-        runs.with_columns(length=pl.col("run").str.len_chars().cast(pl.Int64))
-        .with_columns(start=pl.int_ranges(0, pl.max_horizontal(pl.col("length") - cjk_ngram + 1, 1)))
-        .explode("start")
-        .select("doc", token=pl.col("run").str.slice(pl.col("start"), cjk_ngram))
-    )
-    shingles = (
-        pl.concat([words.select("doc", "token"), cjk], how="vertical")
-        .select("doc", hash=pl.col("token").hash(seed=seed))
-        .unique(["doc", "hash"])
-        .with_columns(token_id=pl.col("hash").rank("dense").cast(pl.Int64) - 1)
-        .sort(["doc", "token_id"])
-    )
-    counts = np.bincount(shingles["doc"].to_numpy(), minlength=n) if len(shingles) else np.zeros(n, np.int64)
+    shingles = words.select("doc", "token")
+    if len(runs):
+        cjk = (
+            runs.with_columns(length=pl.col("run").str.len_chars().cast(pl.Int64))
+            .with_columns(start=pl.int_ranges(0, pl.max_horizontal(pl.col("length") - cjk_ngram + 1, 1)))
+            .explode("start")
+            .select("doc", token=pl.col("run").str.slice(pl.col("start"), cjk_ngram))
+        )
+        # Keep each text's shingles contiguous (a stable sort on the text number only).
+        shingles = pl.concat([shingles, cjk], how="vertical").sort("doc", maintain_order=True)
+    docs = shingles["doc"].to_numpy()
+    counts = np.bincount(docs, minlength=n) if docs.size else np.zeros(n, np.int64)
     offsets = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(counts, out=offsets[1:])
-    return ShingleSets(
-        offsets=offsets,
-        hashes=shingles["hash"].to_numpy().astype(np.uint64, copy=False),
-        token_ids=shingles["token_id"].to_numpy().astype(np.int64, copy=False),
-    )
+    hashes = shingles["token"].hash(seed=seed).to_numpy().astype(np.uint64, copy=False)
+    return ShingleSets(offsets=offsets, hashes=hashes)
 
 
 def _word_ngrams(words: pl.DataFrame, k: int) -> pl.DataFrame:
@@ -199,8 +224,7 @@ def minhash_signatures(
         shingles = shingle_sets(texts, **shingle_options)
     n = len(shingles)
     signatures = np.full((n, num_perm), EMPTY_SIGNATURE_VALUE, dtype=np.uint32)
-    sizes = shingles.sizes
-    nonempty = np.flatnonzero(sizes > 0)
+    nonempty = np.flatnonzero(shingles.counts > 0)
     if nonempty.size == 0:
         return signatures
     multipliers, adders = _permutation_parameters(num_perm, seed)
@@ -358,33 +382,43 @@ def jaccard(a_tokens, b_tokens) -> float:
 def pairwise_jaccard(shingles: ShingleSets, pairs: np.ndarray, *, block_pairs: int = 250_000) -> np.ndarray:
     """Exact Jaccard of the shingle sets of each pair of texts: float64 (m,); 0.0 when both sets are empty.
 
-    Vectorised: the right-hand sets of a block are laid out as one globally sorted key array
-    (pair number, token id) and the left-hand keys are looked up with a binary search.
+    Vectorised: only the texts named in ``pairs`` are deduplicated and given dense token ids; per block,
+    the right-hand sets are laid out as one globally sorted key array (pair number, token id) and the
+    left-hand keys are looked up with a binary search.
     """
     pairs = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
     result = np.zeros(pairs.shape[0], dtype=np.float64)
-    sizes = shingles.sizes
-    vocabulary = int(shingles.token_ids.max()) + 1 if shingles.token_ids.size else 1
-    for lo in range(0, pairs.shape[0], block_pairs):
-        block = pairs[lo : lo + block_pairs]
-        left_keys, left_pair = _pair_keys(shingles, block[:, 0], vocabulary)
-        right_keys, _ = _pair_keys(shingles, block[:, 1], vocabulary)
-        found = np.searchsorted(right_keys, left_keys)
-        found_clipped = np.minimum(found, max(right_keys.size - 1, 0))
-        hit = (found < right_keys.size) & (right_keys[found_clipped] == left_keys) if right_keys.size else (
-            np.zeros(left_keys.size, dtype=bool)
-        )
+    if pairs.shape[0] == 0:
+        return result
+    docs = np.unique(pairs)
+    subset = shingles.take(docs).deduplicated()
+    # Dense ids keep the within-text order because the hashes are sorted within each text.
+    _, token_ids = np.unique(subset.hashes, return_inverse=True)
+    token_ids = token_ids.astype(np.int64).reshape(-1)
+    vocabulary = int(token_ids.max()) + 1 if token_ids.size else 1
+    local = np.searchsorted(docs, pairs)
+    sizes = subset.counts
+    for lo in range(0, local.shape[0], block_pairs):
+        block = local[lo : lo + block_pairs]
+        left_keys, left_pair = _pair_keys(subset, token_ids, block[:, 0], vocabulary)
+        right_keys, _ = _pair_keys(subset, token_ids, block[:, 1], vocabulary)
+        if right_keys.size:
+            found = np.minimum(np.searchsorted(right_keys, left_keys), right_keys.size - 1)
+            hit = right_keys[found] == left_keys
+        else:
+            hit = np.zeros(left_keys.size, dtype=bool)
         intersection = np.bincount(left_pair[hit], minlength=block.shape[0]).astype(np.float64)
         union = sizes[block[:, 0]] + sizes[block[:, 1]] - intersection
-        with np.errstate(invalid="ignore", divide="ignore"):
-            result[lo : lo + block.shape[0]] = np.where(union > 0, intersection / np.maximum(union, 1), 0.0)
+        result[lo : lo + block.shape[0]] = np.where(union > 0, intersection / np.maximum(union, 1), 0.0)
     return result
 
 
-def _pair_keys(shingles: ShingleSets, docs: np.ndarray, vocabulary: int) -> tuple[np.ndarray, np.ndarray]:
+def _pair_keys(
+    shingles: ShingleSets, token_ids: np.ndarray, docs: np.ndarray, vocabulary: int
+) -> tuple[np.ndarray, np.ndarray]:
     """Keys pair_number * vocabulary + token_id for the sets of ``docs`` (sorted), and their pair numbers."""
-    sizes = shingles.sizes[docs]
+    sizes = shingles.counts[docs]
     pair_number = np.repeat(np.arange(docs.size, dtype=np.int64), sizes)
     positions = np.repeat(shingles.offsets[docs], sizes) + _ranges(sizes)
-    keys = pair_number * np.int64(vocabulary) + shingles.token_ids[positions]
+    keys = pair_number * np.int64(vocabulary) + token_ids[positions]
     return keys, pair_number
