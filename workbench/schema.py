@@ -128,7 +128,8 @@ SOURCES = Table(
 QUARANTINE = Table(
     "quarantine",
     "meta",
-    "Input rows that could not be loaded, kept as they came with the reason.",
+    "Input rows that could not be loaded, kept as they came with the reason. A JSON line that holds several "
+    "records (Twitter API pages) can have several quarantine rows with the same row_number.",
     (
         C("source_id", "INTEGER", "The sources row.", True),
         C("row_number", "BIGINT", "1-based row (record) number in the file; for CSV, data rows after the header.", True),
@@ -136,7 +137,6 @@ QUARANTINE = Table(
         C("reason", "VARCHAR", "Why it was not loaded.", True),
         C("column_name", "VARCHAR", "The column at fault, when one is."),
     ),
-    ("source_id", "row_number"),
 )
 
 EVENTS = Table(
@@ -158,7 +158,8 @@ EVENTS = Table(
 LABELS = Table(
     "labels",
     "meta",
-    "Ground truth or analyst verdicts about accounts, posts or campaigns. Kept across analysis runs.",
+    "Ground truth or analyst verdicts about accounts, posts or campaigns. Kept across analysis runs. "
+    "One value per (entity_type, entity_id, label, origin): a new verdict replaces the old one.",
     (
         C("entity_type", "VARCHAR", "account, post or campaign.", True),
         C("entity_id", "VARCHAR", "The id of that entity.", True),
@@ -170,7 +171,6 @@ LABELS = Table(
         C("created_at", "TIMESTAMP", "When it was recorded, UTC.", True),
         C("source_id", "INTEGER", "The sources row, when loaded from a file."),
     ),
-    ("entity_type", "entity_id", "label", "origin"),
 )
 
 RUNS = Table(

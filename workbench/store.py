@@ -242,27 +242,30 @@ class Store:
         return rows.row(0, named=True) if rows.height else None
 
     def add_labels(self, labels: pl.DataFrame) -> int:
-        """Insert or replace labels (same entity, label and origin: the newest value wins)."""
+        """Insert or replace labels in their own transaction (same entity, label and origin: newest wins)."""
+        with self.transaction():
+            return self.upsert_labels(labels)
+
+    def upsert_labels(self, labels: pl.DataFrame) -> int:
+        """Insert or replace labels inside the caller's transaction; returns how many were written."""
         self._require_writable()
         if labels.height == 0:
             return 0
-        frame = labels
+        frame = labels.unique(["entity_type", "entity_id", "label", "origin"], keep="last", maintain_order=True)
         if "created_at" not in frame.columns:
             frame = frame.with_columns(pl.lit(_utc_now()).alias("created_at"))
-        with self.transaction():
-            self._con.register("_labels", frame)
-            try:
-                self._run(
-                    self._con,
-                    "DELETE FROM labels USING _labels WHERE labels.entity_type = _labels.entity_type "
-                    "AND labels.entity_id = _labels.entity_id AND labels.label = _labels.label "
-                    "AND labels.origin = _labels.origin",
-                    None,
-                )
-            finally:
-                self._con.unregister("_labels")
-            self.append("labels", frame)
-        return frame.height
+        self._con.register("_labels", frame)
+        try:
+            self._run(
+                self._con,
+                "DELETE FROM labels USING _labels WHERE labels.entity_type = _labels.entity_type "
+                "AND labels.entity_id = _labels.entity_id AND labels.label = _labels.label "
+                "AND labels.origin = _labels.origin",
+                None,
+            )
+        finally:
+            self._con.unregister("_labels")
+        return self.append("labels", frame)
 
     def add_events(self, events: pl.DataFrame) -> int:
         """Insert events whose event_id is new; returns how many were added."""

@@ -1,0 +1,271 @@
+"""What every preset shares: turning raw columns into canonical rows, with a reason for each bad row.
+
+A preset says, for one kind of export, which raw column feeds which canonical column (as polars
+expressions). `build_posts` and `build_accounts` then do the common work: parse times to UTC,
+platform-qualify ids, extract links/hashtags/mentions from text when the export has none, read
+"RT @handle:" retweets, derive a stable post id when the export has none, and give every row that
+cannot be loaded a reason instead of dropping it.
+"""
+from __future__ import annotations
+
+import hashlib
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Mapping
+
+import polars as pl
+
+from workbench import schema
+from workbench.errors import InputFileError
+from workbench.ingest import extract
+from workbench.ingest.readers import RAW_COLUMN, ROW_COLUMN
+from workbench.ingest.timeparse import parse_times
+
+REASON = "_reason"
+REASON_COLUMN = "_reason_column"
+LIST_COLUMNS = ("urls", "hashtags", "mentions", "media_hashes")
+COUNT_COLUMNS = ("like_count", "repost_count", "reply_count")
+
+
+@dataclass
+class MapContext:
+    path: Path
+    source_id: int
+    platform: str
+    timezone: str | None
+    options: dict[str, Any] = field(default_factory=dict)
+
+
+@dataclass
+class Mapped:
+    """A preset's output for one batch. `table` is posts, accounts, events or labels; `rows` are the
+    loadable rows (canonical columns + `_row`); `rejects` have `_row`, `_raw`, `_reason`, `_reason_column`."""
+
+    table: str
+    rows: pl.DataFrame
+    rejects: pl.DataFrame
+    accounts: pl.DataFrame | None = None
+    labels: pl.DataFrame | None = None
+
+
+class Preset:
+    """Base class. Subclasses set `name`, `platform`, `description` and implement `map_batch`."""
+
+    name = ""
+    platform = ""
+    description = ""
+    default_timezone: str | None = None
+
+    def expand_record(self, record: dict) -> list[dict]:
+        """For JSON inputs: the records (posts or accounts) inside one JSON object."""
+        return [record]
+
+    def map_batch(self, frame: pl.DataFrame, ctx: MapContext) -> Mapped:
+        raise NotImplementedError
+
+
+# -- helpers for presets -------------------------------------------------------------------------
+def require_columns(frame: pl.DataFrame, needed: Mapping[str, str], path: Path) -> None:
+    """Raise a clear error when a raw column the preset needs is missing from the file."""
+    missing = [(raw, canonical) for canonical, raw in needed.items() if raw not in frame.columns]
+    if missing:
+        described = ", ".join(f"{raw!r} (for {canonical})" for raw, canonical in missing)
+        present = ", ".join(c for c in frame.columns if not c.startswith("_"))
+        raise InputFileError(f"{path}: missing required column {described}; the file has: {present}")
+
+
+def col_or_null(frame: pl.DataFrame, name: str | None, dtype: pl.DataType = pl.String) -> pl.Expr:
+    if name and name in frame.columns:
+        return pl.col(name)
+    return pl.lit(None, dtype=dtype)
+
+
+def nonempty(expr: pl.Expr) -> pl.Expr:
+    """Text with empty or blank strings turned into null (CSV has no other null)."""
+    text = expr.cast(pl.String)
+    return pl.when(text.str.strip_chars() == "").then(None).otherwise(text)
+
+
+def as_count(expr: pl.Expr) -> pl.Expr:
+    return nonempty(expr).cast(pl.Float64, strict=False).cast(pl.Int64, strict=False)
+
+
+def as_bool(expr: pl.Expr) -> pl.Expr:
+    text = nonempty(expr).str.to_lowercase()
+    return pl.when(text.is_in(["true", "1", "yes", "y", "t"])).then(True).when(
+        text.is_in(["false", "0", "no", "n", "f", "-1"])
+    ).then(False).otherwise(None)
+
+
+def split_list(expr: pl.Expr, separator: str = " ") -> pl.Expr:
+    """A delimited text cell (or a JSON array text) to a list of non-empty strings."""
+    text = nonempty(expr)
+    as_json = text.str.starts_with("[")
+    parts = pl.when(as_json).then(
+        text.str.strip_chars("[]").str.replace_all('"', "").str.split(",")
+    ).otherwise(text.str.split(separator))
+    return parts.list.eval(pl.element().str.strip_chars().filter(pl.element().str.len_chars() > 0))
+
+
+def qualify(expr: pl.Expr, platform: str | pl.Expr) -> pl.Expr:
+    """Prefix ids with their platform ("weibo:123"), leaving already-qualified ids alone."""
+    text = nonempty(expr)
+    prefix = platform if isinstance(platform, pl.Expr) else pl.lit(platform)
+    return pl.when(text.is_null()).then(None).when(text.str.starts_with(prefix + ":")).then(text).otherwise(prefix + ":" + text)
+
+
+def stable_hash(values: pl.Series, length: int = 24) -> pl.Series:
+    """A hash that never changes across runs, machines or library versions (BLAKE2b of UTF-8 text)."""
+    return pl.Series(
+        values.name,
+        [hashlib.blake2b(v.encode("utf-8", "surrogatepass"), digest_size=length // 2).hexdigest() if v is not None else None
+         for v in values.to_list()],
+        dtype=pl.String,
+    )
+
+
+def _first_reason(*reasons: pl.Expr) -> pl.Expr:
+    return pl.coalesce(list(reasons))
+
+
+def split_rejects(frame: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
+    bad = frame.filter(pl.col(REASON).is_not_null())
+    good = frame.filter(pl.col(REASON).is_null())
+    rejects = bad.select(
+        pl.col(ROW_COLUMN), pl.col(RAW_COLUMN), pl.col(REASON),
+        (pl.col(REASON_COLUMN) if REASON_COLUMN in bad.columns else pl.lit(None, dtype=pl.String)).alias(REASON_COLUMN),
+    )
+    return good, rejects
+
+
+# -- posts -----------------------------------------------------------------------------------------
+def build_posts(frame: pl.DataFrame, ctx: MapContext, fields: Mapping[str, pl.Expr],
+                time_column: str, account_column: str) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Canonical posts from raw rows.
+
+    fields : canonical column name -> expression over raw columns. `created_at` must be given (raw
+        values of any accepted layout); missing list columns are extracted from `text`; a missing
+        `post_id` is derived from the platform and the raw row, so identical rows get the same id.
+    time_column, account_column : raw column names, for the reasons given to bad rows.
+    Returns (posts with canonical columns + `_row`, rejects).
+    """
+    platform = fields.get("platform", pl.lit(ctx.platform))
+    base = frame.select(
+        pl.col(ROW_COLUMN),
+        pl.col(RAW_COLUMN),
+        platform.cast(pl.String).alias("platform"),
+        *[expr.alias(name) for name, expr in fields.items() if name not in ("platform", "created_at")],
+    )
+    created_at, time_reason = parse_times(frame.select(fields["created_at"].alias("t"))["t"], time_column, ctx.timezone, str(ctx.path))
+    base = base.with_columns(created_at.alias("created_at"), time_reason.alias("_time_reason"))
+
+    for name in ("text", "lang", "kind", "parent_post_id", "shared_post_id", "source_app", "post_id", "account_id"):
+        if name not in base.columns:
+            base = base.with_columns(pl.lit(None, dtype=pl.String).alias(name))
+        else:
+            base = base.with_columns(nonempty(pl.col(name)).alias(name) if name != "text" else pl.col(name).cast(pl.String))
+    for name in COUNT_COLUMNS:
+        base = base.with_columns((as_count(pl.col(name)) if name in base.columns else pl.lit(None, dtype=pl.Int64)).alias(name))
+
+    text = pl.col("text")
+    # Retweets known only from their text: the target is the retweeted author + text, hashed, so two
+    # accounts retweeting the same tweet share one shared_post_id (what co-share needs).
+    rt_handle = extract.extract_retweet_handle(text)
+    derived_rt = pl.lit(f"{ctx.platform}:rt:") + rt_handle.str.to_lowercase() + pl.lit("|") + extract.retweeted_text(text)
+    base = base.with_columns(
+        pl.when(pl.col("shared_post_id").is_null() & rt_handle.is_not_null()).then(derived_rt).otherwise(None).alias("_rt_key"),
+        pl.when(pl.col("kind").is_null() & (pl.col("shared_post_id").is_not_null() | rt_handle.is_not_null())).then(pl.lit("repost"))
+        .when(pl.col("kind").is_null() & pl.col("parent_post_id").is_not_null()).then(pl.lit("reply"))
+        .when(pl.col("kind").is_null()).then(pl.lit("post"))
+        .otherwise(pl.col("kind").str.to_lowercase()).alias("kind"),
+    )
+    if base["_rt_key"].is_not_null().any():
+        hashed = stable_hash(base["_rt_key"])
+        base = base.with_columns(
+            pl.when(hashed.is_not_null()).then(pl.lit(f"{ctx.platform}:rt:") + hashed).otherwise(pl.col("shared_post_id")).alias("shared_post_id")
+        )
+    base = base.drop("_rt_key")
+
+    for name, extractor in (("urls", extract.extract_urls), ("hashtags", extract.extract_hashtags), ("mentions", extract.extract_mentions)):
+        if name not in base.columns:
+            base = base.with_columns(extractor(text).fill_null(pl.lit([], dtype=pl.List(pl.String))).alias(name))
+    if "media_hashes" not in base.columns:
+        base = base.with_columns(pl.lit([], dtype=pl.List(pl.String)).alias("media_hashes"))
+    for name in LIST_COLUMNS:
+        base = base.with_columns(pl.col(name).cast(pl.List(pl.String)).fill_null(pl.lit([], dtype=pl.List(pl.String))))
+
+    if base["post_id"].is_null().any():
+        derived = pl.lit(ctx.platform + ":h") + stable_hash(base["platform"] + "\x1f" + base[RAW_COLUMN])
+        base = base.with_columns(pl.col("post_id").fill_null(derived))
+    base = base.with_columns(
+        qualify(pl.col("post_id"), pl.col("platform")).alias("post_id"),
+        qualify(pl.col("account_id"), pl.col("platform")).alias("account_id"),
+        qualify(pl.col("parent_post_id"), pl.col("platform")).alias("parent_post_id"),
+        qualify(pl.col("shared_post_id"), pl.col("platform")).alias("shared_post_id"),
+    )
+    base = base.with_columns(
+        _first_reason(
+            pl.when(pl.col("account_id").is_null()).then(pl.lit(f"missing account id in column {account_column!r}")),
+            pl.col("_time_reason"),
+            pl.when(~pl.col("kind").is_in(list(schema.POST_KINDS))).then(pl.lit("unknown kind: ") + pl.col("kind").str.slice(0, 40)),
+        ).alias(REASON),
+        pl.when(pl.col("account_id").is_null()).then(pl.lit(account_column))
+        .when(pl.col("_time_reason").is_not_null()).then(pl.lit(time_column))
+        .when(~pl.col("kind").is_in(list(schema.POST_KINDS))).then(pl.lit("kind"))
+        .alias(REASON_COLUMN),
+    ).drop("_time_reason")
+    good, rejects = split_rejects(base)
+    posts = good.with_columns(pl.lit(ctx.source_id, dtype=pl.Int32).alias("source_id"), pl.col(ROW_COLUMN).alias("source_row"),
+                              pl.col(RAW_COLUMN).alias("raw"))
+    return posts.select(*schema.POSTS.column_names), rejects
+
+
+# -- accounts --------------------------------------------------------------------------------------
+def build_accounts(frame: pl.DataFrame, ctx: MapContext, fields: Mapping[str, pl.Expr], account_column: str,
+                   raw: pl.Expr | None = None) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Canonical accounts from raw rows (profile files, or the author fields of post files).
+
+    `created_at` may be given (times of any accepted layout); rows without an account id are rejects.
+    An unparseable registration time does not reject the account: it is stored as NULL.
+    """
+    platform = fields.get("platform", pl.lit(ctx.platform))
+    base = frame.select(
+        pl.col(ROW_COLUMN),
+        (raw if raw is not None else pl.col(RAW_COLUMN)).alias(RAW_COLUMN),
+        platform.cast(pl.String).alias("platform"),
+        *[expr.alias(name) for name, expr in fields.items() if name not in ("platform", "created_at")],
+    )
+    if "created_at" in fields:
+        created, _ = parse_times(frame.select(fields["created_at"].alias("t"))["t"], "account created_at",
+                                 ctx.timezone or "UTC", str(ctx.path))
+        base = base.with_columns(created.alias("created_at"))
+    else:
+        base = base.with_columns(pl.lit(None, dtype=pl.Datetime("us")).alias("created_at"))
+    for name in ("handle", "display_name", "description", "location", "account_id"):
+        base = base.with_columns((nonempty(pl.col(name)) if name in base.columns else pl.lit(None, dtype=pl.String)).alias(name))
+    for name in ("followers", "following", "posts_count"):
+        base = base.with_columns((as_count(pl.col(name)) if name in base.columns else pl.lit(None, dtype=pl.Int64)).alias(name))
+    base = base.with_columns((as_bool(pl.col("verified")) if "verified" in base.columns else pl.lit(None, dtype=pl.Boolean)).alias("verified"))
+    base = base.with_columns(
+        qualify(pl.col("account_id"), pl.col("platform")).alias("account_id"),
+    ).with_columns(
+        pl.when(pl.col("account_id").is_null()).then(pl.lit(f"missing account id in column {account_column!r}")).alias(REASON),
+        pl.lit(account_column).alias(REASON_COLUMN),
+    )
+    good, rejects = split_rejects(base)
+    accounts = good.with_columns(pl.lit(ctx.source_id, dtype=pl.Int32).alias("source_id"), pl.col(ROW_COLUMN).alias("source_row"),
+                                 pl.col(RAW_COLUMN).alias("raw"))
+    return accounts.select(*schema.ACCOUNTS.column_names), rejects
+
+
+def account_labels(accounts: pl.DataFrame, label: str, values: pl.Series, origin: str, source_id: int) -> pl.DataFrame:
+    """Labels about accounts (e.g. IRA account_category), one per account and value present."""
+    frame = pl.DataFrame({"entity_id": accounts["account_id"], "value": values.cast(pl.String)})
+    return frame.filter(pl.col("value").is_not_null()).unique("entity_id", keep="first", maintain_order=True).select(
+        pl.lit("account").alias("entity_type"), pl.col("entity_id"), pl.lit(label).alias("label"), pl.col("value"),
+        pl.lit(origin).alias("origin"), pl.lit(source_id, dtype=pl.Int32).alias("source_id"),
+    )
+
+
+def empty_rejects() -> pl.DataFrame:
+    return pl.DataFrame(schema={ROW_COLUMN: pl.Int64, RAW_COLUMN: pl.String, REASON: pl.String, REASON_COLUMN: pl.String})

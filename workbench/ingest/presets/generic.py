@@ -1,0 +1,73 @@
+"""Any posts export, with a column mapping.
+
+The mapping names, for each canonical column, the raw column that feeds it:
+`--map account_id=user,created_at=time,text=body` or a YAML file given with `--mapping FILE`:
+
+    platform: forum            # optional, default "generic"
+    table: posts               # or accounts
+    list_separator: " "        # for urls/hashtags/mentions/media_hashes cells (JSON arrays also work)
+    columns: {post_id: id, account_id: user, created_at: time, text: body}
+
+Required: account_id, and created_at for posts. Without post_id a stable id is derived from the row.
+"""
+from __future__ import annotations
+
+import polars as pl
+
+from workbench import schema
+from workbench.errors import InputFileError
+from workbench.ingest.presets.base import (LIST_COLUMNS, Mapped, MapContext, Preset, build_accounts, build_posts,
+                                           require_columns, split_list)
+
+
+def load_mapping(options: dict) -> dict:
+    """Merge a YAML mapping file (options['mapping']) with inline `map` pairs (options['map'])."""
+    mapping: dict = {}
+    if options.get("mapping"):
+        import yaml
+
+        try:
+            with open(options["mapping"], encoding="utf-8") as handle:
+                mapping = yaml.safe_load(handle) or {}
+        except (OSError, yaml.YAMLError) as error:
+            raise InputFileError(f"{options['mapping']}: cannot read the column mapping: {error}") from error
+    columns = dict(mapping.get("columns") or {})
+    columns.update(options.get("map") or {})
+    mapping["columns"] = columns
+    return mapping
+
+
+class GenericPreset(Preset):
+    name = "generic"
+    platform = "generic"
+    description = "any export with a column mapping (--map canonical=raw,... or --mapping FILE.yaml)"
+
+    def map_batch(self, frame: pl.DataFrame, ctx: MapContext) -> Mapped:
+        mapping = load_mapping(ctx.options)
+        columns: dict[str, str] = mapping["columns"]
+        table = mapping.get("table", "posts")
+        known = set(schema.POSTS.column_names if table == "posts" else schema.ACCOUNTS.column_names)
+        unknown = sorted(set(columns) - known)
+        if unknown:
+            raise InputFileError(f"{ctx.path}: the mapping names unknown {table} columns {unknown}; known: {sorted(known)}")
+        needed = {"account_id": columns.get("account_id", "account_id")}
+        if table == "posts":
+            needed["created_at"] = columns.get("created_at", "created_at")
+        require_columns(frame, needed | {k: v for k, v in columns.items()}, ctx.path)
+        if "platform" in mapping:
+            ctx.platform = str(mapping["platform"])
+        separator = mapping.get("list_separator", " ")
+        fields = {
+            canonical: split_list(pl.col(raw), separator) if canonical in LIST_COLUMNS else pl.col(raw)
+            for canonical, raw in columns.items()
+        }
+        if table == "accounts":
+            accounts, rejects = build_accounts(frame, ctx, fields, columns.get("account_id", "account_id"))
+            return Mapped("accounts", accounts, rejects)
+        fields.setdefault("account_id", pl.col(needed["account_id"]))
+        fields.setdefault("created_at", pl.col(needed["created_at"]))
+        posts, rejects = build_posts(frame, ctx, fields, time_column=needed["created_at"], account_column=needed["account_id"])
+        return Mapped("posts", posts, rejects)
+
+
+PRESET = GenericPreset()

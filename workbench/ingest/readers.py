@@ -1,0 +1,431 @@
+"""Read input files as batches of raw rows, whatever their format, compression and encoding.
+
+A reader never raises on a bad row: a row it cannot decode or parse becomes a `RawReject` with its row
+number, the raw text and the reason, and the loader puts it in quarantine. Only a file that cannot be
+read at all (missing, not the format it claims) raises `InputFileError`.
+
+Row numbers are 1-based record numbers: for CSV/TSV the data rows after the header, for JSON Lines the
+line number, for a JSON array the element index, for Parquet the row index.
+"""
+from __future__ import annotations
+
+import codecs
+import csv
+import gzip
+import io
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Callable, Iterator
+
+import polars as pl
+
+from workbench.errors import InputFileError
+
+GZIP_MAGIC = b"\x1f\x8b"
+ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
+PARQUET_MAGIC = b"PAR1"
+ROW_COLUMN = "_row"
+RAW_COLUMN = "_raw"
+BATCH_ROWS = 100_000
+# Text fields may legitimately be many megabytes; an unbalanced quote can still swallow the rest of a
+# file, and then the swallowed text is quarantined with the malformed row rather than lost.
+csv.field_size_limit(256 * 1024 * 1024)
+
+
+@dataclass
+class RawReject:
+    row_number: int
+    raw: str
+    reason: str
+    column: str | None = None
+
+
+@dataclass
+class RawBatch:
+    """Rows read from a file. `frame` holds the parsed rows (raw columns plus `_row` and `_raw`)."""
+
+    frame: pl.DataFrame
+    rejects: list[RawReject] = field(default_factory=list)
+    rows_read: int = 0
+
+
+@dataclass
+class InputInfo:
+    path: Path
+    format: str  # csv | jsonl | json | parquet
+    compression: str | None  # gzip | zstd | None
+    encoding: str | None
+    delimiter: str | None = None
+
+    @property
+    def format_label(self) -> str:
+        return self.format + (f"+{self.compression}" if self.compression else "")
+
+
+# -- detection ---------------------------------------------------------------------------------
+def _head(path: Path, size: int = 1 << 20) -> bytes:
+    with path.open("rb") as handle:
+        return handle.read(size)
+
+
+def detect_compression(path: Path) -> str | None:
+    head = _head(path, 4)
+    if head.startswith(GZIP_MAGIC):
+        return "gzip"
+    if head.startswith(ZSTD_MAGIC):
+        return "zstd"
+    return None
+
+
+def open_binary(path: Path, compression: str | None) -> io.BufferedIOBase:
+    if compression == "gzip":
+        return gzip.open(path, "rb")
+    if compression == "zstd":
+        import zstandard
+
+        return io.BufferedReader(zstandard.ZstdDecompressor().stream_reader(path.open("rb"), closefd=True))
+    return path.open("rb")
+
+
+def _strip_compression_suffix(name: str) -> str:
+    for suffix in (".gz", ".gzip", ".zst", ".zstd"):
+        if name.endswith(suffix):
+            return name[: -len(suffix)]
+    return name
+
+
+def detect_format(path: Path, compression: str | None, sample: bytes) -> str:
+    if sample.startswith(PARQUET_MAGIC):
+        return "parquet"
+    name = _strip_compression_suffix(path.name.lower())
+    for suffix, fmt in ((".parquet", "parquet"), (".jsonl", "jsonl"), (".ndjson", "jsonl"), (".json", "json"),
+                        (".csv", "csv"), (".tsv", "csv"), (".tab", "csv"), (".txt", "csv")):
+        if name.endswith(suffix):
+            if fmt == "json" and not sample.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"["):
+                return "jsonl"  # many ".json" exports are really one object per line
+            return fmt
+    stripped = sample.lstrip(b"\xef\xbb\xbf \t\r\n")
+    if stripped.startswith(b"["):
+        return "json"
+    if stripped.startswith(b"{"):
+        return "jsonl"
+    return "csv"
+
+
+def detect_encoding(sample: bytes) -> str:
+    """Guess the text encoding from the first bytes: BOMs first, then strict UTF-8, then GB18030."""
+    if sample.startswith(codecs.BOM_UTF8):
+        return "utf-8-sig"
+    if sample.startswith(codecs.BOM_UTF16_LE) or sample.startswith(codecs.BOM_UTF16_BE):
+        return "utf-16"
+    if len(sample) >= 4:
+        even_nuls = sample[0::2].count(0)
+        odd_nuls = sample[1::2].count(0)
+        half = len(sample) // 2
+        if odd_nuls > 0.4 * half and even_nuls < 0.05 * half:
+            return "utf-16-le"
+        if even_nuls > 0.4 * half and odd_nuls < 0.05 * half:
+            return "utf-16-be"
+    try:
+        sample.decode("utf-8")
+        return "utf-8"
+    except UnicodeDecodeError as error:
+        if error.start >= len(sample) - 3:  # a multi-byte character cut by the sample's end
+            return "utf-8"
+    try:
+        sample.decode("gb18030")
+        return "gb18030"
+    except UnicodeDecodeError:
+        pass
+    from charset_normalizer import from_bytes
+
+    best = from_bytes(sample).best()
+    return best.encoding if best is not None else "utf-8"
+
+
+def inspect_input(path: str | Path, encoding: str | None = None, delimiter: str | None = None,
+                  fmt: str | None = None) -> InputInfo:
+    path = Path(path)
+    if not path.exists():
+        raise InputFileError(f"{path}: no such file")
+    if path.is_dir():
+        raise InputFileError(f"{path}: is a folder; name the files to ingest")
+    compression = detect_compression(path)
+    with open_binary(path, compression) as handle:
+        try:
+            sample = handle.read(1 << 20)
+        except (OSError, EOFError, Exception) as error:  # corrupt gzip/zstd stream
+            raise InputFileError(f"{path}: cannot decompress ({compression}): {error}") from error
+    fmt = fmt or detect_format(path, compression, sample)
+    if fmt == "parquet":
+        return InputInfo(path, fmt, compression, None)
+    encoding = encoding or detect_encoding(sample)
+    if fmt == "csv" and delimiter is None:
+        delimiter = _sniff_delimiter(path, sample, encoding)
+    return InputInfo(path, fmt, compression, encoding, delimiter)
+
+
+def _sniff_delimiter(path: Path, sample: bytes, encoding: str) -> str:
+    if _strip_compression_suffix(path.name.lower()).endswith((".tsv", ".tab")):
+        return "\t"
+    text = sample.decode(encoding, errors="replace")
+    first_lines = "\n".join(text.splitlines()[:20])
+    try:
+        return csv.Sniffer().sniff(first_lines, delimiters=",\t;|").delimiter
+    except csv.Error:
+        header = text.splitlines()[0] if text else ""
+        return max(",\t;|", key=header.count)
+
+
+# -- text helpers ------------------------------------------------------------------------------
+def _has_surrogates(value: str) -> bool:
+    try:
+        value.encode("utf-8")
+        return False
+    except UnicodeEncodeError:
+        return True
+
+
+def _escape_surrogates(value: str) -> str:
+    """Show undecodable bytes as \\xNN so the quarantined raw row is valid text and nothing is lost."""
+    return value.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+
+
+def _text_stream(path: Path, info: InputInfo) -> io.TextIOWrapper:
+    binary = open_binary(path, info.compression)
+    # surrogateescape keeps undecodable bytes, so the row can be quarantined with them instead of
+    # aborting the file or silently replacing them.
+    return io.TextIOWrapper(binary, encoding=info.encoding or "utf-8", errors="surrogateescape", newline="")
+
+
+# -- CSV ---------------------------------------------------------------------------------------
+def iter_csv(info: InputInfo, batch_rows: int = BATCH_ROWS) -> Iterator[RawBatch]:
+    with _text_stream(info.path, info) as stream:
+        reader = csv.reader(stream, delimiter=info.delimiter or ",")
+        try:
+            header = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            raise InputFileError(f"{info.path}: cannot read the header row: {error}") from error
+        header = [name.lstrip("\ufeff").strip() for name in header]
+        if any(_has_surrogates(name) for name in header):
+            raise InputFileError(f"{info.path}: the header row is not valid {info.encoding}; pass --encoding")
+        header = _dedupe_names(header)
+        width = len(header)
+        row_number = 0
+        good: list[list[str]] = []
+        good_numbers: list[int] = []
+        rejects: list[RawReject] = []
+        while True:
+            try:
+                row = next(reader)
+            except StopIteration:
+                break
+            except csv.Error as error:
+                row_number += 1
+                rejects.append(RawReject(row_number, "", f"malformed CSV row: {error}"))
+                continue
+            row_number += 1
+            if len(row) != width:
+                raw = _escape_surrogates(info.delimiter.join(row) if info.delimiter else ",".join(row))
+                rejects.append(RawReject(row_number, raw, f"expected {width} fields, found {len(row)}"))
+            elif any(_has_surrogates(cell) for cell in row):
+                bad = next(i for i, cell in enumerate(row) if _has_surrogates(cell))
+                raw = json.dumps(dict(zip(header, (_escape_surrogates(c) for c in row))), ensure_ascii=False)
+                rejects.append(RawReject(row_number, raw, f"bytes not valid {info.encoding} in column {header[bad]!r}", header[bad]))
+            else:
+                good.append(row)
+                good_numbers.append(row_number)
+            if len(good) + len(rejects) >= batch_rows:
+                yield _csv_batch(header, good, good_numbers, rejects)
+                good, good_numbers, rejects = [], [], []
+        if good or rejects:
+            yield _csv_batch(header, good, good_numbers, rejects)
+
+
+def _dedupe_names(names: list[str]) -> list[str]:
+    seen: dict[str, int] = {}
+    out = []
+    for index, name in enumerate(names):
+        name = name or f"column_{index + 1}"
+        if name in seen:
+            seen[name] += 1
+            name = f"{name}_{seen[name]}"
+        else:
+            seen[name] = 0
+        out.append(name)
+    return out
+
+
+def _csv_batch(header: list[str], rows: list[list[str]], numbers: list[int], rejects: list[RawReject]) -> RawBatch:
+    columns = list(zip(*rows)) if rows else [()] * len(header)
+    frame = pl.DataFrame(
+        {name: pl.Series(name, list(values), dtype=pl.String) for name, values in zip(header, columns)}
+    )
+    frame = frame.with_columns(pl.Series(ROW_COLUMN, numbers, dtype=pl.Int64))
+    frame = frame.with_columns(_raw_json(frame, header))
+    return RawBatch(frame, rejects, rows_read=len(rows) + len(rejects))
+
+
+def _raw_json(frame: pl.DataFrame, columns: list[str]) -> pl.Expr:
+    if not columns:
+        return pl.lit("{}").alias(RAW_COLUMN)
+    return pl.struct([pl.col(c) for c in columns]).struct.json_encode().alias(RAW_COLUMN)
+
+
+# -- JSON --------------------------------------------------------------------------------------
+RecordExpander = Callable[[Any], list[dict]]
+
+
+def _flatten(record: dict, prefix: str = "") -> dict[str, str | None]:
+    """One level of text values: nested objects become dotted keys, lists and scalars JSON or text."""
+    flat: dict[str, str | None] = {}
+    for key, value in record.items():
+        name = f"{prefix}{key}"
+        if isinstance(value, dict):
+            flat.update(_flatten(value, name + "."))
+        elif value is None:
+            flat[name] = None
+        elif isinstance(value, str):
+            flat[name] = value
+        elif isinstance(value, bool):
+            flat[name] = "true" if value else "false"
+        elif isinstance(value, (int, float)):
+            flat[name] = repr(value)
+        else:
+            flat[name] = json.dumps(value, ensure_ascii=False)
+    return flat
+
+
+def _records_batch(records: list[tuple[int, dict, str]], rejects: list[RawReject]) -> RawBatch:
+    flats = [_flatten(record) for _, record, _ in records]
+    names: dict[str, None] = {}
+    for flat in flats:
+        for name in flat:
+            names.setdefault(name, None)
+    data = {name: pl.Series(name, [flat.get(name) for flat in flats], dtype=pl.String) for name in names}
+    frame = pl.DataFrame(data) if data else pl.DataFrame({"_empty": pl.Series([None] * len(records), dtype=pl.String)})
+    frame = frame.with_columns(
+        pl.Series(ROW_COLUMN, [number for number, _, _ in records], dtype=pl.Int64),
+        pl.Series(RAW_COLUMN, [raw for _, _, raw in records], dtype=pl.String),
+    )
+    if "_empty" in frame.columns:
+        frame = frame.drop("_empty")
+    # A record is a row: a JSON line holding a page of several posts counts once per post.
+    return RawBatch(frame, rejects, rows_read=len(records) + len(rejects))
+
+
+def _expand(value: Any, row_number: int, expand: RecordExpander | None, rejects: list[RawReject],
+            raw_line: str) -> list[tuple[int, dict, str]]:
+    if not isinstance(value, dict):
+        rejects.append(RawReject(row_number, raw_line, f"expected a JSON object, found {type(value).__name__}"))
+        return []
+    try:
+        records = expand(value) if expand else [value]
+    except Exception as error:  # a preset could not understand this record: keep it with the reason
+        rejects.append(RawReject(row_number, raw_line, f"record not understood by the preset: {error}"))
+        return []
+    if not records:
+        rejects.append(RawReject(row_number, raw_line, "record holds no posts or accounts for this preset"))
+    return [(row_number, record, json.dumps(record, ensure_ascii=False, sort_keys=True)) for record in records]
+
+
+def iter_jsonl(info: InputInfo, expand: RecordExpander | None = None, batch_rows: int = BATCH_ROWS) -> Iterator[RawBatch]:
+    with _text_stream(info.path, info) as stream:
+        records: list[tuple[int, dict, str]] = []
+        rejects: list[RawReject] = []
+        lines_in_batch = 0
+        for row_number, line in enumerate(stream, start=1):
+            stripped = line.strip()
+            if not stripped:
+                rejects.append(RawReject(row_number, line, "empty line"))
+                continue
+            if _has_surrogates(stripped):
+                rejects.append(RawReject(row_number, _escape_surrogates(stripped), f"bytes not valid {info.encoding}"))
+                continue
+            try:
+                value = json.loads(stripped)
+            except json.JSONDecodeError as error:
+                rejects.append(RawReject(row_number, stripped, f"invalid JSON: {error.msg} at column {error.colno}"))
+                continue
+            records.extend(_expand(value, row_number, expand, rejects, stripped))
+            lines_in_batch += 1
+            if lines_in_batch >= batch_rows:
+                yield _records_batch(records, rejects)
+                records, rejects, lines_in_batch = [], [], 0
+        if records or rejects:
+            yield _records_batch(records, rejects)
+
+
+def iter_json_array(info: InputInfo, expand: RecordExpander | None = None, batch_rows: int = BATCH_ROWS) -> Iterator[RawBatch]:
+    """A JSON array is parsed whole (large exports should be JSON Lines, which stream)."""
+    with _text_stream(info.path, info) as stream:
+        text = stream.read()
+    if _has_surrogates(text):
+        raise InputFileError(f"{info.path}: bytes not valid {info.encoding}; pass --encoding, or convert to JSON Lines "
+                             "so that bad records can be quarantined one by one")
+    try:
+        document = json.loads(text)
+    except json.JSONDecodeError as error:
+        raise InputFileError(f"{info.path}: invalid JSON at line {error.lineno} column {error.colno}: {error.msg}") from error
+    if isinstance(document, dict):
+        document = [document]
+    if not isinstance(document, list):
+        raise InputFileError(f"{info.path}: expected a JSON array of objects")
+    for start in range(0, len(document), batch_rows):
+        records: list[tuple[int, dict, str]] = []
+        rejects: list[RawReject] = []
+        for offset, value in enumerate(document[start:start + batch_rows]):
+            raw = json.dumps(value, ensure_ascii=False)
+            records.extend(_expand(value, start + offset + 1, expand, rejects, raw))
+        yield _records_batch(records, rejects)
+
+
+# -- Parquet -----------------------------------------------------------------------------------
+def iter_parquet(info: InputInfo, batch_rows: int = BATCH_ROWS) -> Iterator[RawBatch]:
+    import pyarrow.parquet as pq
+
+    try:
+        parquet = pq.ParquetFile(str(info.path))
+    except Exception as error:
+        raise InputFileError(f"{info.path}: not a readable Parquet file: {error}") from error
+    offset = 0
+    for record_batch in parquet.iter_batches(batch_size=batch_rows):
+        frame = pl.from_arrow(record_batch)
+        if isinstance(frame, pl.Series):
+            frame = frame.to_frame()
+        columns = list(frame.columns)
+        numbers = pl.int_range(offset + 1, offset + 1 + frame.height, dtype=pl.Int64, eager=True)
+        frame = frame.with_columns(numbers.alias(ROW_COLUMN), _raw_json(frame, columns))
+        offset += frame.height
+        yield RawBatch(frame, [], rows_read=frame.height)
+
+
+def iter_batches(info: InputInfo, expand: RecordExpander | None = None, batch_rows: int = BATCH_ROWS) -> Iterator[RawBatch]:
+    if info.format == "parquet":
+        if info.compression:
+            raise InputFileError(f"{info.path}: compressed Parquet files are not supported; Parquet compresses internally")
+        return iter_parquet(info, batch_rows)
+    if info.format == "jsonl":
+        return iter_jsonl(info, expand, batch_rows)
+    if info.format == "json":
+        return iter_json_array(info, expand, batch_rows)
+    if info.format == "csv":
+        return iter_csv(info, batch_rows)
+    raise InputFileError(f"{info.path}: unknown format {info.format!r}")
+
+
+def sha256_of(path: Path) -> str:
+    import hashlib
+
+    digest = hashlib.sha256()
+    with path.open("rb") as handle:
+        for block in iter(lambda: handle.read(1 << 20), b""):
+            digest.update(block)
+    return digest.hexdigest()
+
+
+__all__ = ["InputInfo", "RawBatch", "RawReject", "inspect_input", "iter_batches", "sha256_of", "ROW_COLUMN",
+           "RAW_COLUMN"]

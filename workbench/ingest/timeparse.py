@@ -1,0 +1,129 @@
+"""Turn exported timestamps into UTC.
+
+Accepted: epoch seconds, milliseconds or microseconds (numbers or digit strings, told apart by size);
+ISO 8601 with an offset or Z; Twitter v1's "Wed Oct 10 20:19:24 +0000 2018"; naive date-times in the
+common export layouts (ISO, "2012-09-16 15:05:11", "10/1/2016 19:38", "2012年09月16日 15:05"), which
+need an explicit time zone. Values that parse to before 1990 or after 2100 are treated as absurd.
+"""
+from __future__ import annotations
+
+import datetime as dt
+
+import polars as pl
+
+from workbench.errors import InputFileError
+
+EARLIEST = dt.datetime(1990, 1, 1)
+LATEST = dt.datetime(2100, 1, 1)
+
+AWARE_FORMATS = (
+    "%Y-%m-%dT%H:%M:%S%.f%#z",
+    "%Y-%m-%d %H:%M:%S%.f%#z",
+    "%Y-%m-%dT%H:%M%#z",
+    "%a %b %d %H:%M:%S %z %Y",
+)
+NAIVE_FORMATS = (
+    "%Y-%m-%dT%H:%M:%S%.f",
+    "%Y-%m-%d %H:%M:%S%.f",
+    "%Y-%m-%d %H:%M",
+    "%Y-%m-%dT%H:%M",
+    "%Y/%m/%d %H:%M:%S",
+    "%Y/%m/%d %H:%M",
+    "%m/%d/%Y %H:%M:%S",
+    "%m/%d/%Y %H:%M",
+    "%Y年%m月%d日 %H:%M:%S",
+    "%Y年%m月%d日 %H:%M",
+    "%Y-%m-%d",
+)
+UTC = pl.Datetime("us", "UTC")
+
+
+def _epoch_to_utc(numbers: pl.Series) -> pl.Series:
+    """Epoch numbers to naive UTC datetimes; magnitude decides the unit (s, ms or us)."""
+    values = numbers.cast(pl.Float64, strict=False)
+    micros = (
+        pl.when(values.abs() >= 1e14).then(values)
+        .when(values.abs() >= 1e11).then(values * 1_000)
+        .otherwise(values * 1_000_000)
+    )
+    frame = pl.DataFrame({"v": values}).select(
+        micros.round(0).cast(pl.Int64, strict=False).cast(pl.Datetime("us")).alias("t")
+    )
+    return frame["t"]
+
+
+def _localise(naive: pl.Series, timezone: str) -> pl.Series:
+    return naive.dt.replace_time_zone(timezone, ambiguous="earliest", non_existent="null").dt.convert_time_zone("UTC")
+
+
+def _first_bad(values: pl.Series, mask: pl.Series) -> str:
+    bad = values.filter(mask)
+    return repr(bad[0])[:80] if bad.len() else ""
+
+
+def parse_times(values: pl.Series, column: str, timezone: str | None = None, path: str = "") -> tuple[pl.Series, pl.Series]:
+    """Parse a column of timestamps.
+
+    Returns (created_at as naive UTC Datetime[us], reason) where reason is null for good values and says
+    what is wrong otherwise. Raises InputFileError when the column holds times without a zone and no
+    `timezone` was given: that is a decision for the user, not a per-row problem.
+    """
+    dtype = values.dtype
+    naive_seen = pl.Series([False] * values.len())
+    if isinstance(dtype, pl.Datetime):
+        if dtype.time_zone is None:
+            if timezone is None:
+                raise InputFileError(
+                    f"{path}: column {column!r} holds times without a time zone; pass --timezone "
+                    "(for example UTC or Asia/Shanghai) to say which zone they are in"
+                )
+            parsed = _localise(values.cast(pl.Datetime("us")), timezone)
+        else:
+            parsed = values.dt.convert_time_zone("UTC").cast(UTC)
+    elif dtype == pl.Date:
+        parsed = _localise(values.cast(pl.Datetime("us")), timezone or "UTC")
+    elif dtype.is_numeric():
+        parsed = _epoch_to_utc(values).dt.replace_time_zone("UTC")
+    else:
+        text = values.cast(pl.String).str.strip_chars()
+        is_number = text.str.contains(r"^-?\d+(\.\d+)?$")
+        parsed = pl.Series([None] * values.len(), dtype=UTC)
+        numbers = text.filter(is_number)
+        if numbers.len():
+            epoch = _epoch_to_utc(text.zip_with(is_number, pl.Series([None] * values.len(), dtype=pl.String)))
+            parsed = epoch.dt.replace_time_zone("UTC")
+        for fmt in AWARE_FORMATS:
+            missing = parsed.is_null() & text.is_not_null()
+            if not missing.any():
+                break
+            candidate = text.str.strptime(UTC, fmt, strict=False)
+            parsed = parsed.fill_null(candidate)
+        naive = pl.Series([None] * values.len(), dtype=pl.Datetime("us"))
+        for fmt in NAIVE_FORMATS:
+            missing = parsed.is_null() & naive.is_null() & text.is_not_null()
+            if not missing.any():
+                break
+            naive = naive.fill_null(text.str.strptime(pl.Datetime("us"), fmt, strict=False))
+        naive_seen = naive.is_not_null() & parsed.is_null()
+        if naive_seen.any():
+            if timezone is None:
+                example = _first_bad(text, naive_seen)
+                raise InputFileError(
+                    f"{path}: column {column!r} holds times without a UTC offset (for example {example}); "
+                    "pass --timezone (for example UTC or Asia/Shanghai) to say which zone they are in"
+                )
+            parsed = parsed.fill_null(_localise(naive, timezone))
+    utc = parsed.dt.replace_time_zone(None).cast(pl.Datetime("us"))
+    original = values.cast(pl.String, strict=False)
+    frame = pl.DataFrame({"t": utc, "raw": original})
+    reason = frame.select(
+        pl.when(pl.col("raw").is_null() | (pl.col("raw").str.strip_chars() == ""))
+        .then(pl.lit(f"missing {column}"))
+        .when(pl.col("t").is_null())
+        .then(pl.lit(f"unparseable time in {column}: ") + pl.col("raw").str.slice(0, 60))
+        .when((pl.col("t") < EARLIEST) | (pl.col("t") >= LATEST))
+        .then(pl.lit(f"absurd time in {column} (outside 1990-2100): ") + pl.col("raw").str.slice(0, 60))
+        .otherwise(None)
+        .alias("reason")
+    )["reason"]
+    return utc, reason
