@@ -58,6 +58,7 @@ class _LangKit:
         self.brand_talk = comp(lex.BRAND_TALK)
         self.fan = comp(lex.FAN)
         self.fan_war = comp(lex.FAN_WAR)
+        self.rumor_talk = comp(lex.RUMOR_TALK)
         self.official = comp(lex.OFFICIAL)
         self.news = comp(lex.NEWS)
         self.comments = comp(lex.COMMENTS)
@@ -71,6 +72,7 @@ class _LangKit:
         self.llm_sentences = {n: [frame for t in self.templates[n] for group in t for frame in group]
                               for n in NARRATIVES}
         self.llm_openers, self.llm_tells = list(lex.LLM_OPENERS), list(lex.LLM_TELLS)
+        self.llm_closers = list(lex.LLM_CLOSERS)
         self.tags = {k: [expand_single(h, names) for h in v] for k, v in lex.HASHTAGS.items()}
 
     def hashtag(self, tag: str) -> str:
@@ -94,6 +96,7 @@ class Composer:
         self.account_campaign = account_campaign
         self.official_handles = [b.official_handle or b.name_en for b in config.brands.all]
         self.slugs = {}
+        self.n_stories = max(1_000, config.posts // 20)
 
     # -- pieces ----------------------------------------------------------------------------------------
     def _smear_url(self, campaign: int, article: int, domain: int) -> str:
@@ -106,12 +109,14 @@ class Composer:
         return f"https://{host}/{SECTIONS[(article + domain) % len(SECTIONS)]}/{slug}.html"
 
     def _news_url(self, dice: Dice) -> str:
-        # Popular stories are shared by many people over days: Zipf-like article numbers.
-        article = int(1 / (dice(1_000_000) / 1_000_000 + 1e-4))
+        # Story popularity is log-uniform (Zipf, exponent 1): a few stories are shared by thousands over
+        # days (hot objects a detector must survive), most by one or two people.
+        rank = int(self.n_stories ** (dice(1_000_000) / 1_000_000))
         if dice(10) == 0:
-            host = FARM_DOMAINS[dice(len(FARM_DOMAINS))]
-            return f"https://{host}/{SECTIONS[article % len(SECTIONS)]}/n{article:05d}.html"
-        return f"https://{NEWS_DOMAINS[dice(len(NEWS_DOMAINS))]}/{article // 97 % 12 + 1:02d}/{article:06d}.html"
+            host = FARM_DOMAINS[rank % len(FARM_DOMAINS)]
+            return f"https://{host}/{SECTIONS[rank % len(SECTIONS)]}/n{rank:06d}.html"
+        host = NEWS_DOMAINS[(rank * 7 + rank // 13) % len(NEWS_DOMAINS)]
+        return f"https://{host}/{rank // 97 % 12 + 1:02d}/{rank:07d}.html"
 
     def _official_url(self, brand: int, event: int) -> str:
         site = self.brands.all[brand].site or f"{self.brands.all[brand].key}.example"
@@ -133,8 +138,10 @@ class Composer:
 
     def _sentences(self, kit: _LangKit, frames: list, dice: Dice, n: int) -> str:
         parts = [render(frames[dice(len(frames))], dice) for _ in range(n)]
-        sep = "，" if kit.lang == "zh" else ". "
-        return sep.join(parts)
+        if len(parts) == 1:
+            return parts[0]
+        seps = ("，", "。", "！", " ", "，") if kit.lang == "zh" else (". ", ". ", "! ", " - ", ", ")
+        return seps[dice(len(seps))].join(parts)
 
     # -- one chunk -------------------------------------------------------------------------------------
     def compose(self, lo: int, hi: int, dice: Dice):
@@ -176,6 +183,10 @@ class Composer:
                     h.append(kit.tags["brand"][dice(len(kit.tags["brand"]))])
                 if dice(6) == 0:
                     h.append(kit.tags["launch"][dice(len(kit.tags["launch"]))])
+                if content == P.BRAND_TALK and dice(8) == 0:
+                    # Trending smear topics draw ordinary users too: doubts, worries, debunks.
+                    h.append(kit.tags["smear"][dice(len(kit.tags["smear"]))])
+                    body = render(kit.rumor_talk[dice(len(kit.rumor_talk))], dice)
                 if dice(100) < cfg.organic_url_rate * 200:
                     u.append(self._news_url(dice))
                 if dice(10) == 0:
@@ -279,6 +290,8 @@ class Composer:
             order.pop()  # sometimes a sentence is dropped
         sentences = [render(groups[g][dice(len(groups[g]))], dice) for g in [0, *order]]
         text = kit.joiner.join(sentences)
+        if kit.lang == "zh" and dice(4) == 0:  # not every generated post is punctuated like a press release
+            text = text.replace("。", "，").rstrip("，") + ("" if dice(2) else "！")
         if dice(3) == 0:
             text += kit.emoji[dice(len(kit.emoji))]
         return text
@@ -305,6 +318,8 @@ class Composer:
         n = 2 + dice(2)
         parts = [render(frames[dice(len(frames))], dice) for _ in range(n)]
         text = kit.llm_openers[dice(len(kit.llm_openers))] + kit.joiner.join(parts)
+        if dice(2) == 0:
+            text += kit.joiner + kit.llm_closers[dice(len(kit.llm_closers))]
         if self.config.llm_tell_rate > 0 and dice.chance(self.config.llm_tell_rate):
             text = kit.llm_tells[dice(len(kit.llm_tells))] + kit.joiner + text
         return text

@@ -124,7 +124,8 @@ def build_plan(config: SynthConfig, people: Population, events: list[Event], rng
     catalog = template_catalog()
 
     # 1. Official accounts: regular posts, and launch posts at the event minute (with a teaser and a follow-up).
-    n_regular = max(3 * n_brands, int(round(N * 0.003)))
+    # Official accounts post a few times a day at most, however large the corpus.
+    n_regular = min(max(3 * n_brands, int(round(N * 0.003))), n_brands * n_days * 4)
     brand_p = np.full(n_brands, 0.6 / max(1, n_brands - 1))
     brand_p[0] = 0.4
     off_brand = rng.choice(n_brands, size=n_regular, p=brand_p / brand_p.sum())
@@ -174,15 +175,16 @@ def build_plan(config: SynthConfig, people: Population, events: list[Event], rng
             share = members[rng.random(len(members)) < 0.35]
             delay = 10 + rng.exponential(300, len(share))
             fan_rows.append(("post", share, official_t[row] + delay.astype(np.int64), row, brand, ei))
-    # Regular official posts get a thinner, slower echo from their clubs.
+    # Regular official posts get a thinner, slower echo: each club picks up to 30 of its brand's regular
+    # posts and about half its members repost each (linear in club size, whatever the corpus size).
     for ci, members in enumerate(people.clubs):
-        rows = official_rows[(official_brand == people.club_brand[ci])][:n_regular]
-        rows = rows[rows < n_regular]
+        rows = np.flatnonzero(off_brand == people.club_brand[ci])
         if len(rows) == 0:
             continue
+        rows = rng.choice(rows, size=min(30, max(1, len(rows) // 10)), replace=False)
         acc = np.repeat(members, len(rows))
         target = np.tile(rows, len(members))
-        keep = rng.random(len(acc)) < 0.1
+        keep = rng.random(len(acc)) < 0.5
         acc, target = acc[keep], target[keep]
         delay = 5 + rng.exponential(120, len(acc))
         fan_rows.append(("repost", acc, official_t[target] + delay.astype(np.int64), target,

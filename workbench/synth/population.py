@@ -57,18 +57,23 @@ class Population:
 
 
 def _split_sizes(rng: np.random.Generator, total: int, low: int, high: int) -> list[int]:
-    """Split `total` into group sizes in [low, high] (the last group absorbs a short remainder)."""
+    """Split `total` into group sizes in [low, high]; a short remainder is spread over groups with room
+    (a single group smaller than `low` only when `total` itself is)."""
     sizes: list[int] = []
     remaining = total
-    while remaining > 0:
-        size = int(rng.integers(low, high + 1))
-        if remaining - size < low:
-            size = remaining if remaining <= high or not sizes else remaining
-        size = min(size, remaining)
+    while remaining >= low:
+        size = min(int(rng.integers(low, high + 1)), remaining)
         sizes.append(size)
         remaining -= size
-    if len(sizes) > 1 and sizes[-1] < low:
-        sizes[-2] += sizes.pop()
+    i = 0
+    while remaining > 0 and sizes and i < len(sizes) * (high - low + 1):
+        k = i % len(sizes)
+        if sizes[k] < high:
+            sizes[k] += 1
+            remaining -= 1
+        i += 1
+    if remaining > 0:
+        sizes.append(remaining)
     return sizes
 
 

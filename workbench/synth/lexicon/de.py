@@ -125,3 +125,9 @@ BIOS = ["", "", "Kaffee zuerst", "Technik-Fan", "Läufer", "Vater", "Studentin",
 LOCATIONS = ["Berlin", "München", "Hamburg", "Köln", "Frankfurt am Main", "Stuttgart", "Leipzig", "Wien", "Zürich", ""]
 NAME_WORDS = ["max", "anna", "lukas", "lena", "felix", "sophie", "jonas", "marie", "paul", "laura", "tim", "julia"]
 NAME_SUFFIX = ["", "", "_", ".", "_de", "schreibt", "88", "_b"]
+
+RUMOR_TALK = [
+    "[Stimmt das?|Gibt es dafür eine Quelle?] [Warte auf eine Stellungnahme|Klingt nach Panikmache]",
+    "Ständig diese {SUV} [Brand|Rückruf] Posts, [hat das jemand geprüft?|wirkt koordiniert]",
+]
+LLM_CLOSERS = ["Was meint ihr?", "Nur meine Meinung.", "Bleibt kritisch."]

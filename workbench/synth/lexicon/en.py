@@ -145,7 +145,7 @@ TEMPLATES = {
              "Benchmarks show the {CHIP} is [slower|weaker] than {COMP}'s [old|previous] chip."],
             ["The {PHONE} costs more than the {COMP_PHONE} and [does less|feels worse].",
              "Why pay extra for the {PHONE} when the {COMP_PHONE} exists?"],
-            ["Classic {BAD}.", "Don't believe the marketing."],
+            ["Honestly it is {BAD}.", "Don't believe the marketing."],
         ],
     ],
     "division": [
@@ -180,3 +180,10 @@ LOCATIONS = ["London, UK", "Toronto", "Singapore", "Sydney", "Chicago, IL", "Sea
 NAME_WORDS = ["alex", "sam", "jordan", "casey", "mike", "emma", "lucy", "noah", "liam", "mia", "leo", "zoe",
               "jack", "ella", "max", "nina"]
 NAME_SUFFIX = ["", "", "_", ".", "_real", "writes", "runs", "_official", "_tweets", "x"]
+
+RUMOR_TALK = [
+    "[Is this true?|Any source on this?] [Waiting for an official answer|Sounds like FUD to me]",
+    "Keep seeing {SUV} [fire|recall|spyware] posts, [has anyone verified them?|feels coordinated]",
+    "My friend has driven a {SUV} for [months|a year] [without any issue|and loves it], calm down",
+]
+LLM_CLOSERS = ["What do you think?", "Just my two cents.", "Stay informed.", "Food for thought."]

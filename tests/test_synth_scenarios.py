@@ -1,0 +1,112 @@
+"""The harder scenarios differ from the default as specified, knobs combine, and the CLI works."""
+from __future__ import annotations
+
+import json
+import re
+
+import numpy as np
+import polars as pl
+import pytest
+
+from workbench.cli import main as cli_main
+from workbench.synth import generate
+
+POSTS = 10_000
+
+
+def _corpus(folder, **kwargs) -> pl.DataFrame:
+    generate(folder, posts=POSTS, seed=5, **kwargs)
+    posts = pl.read_parquet(folder / "posts.parquet").join(pl.read_parquet(folder / "truth_posts.parquet"),
+                                                           on="post_id")
+    return posts
+
+
+def _seed_repost_delays(posts: pl.DataFrame) -> np.ndarray:
+    """Seconds from each campaign seed to the campaign reposts of it."""
+    seeds = posts.filter(pl.col("narrative").is_not_null() & (pl.col("kind") == "post"))
+    seeds = seeds.select(pl.col("post_id").alias("shared_post_id"), pl.col("created_at").alias("seed_at"))
+    reposts = posts.filter(pl.col("campaign_id").is_not_null() & ~pl.col("is_camouflage")
+                           & (pl.col("kind") == "repost")).join(seeds, on="shared_post_id")
+    return (reposts["created_at"] - reposts["seed_at"]).dt.total_seconds().to_numpy()
+
+
+def _body(text: str) -> str:
+    """Text without hashtags, mentions and links (which vary per post even for copied bodies)."""
+    text = re.sub(r"#[^#\s]+#|#\S+|@\S+|https?://\S+", "", text)
+    return text.strip()
+
+
+def test_slow_campaign_squads_follow_hours_not_seconds_apart(tmp_path):
+    fast = _seed_repost_delays(_corpus(tmp_path / "default"))
+    slow = _seed_repost_delays(_corpus(tmp_path / "slow", scenario="slow"))
+    assert np.median(fast) < 600
+    assert np.median(slow) > 3600
+    assert np.mean(slow <= 60) < 0.02  # almost nothing inside a one-minute window
+
+
+def test_llm_campaign_has_no_templates_but_still_coordinates(tmp_path):
+    posts = _corpus(tmp_path, scenario="llm", llm_tell_rate=0.2)
+    campaign = posts.filter(pl.col("campaign_id").is_not_null() & ~pl.col("is_camouflage"))
+    assert campaign.height > 500
+    assert campaign["template_id"].null_count() == campaign.height
+    originals = campaign.filter(pl.col("kind") == "post")
+    assert originals["text"].n_unique() == originals.height
+    # Pasted AI-text tells are present at the requested rate (roughly).
+    tells = originals["text"].str.contains("AI语言模型|无法完成|以下是|As an AI|I'm sorry|Here is a tweet|"
+                                           "Certainly|KI-Sprachmodell|Hier ist ein Tweet|当然可以")
+    assert 0.08 < tells.mean() < 0.35
+    # Coordination is still there: squads repost their seeds within minutes.
+    assert np.median(_seed_repost_delays(posts)) < 600
+
+
+def test_small_campaign_is_under_one_percent_of_accounts(tmp_path):
+    generate(tmp_path, posts=20_000, seed=2, scenario="small")
+    truth = pl.read_parquet(tmp_path / "truth_accounts.parquet")
+    share = truth["is_campaign"].mean()
+    assert 0 < share < 0.01
+    assert truth.filter(pl.col("is_campaign"))["squad_id"].n_unique() >= 1
+
+
+def test_scenarios_combine_and_knobs_override(tmp_path):
+    manifest = generate(tmp_path, posts=3_000, seed=1, scenario="slow+small", campaign_share=0.009)
+    knobs = json.loads((tmp_path / "manifest.json").read_text())["knobs"]
+    assert manifest.scenario == "slow+small"
+    assert knobs["member_delay_s"] == 3 * 3600.0 and knobs["campaign_share"] == 0.009
+    assert knobs["squad_size_max"] == 12
+
+
+def test_duplicate_knob_makes_exact_copies_within_a_template(tmp_path):
+    posts = _corpus(tmp_path, campaign_duplicate_rate=0.3)
+    templated = posts.filter(pl.col("template_id").is_not_null())
+    bodies = templated.with_columns(pl.col("text").map_elements(_body, return_dtype=pl.String).alias("body"))
+    copies = bodies.group_by("template_id", "body").len().filter(pl.col("len") > 1)
+    assert copies["len"].sum() > 0.1 * templated.height
+
+
+def test_default_campaign_bodies_are_unique_within_a_template(tmp_path):
+    posts = _corpus(tmp_path)
+    templated = posts.filter(pl.col("template_id").is_not_null())
+    bodies = templated.with_columns(pl.col("text").map_elements(_body, return_dtype=pl.String).alias("body"))
+    assert bodies.group_by("template_id", "body").len()["len"].max() == 1
+
+
+def test_cli_writes_the_corpus(tmp_path, capsys):
+    code = cli_main(["synth", "--out", str(tmp_path), "--posts", "2000", "--seed", "4", "--scenario", "llm",
+                     "--set", "campaign_share=0.05"])
+    assert code == 0
+    assert "2,000 posts" in capsys.readouterr().out
+    manifest = json.loads((tmp_path / "manifest.json").read_text())
+    assert manifest["knobs"]["campaign_share"] == 0.05 and manifest["knobs"]["templated"] is False
+    assert pl.read_parquet(tmp_path / "posts.parquet").height == 2000
+
+
+def test_cli_reports_bad_knobs_without_a_traceback(tmp_path, capsys):
+    assert cli_main(["synth", "--out", str(tmp_path), "--posts", "2000", "--set", "no_such_knob=1"]) == 1
+    assert "unknown synth knob" in capsys.readouterr().err
+
+
+@pytest.mark.parametrize("posts", [1_000, 25_000])
+def test_sizes_are_exact_and_accounts_scale(tmp_path, posts):
+    manifest = generate(tmp_path, posts=posts, seed=0)
+    assert manifest.counts["posts"] == posts
+    assert manifest.counts["accounts"] == max(200, posts // 10)
