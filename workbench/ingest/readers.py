@@ -114,7 +114,7 @@ def detect_format(path: Path, compression: str | None, sample: bytes) -> str:
 
 
 def detect_encoding(sample: bytes) -> str:
-    """Guess the text encoding from the first bytes: BOMs first, then strict UTF-8, then GB18030."""
+    """Guess the text encoding from the first MB: BOMs, UTF-16 without BOM, strict UTF-8, strict GB18030, else UTF-8."""
     if sample.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
     if sample.startswith(codecs.BOM_UTF16_LE) or sample.startswith(codecs.BOM_UTF16_BE):
@@ -138,10 +138,10 @@ def detect_encoding(sample: bytes) -> str:
         return "gb18030"
     except UnicodeDecodeError:
         pass
-    from charset_normalizer import from_bytes
-
-    best = from_bytes(sample).best()
-    return best.encoding if best is not None else "utf-8"
+    # Mostly UTF-8 with some broken bytes: keep UTF-8 so the broken rows are quarantined with their
+    # bytes, rather than guessing a single-byte code page that would silently garble every row.
+    # Other legacy encodings need --encoding.
+    return "utf-8"
 
 
 def inspect_input(path: str | Path, encoding: str | None = None, delimiter: str | None = None,
