@@ -1,0 +1,73 @@
+"""Narrative clusters: planted campaign texts separate from organic chatter, fit-on-sample assignment agrees,
+outputs are complete and deterministic."""
+import numpy as np
+import polars as pl
+import pytest
+from sklearn.metrics import adjusted_rand_score
+
+from text_corpus_helpers import build_corpus
+from workbench.text.embed import embed_texts
+from workbench.text.narratives import NarrativeClusters, knn_assign
+
+pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("text_narratives")]
+
+
+@pytest.fixture(scope="module")
+def fitted():
+    posts, truth = build_corpus(n_organic=500, per_template=50, seed=4)
+    embeddings = embed_texts(posts["text"])
+    model = NarrativeClusters(sample_size=500, random_state=0).fit(posts, embeddings)
+    return posts, truth, embeddings, model
+
+
+def test_planted_templates_are_clusters_with_tactics(fitted):
+    posts, truth, _, model = fitted
+    joined = posts.select("post_id").with_columns(pl.Series("cluster", model.labels_)).join(truth, on="post_id")
+    planted = joined.filter(pl.col("template_id").is_not_null())
+    assert adjusted_rand_score(planted["template_id"], planted["cluster"]) > 0.9
+    assert (planted["cluster"] >= 0).mean() > 0.95
+    clusters = model.clusters_
+    for column in ("size", "accounts", "languages", "keywords", "exemplars", "tactic", "first_post_at"):
+        assert column in clusters.columns
+    by_template = planted.group_by("template_id").agg(pl.col("cluster").mode().first())
+    tactic = dict(zip(clusters["cluster"].to_list(), clusters["tactic"].to_list()))
+    expected = {"t_claim_zh": "false_claim", "t_compare_zh": "comparison", "t_division_zh": "division"}
+    for template_id, cluster in by_template.iter_rows():
+        if template_id in expected:
+            assert tactic[cluster] == expected[template_id]
+    # Organic chatter never lands in a campaign narrative.
+    organic = joined.filter(pl.col("template_id").is_null())
+    campaign_clusters = set(planted["cluster"].to_list()) - {-1}
+    assert organic.filter(pl.col("cluster").is_in(list(campaign_clusters))).height == 0
+
+
+def test_outputs_have_map_scores_and_timeseries(fitted):
+    posts, _, _, model = fitted
+    assert model.labels_.shape == (posts.height,) and model.outlier_scores_.shape == (posts.height,)
+    assert np.all((model.outlier_scores_ >= 0) & (model.outlier_scores_ <= 1))
+    assert {"x", "y", "cluster", "text", "post_id"} <= set(model.map_.columns) and model.map_.height > 0
+    series = model.timeseries("1d")
+    assert series["posts"].sum() == posts.height
+
+
+def test_fit_on_sample_then_assign_agrees_and_is_deterministic(fitted):
+    posts, truth, embeddings, model = fitted
+    sampled = NarrativeClusters(sample_size=300, random_state=0).fit(posts, embeddings)
+    again = NarrativeClusters(sample_size=300, random_state=0).fit(posts, embeddings)
+    assert np.array_equal(sampled.labels_, again.labels_)
+    joined = posts.select("post_id").with_columns(pl.Series("cluster", sampled.labels_)).join(truth, on="post_id")
+    planted = joined.filter(pl.col("template_id").is_not_null())
+    # A sample of 300 of ~700 distinct texts can drop a small template below min_cluster_size (it becomes
+    # noise), but what is clustered stays pure: every cluster holds one template.
+    assert adjusted_rand_score(planted["template_id"], planted["cluster"]) > 0.7
+    purity = planted.filter(pl.col("cluster") >= 0).group_by("cluster").agg(pl.col("template_id").n_unique())
+    assert purity["template_id"].max() == 1
+
+
+def test_knn_assign_votes_by_similarity():
+    reference = np.array([[1, 0], [0.9, 0.1], [0, 1]], dtype=np.float32)
+    reference /= np.linalg.norm(reference, axis=1, keepdims=True)
+    labels, scores = knn_assign(reference, np.array([3, 3, -1]), np.array([0.1, 0.3, 0.9]),
+                                np.array([[1, 0.05], [0, 1]], dtype=np.float32), k=2)
+    assert labels.tolist() == [3, -1]
+    assert 0.1 <= scores[0] <= 0.3
