@@ -149,8 +149,10 @@ def run_report(notebook: str | Path, params: dict[str, Any] | None = None, out_r
         "status": "running",
     }
     timings: dict[str, float] = {}
-    previous_env = os.environ.get(REPORT_RUN_ENV)
+    previous_env = {key: os.environ.get(key) for key in (REPORT_RUN_ENV, "PYTHONPATH")}
     os.environ[REPORT_RUN_ENV] = "1"  # charts skip the JupyterLab-only copy of their spec
+    # The kernel must import this workbench even when run from another directory without an install.
+    os.environ["PYTHONPATH"] = os.pathsep.join(p for p in (str(WORKBENCH_DIR.parent), previous_env["PYTHONPATH"]) if p)
     clock = time.perf_counter()
     failure: Exception | None = None
     try:
@@ -161,10 +163,11 @@ def run_report(notebook: str | Path, params: dict[str, Any] | None = None, out_r
     except Exception as error:  # papermill raises PapermillExecutionError, or kernel start-up errors
         failure = error
     finally:
-        if previous_env is None:
-            os.environ.pop(REPORT_RUN_ENV, None)
-        else:
-            os.environ[REPORT_RUN_ENV] = previous_env
+        for key, value in previous_env.items():
+            if value is None:
+                os.environ.pop(key, None)
+            else:
+                os.environ[key] = value
     timings["execute_s"] = round(time.perf_counter() - clock, 3)
     result_html: Path | None = None
     if failure is None:

@@ -30,7 +30,7 @@ RESULT_NAMES = {
     "edges": "source, target, weight (coordination edges) and their evidence",
     "nodes": "account_id, community, strength",
     "communities": "community, accounts, posts",
-    "families": "family_id, size, template (near-duplicate text families)",
+    "families": "family_id, size, template or representative_text (near-duplicate text families)",
     "narratives": "post_id, x, y, cluster (2D narrative map)",
     "narrative_keywords": "cluster, keywords, label",
     "tells": "post_id, tell (AI-text tells)",
@@ -158,10 +158,14 @@ def sources_table(data: ReportData) -> pl.DataFrame:
 
 # -- suspicious accounts --------------------------------------------------------------------------
 def suspicious_accounts(data: ReportData, score_threshold: float) -> list[str]:
-    """Accounts the analysis scores at or above `score_threshold` (sorted); else analyst-confirmed ones."""
+    """Suspicious accounts, sorted: with a negative `score_threshold`, those the analysis flagged (its own
+    rule: score and number of signals fired); else those scored at or above `score_threshold`. Without
+    analysis scores: accounts analysts confirmed (labels verdict = confirmed)."""
     scores = data.results.get("scores")
+    if scores is not None and "flagged" in scores.columns and score_threshold < 0:
+        return sorted(scores.filter(pl.col("flagged"))["account_id"].unique().to_list())
     if scores is not None and "score" in scores.columns:
-        return sorted(scores.filter(pl.col("score") >= score_threshold)["account_id"].unique().to_list())
+        return sorted(scores.filter(pl.col("score") >= max(score_threshold, 0.0))["account_id"].unique().to_list())
     labels = data.labels
     if labels.height:
         confirmed = labels.filter((pl.col("entity_type") == "account") & (pl.col("label") == "verdict")
@@ -263,14 +267,16 @@ def account_table(data: ReportData, suspicious: list[str], top: int = 50) -> pl.
     table = table.with_columns(pl.col("account_id").is_in(pl.Series(suspicious, dtype=pl.Utf8).implode()).alias("suspicious"))
     scores = data.results.get("scores")
     if scores is not None and "score" in scores.columns:
-        keep = ["account_id", "score"] + [c for c in ("signals", "fired", "top_signals") if c in scores.columns]
+        keep = ["account_id", "score"] + [c for c in ("signals_fired", "fired_signals", "top_signals")
+                                          if c in scores.columns]
         table = table.join(scores.select(keep), on="account_id", how="left")
         order = ["score", "posts_about_target", "account_id"]
     else:
         order = ["posts_about_target", "posts", "account_id"]
     signals = data.results.get("signals")
-    if signals is not None and {"account_id", "signal"} <= set(signals.columns):
-        fired = signals.group_by("account_id").agg(pl.col("signal").unique().sort().alias("signals_fired"))
+    if signals is not None and {"account_id", "signal"} <= set(signals.columns) and "fired_signals" not in table.columns:
+        fired = signals.filter(pl.col("fired")) if "fired" in signals.columns else signals
+        fired = fired.group_by("account_id").agg(pl.col("signal").unique().sort().alias("signals_fired"))
         table = table.join(fired, on="account_id", how="left")
     descending = [True] * (len(order) - 1) + [False]
     return table.sort(order, descending=descending, nulls_last=True).head(top)

@@ -70,7 +70,8 @@ def machine_text(data: ReportData, top_rows: int) -> show.Displayables:
     ]
     families = sections.result_or_none(data, "families")
     if families is not None and {"family_id", "size"} <= set(families.columns):
-        items.append(show.show_chart(charts.plot_family_sizes(families, top=top_rows)))
+        label = next((c for c in ("template", "representative_text") if c in families.columns), None)
+        items.append(show.show_chart(charts.plot_family_sizes(families, top=top_rows, label_column=label)))
         items.append(show.show_table(families.sort(["size", "family_id"], descending=[True, False]), max_rows=top_rows,
                                      caption="Near-duplicate families and their templates"))
     tells = sections.result_or_none(data, "tells")
@@ -91,7 +92,8 @@ def coordination(data: ReportData, network_nodes: int, seed: int, top_rows: int)
         nodes = nodes.join(data.accounts.select("account_id", "handle"), on="account_id", how="left") \
             if "handle" not in nodes.columns else nodes
         items.append(show.show_chart(charts.plot_coordination_network(nodes, edges, max_nodes=network_nodes, seed=seed,
-                                                                      size_column="score" if "score" in nodes.columns else None)))
+                                                                      size_column=next((c for c in ("score", "coordination_score")
+                                                                                  if c in nodes.columns), None))))
         items.append(show.show_table(sections.strongest_edges(data, top_rows), max_rows=top_rows,
                                      caption="Strongest coordination edges with their evidence"))
     communities = sections.result_or_none(data, "communities")
