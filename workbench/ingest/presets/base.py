@@ -168,12 +168,14 @@ def build_posts(frame: pl.DataFrame, ctx: MapContext, fields: Mapping[str, pl.Ex
         base = base.with_columns((as_count(pl.col(name)) if name in base.columns else pl.lit(None, dtype=pl.Int64)).alias(name))
 
     text = pl.col("text")
-    # Retweets known only from their text: the target is the retweeted author + text, hashed, so two
-    # accounts retweeting the same tweet share one shared_post_id (what co-share needs).
+    # Retweets known only from their text ("RT @handle: ..." or, as in the IRA export, a repost row
+    # holding the original's text): the target is the retweeted author + text, hashed, so two accounts
+    # retweeting the same tweet share one shared_post_id (what co-share needs).
     rt_handle = extract.extract_retweet_handle(text)
-    derived_rt = pl.lit(f"{ctx.platform}:rt:") + rt_handle.str.to_lowercase() + pl.lit("|") + extract.retweeted_text(text)
+    derived_rt = rt_handle.str.to_lowercase().fill_null("") + pl.lit("|") + extract.retweeted_text(text)
+    is_text_repost = rt_handle.is_not_null() | ((pl.col("kind").str.to_lowercase() == "repost") & text.is_not_null())
     base = base.with_columns(
-        pl.when(pl.col("shared_post_id").is_null() & rt_handle.is_not_null()).then(derived_rt).otherwise(None).alias("_rt_key"),
+        pl.when(pl.col("shared_post_id").is_null() & is_text_repost).then(derived_rt).otherwise(None).alias("_rt_key"),
         pl.when(pl.col("kind").is_null() & (pl.col("shared_post_id").is_not_null() | rt_handle.is_not_null())).then(pl.lit("repost"))
         .when(pl.col("kind").is_null() & pl.col("parent_post_id").is_not_null()).then(pl.lit("reply"))
         .when(pl.col("kind").is_null()).then(pl.lit("post"))
