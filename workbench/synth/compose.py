@@ -71,6 +71,7 @@ class _LangKit:
         # LLM style: every paraphrase of a narrative is a free-standing sentence to combine at will.
         self.llm_sentences = {n: [frame for t in self.templates[n] for group in t for frame in group]
                               for n in NARRATIVES}
+        self.llm_fluent = {n: comp(lex.LLM_SENTENCES[n]) for n in NARRATIVES}
         self.llm_openers, self.llm_tells = list(lex.LLM_OPENERS), list(lex.LLM_TELLS)
         self.llm_closers = list(lex.LLM_CLOSERS)
         self.tags = {k: [expand_single(h, names) for h in v] for k, v in lex.HASHTAGS.items()}
@@ -314,9 +315,16 @@ class Composer:
         return text
 
     def _llm(self, kit: _LangKit, narrative: str, dice: Dice) -> str:
-        frames = kit.llm_sentences[narrative]
-        n = 2 + dice(2)
-        parts = [render(frames[dice(len(frames))], dice) for _ in range(n)]
+        # Half the sentences are fluent, hedged prose of their own; the rest rephrase the narrative's claims.
+        parts = []
+        for _ in range(2 + dice(2)):
+            frames = kit.llm_fluent[narrative] if dice(2) == 0 else kit.llm_sentences[narrative]
+            sentence = render(frames[dice(len(frames))], dice)
+            if kit.lang == "zh" and not sentence.endswith(("。", "！", "？")):
+                sentence += "。"
+            elif kit.lang != "zh" and not sentence.endswith((".", "!", "?")):
+                sentence += "."
+            parts.append(sentence)
         text = kit.llm_openers[dice(len(kit.llm_openers))] + kit.joiner.join(parts)
         if dice(2) == 0:
             text += kit.joiner + kit.llm_closers[dice(len(kit.llm_closers))]

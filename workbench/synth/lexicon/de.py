@@ -131,3 +131,16 @@ RUMOR_TALK = [
     "Ständig diese {SUV} [Brand|Rückruf] Posts, [hat das jemand geprüft?|wirkt koordiniert]",
 ]
 LLM_CLOSERS = ["Was meint ihr?", "Nur meine Meinung.", "Bleibt kritisch."]
+
+LLM_SENTENCES = {
+    "false_claim": [
+        "Die jüngsten Berichte über Brände beim {SUV} werfen [ernste|berechtigte] Fragen auf",
+        "Datenschützer [kritisieren|hinterfragen], wie das {PHONE} mit euren {DATA} umgeht",
+    ],
+    "competitor_comparison": [
+        "Objektiv verglichen bietet der {COMP_CAR} [schlicht|klar] mehr fürs Geld",
+    ],
+    "division": [
+        "Es ist [enttäuschend|bezeichnend], wie {BRAND} mit seinen [treuen Kunden|ersten Käufern] umgeht",
+    ],
+}

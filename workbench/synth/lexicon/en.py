@@ -187,3 +187,19 @@ RUMOR_TALK = [
     "My friend has driven a {SUV} for [months|a year] [without any issue|and loves it], calm down",
 ]
 LLM_CLOSERS = ["What do you think?", "Just my two cents.", "Stay informed.", "Food for thought."]
+
+LLM_SENTENCES = {
+    "false_claim": [
+        "Recent reports about {SUV} battery incidents raise [serious|legitimate] questions that [consumers|buyers] deserve answers to",
+        "[Several|Multiple] owners have [reported|described] issues where the {DEFECT}, and the company's response has been [inadequate|evasive]",
+        "Privacy [experts|researchers] have [flagged|questioned] how the {PHONE} handles your {DATA}",
+    ],
+    "competitor_comparison": [
+        "When you [compare|look at] the specs [objectively|side by side], the {COMP_CAR} [simply|clearly] offers more value",
+        "{BRAND}'s marketing [budget|machine] seems to [outpace|exceed] its engineering, while {COMP} [focuses on|delivers] substance",
+    ],
+    "division": [
+        "It is [disappointing|telling] to see how {BRAND} treats [its earliest supporters|loyal owners]",
+        "The [growing|deepening] divide between {BRAND} and {COMP} fans [helps no one|is a symptom of bigger problems]",
+    ],
+}
