@@ -71,3 +71,21 @@ def test_knn_assign_votes_by_similarity():
                                 np.array([[1, 0.05], [0, 1]], dtype=np.float32), k=2)
     assert labels.tolist() == [3, -1]
     assert 0.1 <= scores[0] <= 0.3
+
+
+def test_fit_narratives_rerun_loads_cached_results(tmp_path, fitted):
+    from workbench.store import Store
+    from workbench.text.narratives import fit_narratives
+
+    posts = fitted[0]
+    with Store(tmp_path / "corpus.duckdb") as store:
+        first = fit_narratives(posts, cache=store, sample_size=500, random_state=0)
+        assert not first.cache_hit_ and first.embedding_stats_.embedded > 0
+        second = fit_narratives(posts, cache=store, sample_size=500, random_state=0)
+        assert second.cache_hit_
+        assert np.array_equal(first.labels_, second.labels_)
+        assert second.clusters_.select("cluster", "size", "keywords", "tactic").equals(
+            first.clusters_.select("cluster", "size", "keywords", "tactic"))
+        # Other parameters are another run: embeddings come from the cache, the clustering is refitted.
+        third = fit_narratives(posts, cache=store, sample_size=400, random_state=0)
+        assert not third.cache_hit_ and third.embedding_stats_.embedded == 0

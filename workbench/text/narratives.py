@@ -262,3 +262,67 @@ class NarrativeClusters:
             .group_by("cluster", "bucket").len().rename({"len": "posts"})
             .sort(["cluster", "bucket"])
         )
+
+
+# -- a cached run: embeddings by text hash, whole results by corpus fingerprint ------------------------
+def corpus_fingerprint(posts: pl.DataFrame) -> str:
+    """BLAKE2b-128 over the posts' (post_id, account_id, created_at, text_hash), in post_id order: any
+    change to the corpus changes it. posts need `text_hash` (see `families.prepare_texts`)."""
+    import hashlib
+
+    joined = (
+        posts.sort("post_id")
+        .select(pl.concat_str([pl.col("post_id"), pl.col("account_id"), pl.col("created_at").cast(pl.String),
+                               pl.col("text_hash")], separator="\x1f", ignore_nulls=True).alias("key"))
+        .select(pl.col("key").str.join("\x1e"))
+        .item()
+    )
+    return hashlib.blake2b((joined or "").encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
+
+
+def fit_narratives(posts: pl.DataFrame, backend=None, cache=None, **params) -> NarrativeClusters:
+    """The whole narrative step on a posts frame: normalise, embed (cached by text hash), fit
+    `NarrativeClusters(**params)`. With a `cache` that also has the Store's `save_result`/`load_result`, the
+    fitted results are stored under a run id derived from the corpus fingerprint, the backend and the
+    parameters, so a rerun on the same corpus loads them instead of refitting. `model.cache_hit_` says which."""
+    import hashlib
+    import json
+
+    from workbench.text.embed import EmbeddingStats, embed_texts, get_backend
+
+    backend = get_backend(backend)
+    model = NarrativeClusters(**params)
+    started = time.perf_counter()
+    posts = prepare_texts(posts)
+    settings = {key: value for key, value in vars(model).items()}
+    settings["backend"] = backend.key
+    run_id = "narratives-" + hashlib.blake2b(
+        (corpus_fingerprint(posts) + json.dumps(settings, sort_keys=True, default=str)).encode(), digest_size=12
+    ).hexdigest()
+    prepare_s = time.perf_counter() - started
+    if cache is not None and hasattr(cache, "load_result"):
+        try:
+            loaded = {name: cache.load_result(run_id, name) for name in ("narrative_posts", "narrative_clusters", "narrative_map")}
+        except Exception:  # no stored result yet (missing table) is the normal first-run case
+            loaded = None
+        if loaded and loaded["narrative_posts"].height == posts.height:
+            by_post = posts.select("post_id").join(loaded["narrative_posts"], on="post_id", how="left", maintain_order="left")
+            model.posts_ = by_post
+            model.labels_ = by_post["cluster"].to_numpy()
+            model.outlier_scores_ = by_post["outlier_score"].to_numpy()
+            model.clusters_ = loaded["narrative_clusters"].sort("cluster")
+            model.map_ = loaded["narrative_map"]
+            model.cache_hit_, model.run_id_ = True, run_id
+            model.timings_ = {"prepare": prepare_s, "load_cached": time.perf_counter() - started - prepare_s}
+            return model
+    stats = EmbeddingStats()
+    embeddings = embed_texts(posts["text_norm"], backend=backend, cache=cache, normalized=True, stats=stats)
+    model.fit(posts, embeddings)
+    model.timings_ = {"prepare": prepare_s, "embed": sum(stats.seconds.values()), **model.timings_}
+    model.embedding_stats_ = stats
+    model.cache_hit_, model.run_id_ = False, run_id
+    if cache is not None and hasattr(cache, "save_result"):
+        cache.save_result(run_id, "narrative_posts", model.posts_, params=settings)
+        cache.save_result(run_id, "narrative_clusters", model.clusters_, params=settings)
+        cache.save_result(run_id, "narrative_map", model.map_, params=settings)
+    return model
