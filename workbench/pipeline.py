@@ -26,7 +26,7 @@ import polars as pl
 
 from workbench.forensics.campaigns import assemble_campaigns, campaign_summary, share_of_voice
 from workbench.forensics.features import AccountForensics
-from workbench.forensics.scores import SuspicionScorer
+from workbench.forensics.scores import SuspicionScorer, propagate_flags
 
 PACKAGES = ("workbench", "polars", "duckdb", "numpy", "scikit-learn", "igraph", "leidenalg")
 
@@ -42,6 +42,8 @@ class AnalysisParams:
     families: keyword arguments for `NearDuplicateFamilies` (threshold, num_perm...).
     forensics: keyword arguments for `AccountForensics`.
     score_threshold, min_fired: the suspicion flag rule (`SuspicionScorer`).
+    min_flagged_neighbours, min_neighbour_share: the network rule (`propagate_flags`); 0 neighbours
+        switches it off.
     weights: signal weights (None: `DEFAULT_WEIGHTS`).
     min_campaign_accounts: flagged accounts a group needs to be a campaign.
     campaign_grouping: "components" (connected components of the coordination graph among flagged
@@ -56,8 +58,10 @@ class AnalysisParams:
     coordination: dict = field(default_factory=dict)
     families: dict = field(default_factory=dict)
     forensics: dict = field(default_factory=dict)
-    score_threshold: float = 0.3
+    score_threshold: float = 0.2
     min_fired: int = 2
+    min_flagged_neighbours: int = 2
+    min_neighbour_share: float = 0.5
     weights: dict | None = None
     min_campaign_accounts: int = 3
     campaign_grouping: str = "components"
@@ -195,11 +199,16 @@ def analyse_frames(
     if params.supervised:
         training = _training_labels(labels, params.supervised_origin)
     scorer.fit(forensics.signals_, labels=training)
+    account_scores = scorer.scores_
+    if params.min_flagged_neighbours > 0:
+        account_scores = propagate_flags(
+            account_scores, network.fused_edges_, params.min_flagged_neighbours, params.min_neighbour_share
+        )
 
     if params.campaign_grouping not in ("components", "communities"):
         raise ValueError("campaign_grouping must be 'components' or 'communities'")
     members = assemble_campaigns(
-        scorer.scores_, network.nodes_, analyst, params.min_campaign_accounts,
+        account_scores, network.nodes_, analyst, params.min_campaign_accounts,
         fused_edges=network.fused_edges_ if params.campaign_grouping == "components" else None,
     )
     campaigns, timeline, campaign_families = campaign_summary(members, posts, accounts, events, assignments)
@@ -214,7 +223,7 @@ def analyse_frames(
         sources=sources,
         account_signals=forensics.signals_,
         account_features=forensics.features_,
-        account_scores=scorer.scores_,
+        account_scores=account_scores,
         coordination_edges=network.edges_,
         coordination_fused_edges=network.fused_edges_,
         coordination_nodes=network.nodes_,

@@ -14,7 +14,7 @@ def add_analysis_options(parser: argparse.ArgumentParser) -> None:
                         help="a word that makes a post about the target, for share of voice (repeatable)")
     parser.add_argument("--since", help="first day analysed (ISO date, UTC)")
     parser.add_argument("--until", help="day after the last day analysed (ISO date, UTC)")
-    parser.add_argument("--threshold", type=float, default=None, help="suspicion score threshold (default 0.3)")
+    parser.add_argument("--threshold", type=float, default=None, help="suspicion score threshold (default 0.2)")
     parser.add_argument("--window", type=float, default=None, help="coordination window in seconds (default 60)")
 
 

@@ -4,7 +4,7 @@ activity around events, and the coordination network.
 Signals:
 
 - ``content_duplication``: share of the account's own texts (posts, replies, quotes, comments; not
-  plain reposts) that belong to a near-duplicate family written by at least two accounts. Fires at
+  plain reposts) that belong to a near-duplicate family written by at least `min_family_accounts` accounts. Fires at
   `min_share` with at least `min_posts` such texts. Low content diversity is how "black manuscript"
   generators show up per account.
 - ``ai_text_tells``: number of the account's posts with an AI-text tell (self-revealing phrases,
@@ -52,12 +52,14 @@ def exact_text_families(posts: pl.DataFrame) -> pl.DataFrame:
 
 
 def duplication_signals(
-    posts: pl.DataFrame, assignments: pl.DataFrame, min_share: float = 0.5, min_posts: int = 2
+    posts: pl.DataFrame, assignments: pl.DataFrame, min_share: float = 0.5, min_posts: int = 2,
+    min_family_accounts: int = 3,
 ) -> pl.DataFrame:
     """Signal rows ``content_duplication``.
 
     `assignments`: post_id, family_id for the posts that belong to a near-duplicate family (other posts
-    are absent or have a null family_id).
+    are absent or have a null family_id). A family counts when at least `min_family_accounts` accounts
+    wrote in it (two friends quoting each other are not a template operation).
     """
     if posts.height == 0:
         return empty_signals()
@@ -68,7 +70,7 @@ def duplication_signals(
     own = own.join(fam, on="post_id", how="left")
     family_accounts = own.drop_nulls("family_id").group_by("family_id").agg(pl.col("account_id").n_unique().alias("fa"))
     own = own.join(family_accounts, on="family_id", how="left").with_columns(
-        (pl.col("fa").fill_null(0) >= 2).alias("shared")
+        (pl.col("fa").fill_null(0) >= min_family_accounts).alias("shared")
     )
     per = own.group_by("account_id").agg(pl.len().alias("n"), pl.col("shared").sum().alias("k")).sort("account_id")
     n = per["n"].to_numpy().astype(float)
@@ -77,7 +79,7 @@ def duplication_signals(
     fired = (share >= min_share) & (n >= min_posts)
     share_measured = np.where(n >= min_posts, share, np.nan)
     details = [
-        f"{int(k)} of {int(nn)} own texts in near-duplicate families shared with other accounts (corpus median {fmt(100 * median, 3)}%)"
+        f"{int(k)} of {int(nn)} own texts in near-duplicate families of >= {min_family_accounts} accounts (corpus median {fmt(100 * median, 3)}%)"
         for k, nn in zip(per["k"].to_numpy(), n)
     ]
     return signal_rows(

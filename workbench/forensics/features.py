@@ -61,8 +61,11 @@ class AccountForensics:
     fresh_days : an account whose first post comes less than this many days after registration is fresh.
     stem_min_accounts, stem_factor : a handle stem shared by this many accounts (and this many times the
         median stem group) is a batch.
-    duplication_min_share, duplication_min_posts : share of own texts in shared near-duplicate
-        families at which ``content_duplication`` fires, and the texts needed to judge.
+    duplication_min_share, duplication_min_posts, duplication_min_family_accounts : share of own texts
+        in near-duplicate families written by at least that many accounts at which
+        ``content_duplication`` fires, and the texts needed to judge.
+    follower_z_threshold : robust z of log(following/followers) at which ``follower_anomaly`` fires
+        (lower than `z_threshold`: the ratio is heavy-tailed and its MAD wide).
     tell_min_posts : posts with AI-text tells at which ``ai_text_tells`` fires.
     event_window_h : hours either side of an event that count as "near" it.
     quiet_hours : how many of the population's quietest hours ``activity_hours`` looks at.
@@ -75,11 +78,13 @@ class AccountForensics:
         burst_min_accounts: int = 5,
         burst_factor: float = 5.0,
         burst_local_days: int = 30,
-        fresh_days: float = 30.0,
+        fresh_days: float = 180.0,
         stem_min_accounts: int = 5,
         stem_factor: float = 10.0,
         duplication_min_share: float = 0.5,
         duplication_min_posts: int = 2,
+        duplication_min_family_accounts: int = 3,
+        follower_z_threshold: float = 2.0,
         tell_min_posts: int = 1,
         event_window_h: float = 48.0,
         quiet_hours: int = 6,
@@ -94,6 +99,8 @@ class AccountForensics:
         self.stem_factor = stem_factor
         self.duplication_min_share = duplication_min_share
         self.duplication_min_posts = duplication_min_posts
+        self.duplication_min_family_accounts = duplication_min_family_accounts
+        self.follower_z_threshold = follower_z_threshold
         self.tell_min_posts = tell_min_posts
         self.event_window_h = event_window_h
         self.quiet_hours = quiet_hours
@@ -142,11 +149,14 @@ class AccountForensics:
                 handle_signals(accounts, self.stem_min_accounts, self.stem_factor),
                 registration_burst_signals(accounts, self.burst_min_accounts, self.burst_factor, self.burst_local_days),
                 fresh_account_signals(posts, accounts, self.fresh_days),
-                follower_signals(accounts, self.z_threshold),
+                follower_signals(accounts, self.follower_z_threshold),
             ]
         if family_assignments is not None and {"kind", "text"} <= set(posts.columns):
             parts.append(
-                duplication_signals(posts, family_assignments, self.duplication_min_share, self.duplication_min_posts)
+                duplication_signals(
+                    posts, family_assignments, self.duplication_min_share, self.duplication_min_posts,
+                    self.duplication_min_family_accounts,
+                )
             )
         if tell_post_ids is not None:
             parts.append(tell_signals(posts, tell_post_ids, self.tell_min_posts))

@@ -20,14 +20,14 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
-# Why these weights: coordination and shared machine-written text are the two signals that separate a
-# water army from an enthusiastic crowd; account-profile signals (bursts, handles, cadence) are strong
-# in combination but each has innocent explanations, so each weighs less.
+# Why these weights: coordination and batch registration are the strongest separators of a water army
+# from an enthusiastic crowd; shared slogans and surges on events are weak (fans do both), so they weigh
+# little. Chosen on synthetic seed 1 and validated on seed 2 (bench/notes/forensics.md).
 DEFAULT_WEIGHTS: dict[str, float] = {
-    "coordination": 3.0,
-    "content_duplication": 2.0,
+    "coordination": 2.0,
+    "content_duplication": 0.5,
     "ai_text_tells": 1.5,
-    "registration_burst": 1.5,
+    "registration_burst": 2.0,
     "handle_pattern": 1.0,
     "cadence_regularity": 1.0,
     "interpost_entropy": 0.5,
@@ -35,9 +35,16 @@ DEFAULT_WEIGHTS: dict[str, float] = {
     "activity_hours": 0.5,
     "source_app": 1.0,
     "follower_anomaly": 1.0,
-    "fresh_account": 0.5,
-    "event_concentration": 1.0,
+    "fresh_account": 1.5,
+    "event_concentration": 0.25,
 }
+
+# Signals about the account itself rather than what it posts. Fan clubs share slogans, surge on launches and
+# repost the same official post at once, so content and timing alone never flag an account: one of these
+# must fire too. fresh_account is not among them (real people join during launches as well), nor
+# handle_pattern (on 100k synthetic posts, 2% of organic handles look random and common names plus digits
+# form large stems).
+IDENTITY_SIGNALS: tuple[str, ...] = ("registration_burst", "follower_anomaly", "source_app", "ai_text_tells")
 
 SCORE_SCHEMA = {
     "account_id": pl.String,
@@ -45,6 +52,7 @@ SCORE_SCHEMA = {
     "signals_fired": pl.Int64,
     "fired_signals": pl.String,
     "flagged": pl.Boolean,
+    "flag_reason": pl.String,
     "rank": pl.Int64,
 }
 
@@ -71,6 +79,7 @@ class SuspicionScorer:
     weights : signal name → weight; default `DEFAULT_WEIGHTS`. Signals without a weight are ignored.
     threshold : score (0..1) at which an account is flagged.
     min_fired : signals that must have fired for a flag (one signal alone is never enough).
+    identity_signals : at least one of these must have fired for a flag (None: no such rule).
     supervised : learn weights from labels passed to `fit` (logistic regression); the score becomes the
         predicted probability and `threshold` applies to it.
     random_state : seed for the supervised solver (kept for reproducibility).
@@ -82,12 +91,14 @@ class SuspicionScorer:
     def __init__(
         self,
         weights: dict[str, float] | None = None,
-        threshold: float = 0.3,
+        threshold: float = 0.2,
         min_fired: int = 2,
+        identity_signals: tuple[str, ...] | None = IDENTITY_SIGNALS,
         supervised: bool = False,
         random_state: int = 0,
     ):
         self.weights = weights
+        self.identity_signals = identity_signals
         self.threshold = threshold
         self.min_fired = min_fired
         self.supervised = supervised
@@ -110,13 +121,21 @@ class SuspicionScorer:
             signals.filter(pl.col("fired") & pl.col("signal").is_in(names))
             .sort(["account_id", "signal"])
             .group_by("account_id", maintain_order=True)
-            .agg(pl.len().cast(pl.Int64).alias("signals_fired"), pl.col("signal").str.join(",").alias("fired_signals"))
+            .agg(
+                pl.len().cast(pl.Int64).alias("signals_fired"),
+                pl.col("signal").str.join(",").alias("fired_signals"),
+                pl.col("signal").is_in(list(self.identity_signals or names)).any().alias("_identity"),
+            )
         )
         frame = (
             pl.DataFrame({"account_id": pl.Series(accounts, dtype=pl.String), "score": pl.Series(scores, dtype=pl.Float64)})
             .join(fired, on="account_id", how="left")
-            .with_columns(pl.col("signals_fired").fill_null(0), pl.col("fired_signals").fill_null(""))
-            .with_columns(((pl.col("score") >= self.threshold) & (pl.col("signals_fired") >= self.min_fired)).alias("flagged"))
+            .with_columns(pl.col("signals_fired").fill_null(0), pl.col("fired_signals").fill_null(""), pl.col("_identity").fill_null(False))
+            .with_columns(
+                ((pl.col("score") >= self.threshold) & (pl.col("signals_fired") >= self.min_fired) & pl.col("_identity")).alias("flagged")
+            )
+            .with_columns(pl.when(pl.col("flagged")).then(pl.lit("signals")).otherwise(pl.lit("")).alias("flag_reason"))
+            .drop("_identity")
         )
         # Rank: highest score first, ties broken by account_id so the order is deterministic.
         frame = frame.sort(["score", "account_id"], descending=[True, False]).with_row_index("rank", offset=1)
@@ -156,3 +175,42 @@ class SuspicionScorer:
             .with_columns((pl.col("strength").fill_null(0.0) * pl.col("weight") / total).alias("contribution"))
             .sort(["contribution", "signal"], descending=[True, False])
         )
+
+
+def propagate_flags(
+    scores: pl.DataFrame,
+    edges: pl.DataFrame,
+    min_flagged_neighbours: int = 2,
+    min_neighbour_share: float = 0.5,
+) -> pl.DataFrame:
+    """Flag accounts that coordinate mostly with flagged accounts (one step, not iterated).
+
+    Aged or bought accounts show none of the identity signals; what gives them away is whom they act with.
+    scores: `SuspicionScorer.scores_`; edges: undirected coordination edges (account_a, account_b).
+    An unflagged account with at least `min_flagged_neighbours` flagged neighbours that make up at least
+    `min_neighbour_share` of its neighbours becomes flagged with flag_reason "network". Adds columns
+    neighbours and flagged_neighbours. Only accounts flagged by their own signals count as flagged
+    neighbours, so the rule cannot snowball through a crowd.
+    """
+    flagged = scores.filter(pl.col("flagged")).select("account_id")
+    both = pl.concat([
+        edges.select(pl.col("account_a").alias("account_id"), pl.col("account_b").alias("neighbour")),
+        edges.select(pl.col("account_b").alias("account_id"), pl.col("account_a").alias("neighbour")),
+    ]).unique()
+    counts = (
+        both.with_columns(pl.col("neighbour").is_in(flagged["account_id"].implode()).alias("is_flagged"))
+        .group_by("account_id")
+        .agg(pl.len().cast(pl.Int64).alias("neighbours"), pl.col("is_flagged").sum().cast(pl.Int64).alias("flagged_neighbours"))
+    )
+    out = scores.join(counts, on="account_id", how="left").with_columns(
+        pl.col("neighbours").fill_null(0), pl.col("flagged_neighbours").fill_null(0)
+    )
+    by_network = (
+        ~pl.col("flagged")
+        & (pl.col("flagged_neighbours") >= min_flagged_neighbours)
+        & (pl.col("flagged_neighbours") >= min_neighbour_share * pl.col("neighbours"))
+    )
+    return out.with_columns(
+        pl.when(by_network).then(pl.lit("network")).otherwise(pl.col("flag_reason")).alias("flag_reason"),
+        (pl.col("flagged") | by_network).alias("flagged"),
+    ).sort("account_id")
