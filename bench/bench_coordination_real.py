@@ -23,6 +23,14 @@ import numpy as np
 import polars as pl
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+def peak_rss_gb() -> float:
+    """This process's peak resident memory (VmHWM, GB). Unlike ru_maxrss it is not inherited across exec."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1e6
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e6
 sys.path.insert(0, str(ROOT))
 
 from workbench.coordination import CoordinationNetwork  # noqa: E402
@@ -115,7 +123,7 @@ def main() -> None:
         return
     report = {"russian_coord_tweets": russian(datasets / "russian_coord_tweets.parquet"),
               "ira": ira(datasets / "ira_troll_tweets_dev.parquet"),
-              "peak_rss_gb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e6}
+              "peak_rss_gb": peak_rss_gb()}
     print(json.dumps(report, indent=2))
 
 

@@ -6,7 +6,7 @@ Each tool starts from its own loaded store: the toolkit from its SQLite after it
 (what its CSV loader calls, given proper URL lists: its CSV loader would turn an empty urls cell into the
 link '' and make every link-less post co-link with every other, so we bypass the CSV step); ours from a
 DuckDB store after loading (posts read back with `Store.posts`, timed). Each side runs in its own process,
-which reports its own peak RSS (ru_maxrss). Reported: seconds for co-link, co-retweet/co_share,
+which reports its own peak RSS (VmHWM). Reported: seconds for co-link, co-retweet/co_share,
 co-tweet/co_text, co-reply (together) and co-similar-tweet/co_similar_text; whether the four edge sets
 and weights are identical; recall of the toolkit's co_similar_tweet edges among ours.
 """
@@ -28,6 +28,14 @@ import numpy as np
 import polars as pl
 
 ROOT = Path(__file__).resolve().parents[1]
+
+
+def peak_rss_gb() -> float:
+    """This process's peak resident memory (VmHWM, GB). Unlike ru_maxrss it is not inherited across exec."""
+    for line in Path("/proc/self/status").read_text().splitlines():
+        if line.startswith("VmHWM:"):
+            return int(line.split()[1]) / 1e6
+    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e6
 sys.path.insert(0, str(ROOT))
 
 FOUR = [("co_link", "co_link_network"), ("co_share", "co_retweet_network"), ("co_text", "co_tweet_network"),
@@ -90,8 +98,6 @@ def generate(n_posts: int, seed: int = 0) -> pl.DataFrame:
     return frame
 
 
-def peak_rss_gb() -> float:
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e6
 
 
 def run_toolkit(parquet: Path, workdir: Path, skip_similar: bool) -> dict:
