@@ -234,6 +234,39 @@ class Store:
             self._con.unregister("_append_frame")
         return int(after - before)
 
+    def stage(self, table: str, frame: pl.DataFrame) -> int:
+        """Append rows to a temporary staging copy of `table` (no key checks: those run once, in
+        `insert_staged`, which is much faster than checking every batch against the growing table)."""
+        self._require_writable()
+        if frame.height == 0:
+            return 0
+        columns = [c for c in schema.TABLES[table].column_names if c in frame.columns]
+        self._con.execute(f"CREATE TEMP TABLE IF NOT EXISTS stage_{table} AS SELECT * FROM {table} LIMIT 0")
+        self._con.register("_stage_frame", frame.select(columns))
+        try:
+            self._run(self._con, f"INSERT INTO stage_{table} ({', '.join(columns)}) SELECT {', '.join(columns)} FROM _stage_frame", None)
+        finally:
+            self._con.unregister("_stage_frame")
+        return frame.height
+
+    def insert_staged(self, table: str, key: str, order_by: str = "source_row") -> tuple[int, int]:
+        """Move staged rows whose key is new into `table`, keeping the first row (by `order_by`) of each
+        key; drops the staging table. Returns (inserted, staged)."""
+        self._require_writable()
+        if not self.scalar("SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [f"stage_{table}"]):
+            return 0, 0
+        staged = int(self.scalar(f"SELECT count(*) FROM stage_{table}"))
+        before = int(self.scalar(f"SELECT count(*) FROM {table}"))
+        self._run(
+            self._con,
+            f"INSERT INTO {table} SELECT * FROM stage_{table} s WHERE NOT EXISTS (SELECT 1 FROM {table} t WHERE t.{key} = s.{key}) "
+            f"QUALIFY row_number() OVER (PARTITION BY s.{key} ORDER BY s.{order_by}) = 1",
+            None,
+        )
+        inserted = int(self.scalar(f"SELECT count(*) FROM {table}")) - before
+        self._con.execute(f"DROP TABLE stage_{table}")
+        return inserted, staged
+
     def next_source_id(self) -> int:
         return int(self.scalar("SELECT coalesce(max(source_id), 0) + 1 FROM sources"))
 
