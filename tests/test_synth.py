@@ -232,3 +232,21 @@ def test_unknown_knobs_and_scenarios_are_refused(tmp_path):
         generate(tmp_path, posts=2_000, campain_share=0.1)
     with pytest.raises(WorkbenchError, match="unknown scenario"):
         generate(tmp_path, posts=2_000, scenario="fast")
+
+
+def test_no_single_artefact_separates_campaign_posts(corpus):
+    """Apps, smear hashtags, content-farm links and handle shapes all occur on the organic side too."""
+    posts = _campaign_posts(corpus)
+    campaign = posts.filter(pl.col("campaign_id").is_not_null())
+    organic = posts.filter(pl.col("campaign_id").is_null())
+    assert set(campaign["source_app"].unique()) <= set(organic["source_app"].unique())
+    smear_tags = set(campaign.filter(~pl.col("is_camouflage")).explode("hashtags")["hashtags"].drop_nulls())
+    organic_tags = set(organic.explode("hashtags")["hashtags"].drop_nulls())
+    assert len(smear_tags & organic_tags) >= 0.5 * len(smear_tags)
+    domain = pl.col("urls").str.extract(r"https://([^/]+)/")
+    campaign_domains = set(campaign.explode("urls").select(domain)["urls"].drop_nulls())
+    organic_domains = set(organic.explode("urls").select(domain)["urls"].drop_nulls())
+    assert len(campaign_domains & organic_domains) >= 0.5 * len(campaign_domains)
+    # Organic users post near-identical copy-pasta too.
+    organic_originals = organic.filter(pl.col("kind") == "post")
+    assert organic_originals.group_by("text").len()["len"].max() >= 10

@@ -114,8 +114,10 @@ class Composer:
         # days (hot objects a detector must survive), most by one or two people.
         rank = int(self.n_stories ** (dice(1_000_000) / 1_000_000))
         if dice(10) == 0:
+            # Content farms name every story with a hash slug, the smear articles included.
             host = FARM_DOMAINS[rank % len(FARM_DOMAINS)]
-            return f"https://{host}/{SECTIONS[rank % len(SECTIONS)]}/n{rank:06d}.html"
+            slug = hashlib.blake2b(f"story:{self.config.seed}:{rank}".encode(), digest_size=5).hexdigest()
+            return f"https://{host}/{SECTIONS[rank % len(SECTIONS)]}/{slug}.html"
         host = NEWS_DOMAINS[(rank * 7 + rank // 13) % len(NEWS_DOMAINS)]
         return f"https://{host}/{rank // 97 % 12 + 1:02d}/{rank:07d}.html"
 

@@ -235,8 +235,11 @@ def _make_handles(config: SynthConfig, rng: np.random.Generator, role: np.ndarra
                 name = word + lex.NAME_SUFFIX[dice(len(lex.NAME_SUFFIX))] + lex.NAME_WORDS[dice(len(lex.NAME_WORDS))]
             elif r < 85:
                 name = f"{word}{dice(10_000)}"
-            elif r < 93 and lang_l[i] == 0:
-                name = f"用户{dice(9_000_000_000) + 1_000_000_000}"
+            elif r < 93:
+                name = f"用户{dice(9_000_000_000) + 1_000_000_000}" if lang_l[i] == 0 \
+                    else word + "".join(_ALNUM[dice(36)] for _ in range(4))
+            elif r < 96:  # some real people pick random-looking handles too
+                name = "".join(_ALNUM[dice(36)] for _ in range(8 + dice(3)))
             else:
                 name = word + "".join(_ALNUM[dice(36)] for _ in range(4))
         while name in seen:  # handles are unique on a platform
