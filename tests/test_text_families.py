@@ -26,12 +26,14 @@ def test_planted_templates_become_families_and_organic_posts_do_not():
 
 
 def test_exact_family_and_hostile_text():
+    # The last two have no content beyond placeholders and emoticon codes: they must not form a family.
     posts = pl.DataFrame({
-        "post_id": [f"p{i}" for i in range(6)],
-        "account_id": ["a", "b", "c", "d", "e", "f"],
-        "created_at": pl.datetime_range(pl.datetime(2025, 1, 1), pl.datetime(2025, 1, 6), "1d", eager=True),
-        "text": ["BUY NOW!!! https://x.co/1", "buy now! https://y.co/2", "<script>alert(1)</script>\x00",
-                 None, "", "totally different words here"],
+        "post_id": [f"p{i}" for i in range(8)],
+        "account_id": ["a", "b", "c", "d", "e", "f", "g", "h"],
+        "created_at": pl.datetime_range(pl.datetime(2025, 1, 1), pl.datetime(2025, 1, 8), "1d", eager=True),
+        "text": ["BUY THIS NOW, it is cheap!!! https://x.co/1", "buy this now, it is cheap! https://y.co/2",
+                 "<script>alert(1)</script>\x00", None, "", "totally different words here",
+                 "@bob [good][good] https://t.cn/1", "@carol [good] https://t.cn/2"],
     })
     model = NearDuplicateFamilies().fit(posts)
     assert model.families_.height == 1
