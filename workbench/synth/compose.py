@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 
-import numpy as np
 
 from workbench.synth import plan as P
 from workbench.synth.brands import BrandSet
@@ -83,8 +82,7 @@ class _LangKit:
 class Composer:
     """Writes the text-bearing columns for chunks of a finished PostPlan."""
 
-    def __init__(self, config: SynthConfig, plan: P.PostPlan, handles: list[str], events: list[Event],
-                 account_campaign: np.ndarray):
+    def __init__(self, config: SynthConfig, plan: P.PostPlan, handles: list[str], events: list[Event]):
         self.config = config
         self.plan = plan
         self.handles = handles
@@ -94,7 +92,6 @@ class Composer:
                      for li, lang in enumerate(LANGUAGES) for bi in range(len(config.brands.all))}
         self.seen: dict[int, set[bytes]] = {}
         self.last_text: dict[int, str] = {}
-        self.account_campaign = account_campaign
         self.official_handles = [b.official_handle or b.name_en for b in config.brands.all]
         self.slugs = {}
         self.n_stories = max(1_000, config.posts // 20)

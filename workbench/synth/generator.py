@@ -105,7 +105,7 @@ def generate(out_dir: str | Path, posts: int = 100_000, seed: int = 0, scenario:
 
 
 def _write_posts(posts_path, truth_path, config: SynthConfig, plan: P.PostPlan, people, events, account_ids):
-    composer = Composer(config, plan, people.handle, events, people.campaign)
+    composer = Composer(config, plan, people.handle, events)
     kinds = np.array(P.KINDS, dtype=object)
     apps = np.array(pop.SOURCE_APPS, dtype=object)
     narratives = np.array(NARRATIVES, dtype=object)
