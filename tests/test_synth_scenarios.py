@@ -110,3 +110,20 @@ def test_sizes_are_exact_and_accounts_scale(tmp_path, posts):
     manifest = generate(tmp_path, posts=posts, seed=0)
     assert manifest.counts["posts"] == posts
     assert manifest.counts["accounts"] == max(200, posts // 10)
+
+
+def test_the_cast_can_be_swapped(tmp_path):
+    from workbench.synth.brands import Brand, BrandSet
+
+    cast = BrandSet(
+        target=Brand("zorbit", "Zorbit", "卓比", "Zorbit Z1", "卓比Z1", "Zorbit Fone", "卓比手机",
+                     chip_en="Zorbit Core", chip_zh="卓比芯", official_handle="ZorbitHQ", site="zorbit.example"),
+        competitors=(Brand("quenta", "Quenta", "昆塔", "Quenta Q", "昆塔Q", "Quenta P", "昆塔P"),
+                     Brand("lumex", "Lumex", "卢梅", "Lumex L", "卢梅L", "Lumex M", "卢梅M")),
+    )
+    manifest = generate(tmp_path, posts=5_000, seed=3, brands=cast)
+    assert manifest.target_terms["zh"][0] == "卓比"
+    text = " ".join(pl.read_parquet(tmp_path / "posts.parquet")["text"].to_list())
+    assert "卓比" in text and "Zorbit" in text and "启珑" not in text and "Qilora" not in text
+    events = pl.read_csv(tmp_path / "events.csv")
+    assert set(events["target"]) <= {"Zorbit", "Quenta", "Lumex"} and "Zorbit" in set(events["target"])

@@ -316,9 +316,14 @@ class Composer:
     def _llm(self, kit: _LangKit, narrative: str, dice: Dice) -> str:
         # Half the sentences are fluent, hedged prose of their own; the rest rephrase the narrative's claims.
         parts = []
+        used = set()
         for _ in range(2 + dice(2)):
             frames = kit.llm_fluent[narrative] if dice(2) == 0 else kit.llm_sentences[narrative]
-            sentence = render(frames[dice(len(frames))], dice)
+            pick = dice(len(frames))
+            if (id(frames), pick) in used:  # a writer does not repeat a sentence within one post
+                continue
+            used.add((id(frames), pick))
+            sentence = render(frames[pick], dice)
             if kit.lang == "zh" and not sentence.endswith(("。", "！", "？")):
                 sentence += "。"
             elif kit.lang != "zh" and not sentence.endswith((".", "!", "?")):

@@ -117,7 +117,7 @@ COPYPASTA = ["Guten Morgen!", "Schönes Wochenende!", "Gute Nacht"]
 HASHTAGS = {
     "everyday": ["Montag", "Wochenende", "Essen", "Katzencontent", "Laufen", "Tatort", "Urlaub"],
     "brand": ["{BRAND}", "Elektroauto", "EMobilität", "Technik", "Smartphone"],
-    "launch": ["{BRAND}Launch", "{BRAND}Q7"],
+    "launch": ["{BRAND}Launch", "{BRAND}Chip", "{BRAND}Event"],  # car, chip, brand
     "smear": ["{BRAND}Brand", "Boykott{BRAND}", "{BRAND}Rückruf", "{BRAND}Spionage"],
 }
 

@@ -169,7 +169,7 @@ COPYPASTA = ["gm", "gn", "RT to win!", "Good morning everyone!", "Happy Friday!"
 HASHTAGS = {
     "everyday": ["MondayMotivation", "foodie", "weekend", "caturday", "nowwatching", "running", "travel", "books"],
     "brand": ["{BRAND}", "EV", "tech", "cars", "smartphones", "electriccars"],
-    "launch": ["{BRAND}Launch", "{BRAND}Q7Launch", "{BRAND}Event"],
+    "launch": ["{BRAND}Launch", "{BRAND}ChipLaunch", "{BRAND}Event"],  # car, chip, brand
     "smear": ["{BRAND}Fire", "Boycott{BRAND}", "{BRAND}Recall", "{BRAND}Spyware", "{BRAND}Scam"],
 }
 
