@@ -40,7 +40,14 @@ import numpy as np
 import polars as pl
 
 from workbench.coordination.communities import leiden_communities, node_strengths, strongest_partners
-from workbench.coordination.signals import ALL_SIGNALS, encode, signal_actions, window_pairs
+from workbench.coordination.signals import (
+    ALL_SIGNALS,
+    NORMALIZED_TEXT,
+    encode,
+    normalized_text_expr,
+    signal_actions,
+    window_pairs,
+)
 from workbench.coordination.similar import similar_text_pairs
 from workbench.coordination.weights import coortweet_edges, toolkit_edges
 
@@ -141,6 +148,9 @@ class CoordinationNetwork:
         """Compute pairs, edges, the fused graph, communities and scores from a canonical posts frame."""
         self._check_params()
         posts = posts.select([c for c in posts.columns if c != "raw"])
+        if "text" in posts.columns and {"co_text", "co_similar_text"} & set(self.signals):
+            # Normalised once for both text signals.
+            posts = posts.with_columns(normalized_text_expr(self.text_normalizer).alias(NORMALIZED_TEXT))
         account_codes, account_labels = encode(posts["account_id"].cast(pl.String))
         self.account_labels_ = account_labels
         self._accounts = account_codes
@@ -217,12 +227,12 @@ class CoordinationNetwork:
         candidates = np.flatnonzero(((kind != "repost") & posts["text"].is_not_null()).to_numpy())
         self._count_actions("co_similar_text", candidates)
         left, right, similarity, hot = similar_text_pairs(
-            posts["text"].cast(pl.String).gather(candidates),
+            posts[NORMALIZED_TEXT].gather(candidates),
             self._times_us[candidates],
             self._accounts[candidates],
             int(round(self.window_for("co_similar_text") * 1e6)),
             threshold=self.similarity_threshold,
-            text_normalizer=self.text_normalizer,
+            text_normalizer="none",
             tokenizer=self.similarity_tokenizer,
             max_pairs_per_object=self.max_pairs_per_object,
             seed=self.random_state,

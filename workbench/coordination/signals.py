@@ -39,11 +39,24 @@ from workbench.text.normalize import normalize_expr
 PLAIN_SIGNALS = ("co_link", "co_domain", "co_share", "co_text", "co_reply", "co_hashtag", "co_mention", "co_post")
 ALL_SIGNALS = PLAIN_SIGNALS + ("co_similar_text",)
 
+# Optional precomputed column: the normalised text (CoordinationNetwork computes it once for co_text and
+# co_similar_text).
+NORMALIZED_TEXT = "__normalized_text"
+
 _SIGNAL_COLUMNS = {
     "co_link": "urls", "co_domain": "urls", "co_share": "shared_post_id", "co_text": "text",
     "co_reply": "parent_post_id", "co_hashtag": "hashtags", "co_mention": "mentions",
 }
 _NOT_REPOST = pl.col("kind").fill_null("post") != "repost"
+
+
+def normalized_text_expr(text_normalizer: str) -> pl.Expr:
+    """The normalised ``text`` column for ``text_normalizer`` ("workbench" or "toolkit")."""
+    if text_normalizer == "toolkit":
+        return toolkit_preprocess_expr(pl.col("text"))
+    if text_normalizer == "workbench":
+        return normalize_expr(pl.col("text"))
+    raise ValueError(f"text_normalizer must be 'workbench' or 'toolkit', got {text_normalizer!r}")
 
 
 def toolkit_preprocess_expr(expr: pl.Expr) -> pl.Expr:
@@ -91,7 +104,11 @@ def signal_actions(posts: pl.DataFrame, signal: str, *, text_normalizer: str = "
     elif signal == "co_reply":
         out = frame.filter(_NOT_REPOST).select("row", object=pl.col("parent_post_id")).drop_nulls("object")
     elif signal == "co_text":
-        if text_normalizer == "toolkit":
+        if NORMALIZED_TEXT in frame.columns:
+            out = frame.filter(_NOT_REPOST).select("row", object=pl.col(NORMALIZED_TEXT))
+            if text_normalizer != "toolkit":
+                out = out.filter(pl.col("object") != "")
+        elif text_normalizer == "toolkit":
             out = frame.filter(_NOT_REPOST).select("row", object=toolkit_preprocess_expr(pl.col("text")))
         elif text_normalizer == "workbench":
             out = frame.filter(_NOT_REPOST).select("row", object=normalize_expr(pl.col("text")))
@@ -148,7 +165,14 @@ def window_pairs(
     empty = np.empty(0, dtype=np.int64)
     if n < 2:
         return WindowPairs(empty, empty, np.bincount(object_codes, minlength=n_objects), np.zeros(n_objects, np.int64), empty)
-    order = np.lexsort((np.arange(n), times_us, object_codes))
+    # Stable multi-threaded sort by (object, time); ties keep input order.
+    order = (
+        pl.DataFrame({"object": object_codes, "time": times_us})
+        .select(pl.arg_sort_by(["object", "time"], maintain_order=True))
+        .to_series()
+        .to_numpy()
+        .astype(np.int64, copy=False)
+    )
     objects = object_codes[order]
     times = times_us[order]
     gap_cap = np.int64(window_us) + 1

@@ -53,7 +53,7 @@ def similar_text_pairs(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[dict]]:
     """Near-duplicate post pairs within the window.
 
-    texts: (n,) the candidate posts' texts; times_us: int64 (n,) microseconds; accounts: int (n,) account
+    texts: (n,) the candidate posts' texts (``text_normalizer="none"``: already normalised); times_us: int64 (n,) microseconds; accounts: int (n,) account
     codes. Returns (left, right, similarity, hot_buckets): int64 indices into the inputs with
     ``left < right`` and different accounts, float64 exact Jaccard >= threshold, and a list of band buckets
     skipped for exceeding ``max_pairs_per_object`` (dicts with band, posts, pairs).
@@ -63,6 +63,8 @@ def similar_text_pairs(
         num_perm, bands, rows = lsh_settings(threshold)
     if text_normalizer == "toolkit":
         prepared = pl.select(toolkit_preprocess_expr(pl.lit(texts.cast(pl.String)))).to_series()
+    elif text_normalizer == "none":
+        prepared = texts.cast(pl.String)
     else:
         prepared = pl.select(normalize_expr(pl.lit(texts.cast(pl.String)))).to_series()
     shingles = shingle_sets(prepared, tokenizer=tokenizer)
