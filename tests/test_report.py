@@ -86,6 +86,7 @@ def test_report_answers_with_evidence(two_runs):
     assert "The Xiaomi YU7 catches fire" in html
     assert "ab" * 32 in html  # the source file hash is in the evidence
     assert "YU7 launch &lt;b&gt;event&lt;/b&gt;" in html  # hostile event name shown as text
+    assert "n0 [false_claim]: fire yu7 buy" in html  # the narrative with its tactic and keywords
 
 
 def test_html_is_self_contained(two_runs):

@@ -69,10 +69,17 @@ def build_store(path, n_organic: int = 1500, seed: int = 11, with_results: bool 
             nodes = pl.DataFrame({"account_id": CAMPAIGN, "community": ["1"] * 40, "score": [0.9] * 40})
             families = pl.DataFrame({"family_id": [1, 2], "size": [399, 12],
                                      "template": ["The Xiaomi YU7 catches fire, do not buy it! @<mention>", "lunch"]})
-            narrative_posts = posts.select("post_id").with_columns(
-                pl.Series("x", rng.normal(size=posts.height)), pl.Series("y", rng.normal(size=posts.height)),
+            narrative_posts = posts.select("post_id", "account_id", "created_at").with_columns(
                 pl.Series("cluster", [0 if p.startswith("synth:x") else 1 for p in posts["post_id"]]))
-            for name, frame in (("scores", scores), ("edges", edges), ("nodes", nodes), ("families", families),
-                                ("narratives", narrative_posts)):
+            narrative_map = narrative_posts.join(posts.select("post_id", "text"), on="post_id").with_columns(
+                pl.Series("x", rng.normal(size=posts.height)), pl.Series("y", rng.normal(size=posts.height)))
+            narrative_clusters = pl.DataFrame({
+                "cluster": [0, 1], "size": [400, n_organic], "keywords": [["fire", "yu7", "buy"], ["phone", "lunch"]],
+                "tactic": ["false_claim", None], "exemplars": [["The Xiaomi YU7 catches fire"], ["lunch today"]]})
+            for name, frame in (("scores", scores), ("edges", edges), ("nodes", nodes), ("families", families)):
                 store.save_result("run-test", name, frame, params={"seed": seed})
+            # narratives are fitted in runs of their own (workbench.text.narratives.fit_narratives)
+            for name, frame in (("narrative_posts", narrative_posts), ("narrative_map", narrative_map),
+                                ("narrative_clusters", narrative_clusters)):
+                store.save_result("narratives-test", name, frame, params={"seed": seed})
     return CAMPAIGN

@@ -254,11 +254,12 @@ def plot_narrative_map(
     `max_points` posts are drawn, sampled per cluster with `seed`; the table lists up to 20.
     """
     frame = points
+    default_label = (pl.when(pl.col("cluster") < 0).then(pl.lit("noise"))
+                     .otherwise(pl.lit("narrative ") + pl.col("cluster").cast(pl.Utf8)))
     if label_column not in frame.columns:
-        frame = frame.with_columns(
-            pl.when(pl.col("cluster") < 0).then(pl.lit("noise"))
-            .otherwise(pl.lit("narrative ") + pl.col("cluster").cast(pl.Utf8)).alias(label_column)
-        )
+        frame = frame.with_columns(default_label.alias(label_column))
+    else:  # clusters without a label (noise, or missing from the label table) still get a name
+        frame = frame.with_columns(pl.col(label_column).fill_null(default_label))
     keep = ["x", "y", "cluster", label_column, "text"] + [c for c in ("post_id", "account_id") if c in frame.columns]
     frame = sample_rows(frame.select(keep), max_points, seed, by="cluster")
     frame = frame.with_columns(truncate_text(pl.col("text")).alias("text"),

@@ -31,10 +31,10 @@ RESULT_NAMES = {
     "nodes": "account_id, community, strength",
     "communities": "community, accounts, posts",
     "families": "family_id, size, template or representative_text (near-duplicate text families)",
-    "narratives": "post_id, x, y, cluster (2D narrative map)",
-    "narrative_keywords": "cluster, keywords, label",
-    "tells": "post_id, tell (AI-text tells)",
-    "tactics": "post_id or cluster, tactic",
+    "narrative_map": "x, y, cluster, post_id, account_id, text (2D narrative map sample)",
+    "narrative_posts": "post_id, created_at, cluster (every post's narrative)",
+    "narrative_clusters": "cluster, size, keywords, exemplars, tactic (one row per narrative)",
+    "tells": "post_id, phrase, category (AI-text tells)",
     "campaigns": "campaign, accounts, posts, first/last post, reach, share of voice",
 }
 
@@ -79,17 +79,49 @@ def latest_run_id(store) -> str | None:
     return rows[0][0] if rows else None
 
 
+def latest_run_with(store, name: str) -> str | None:
+    """The most recent run that saved result `name` (narratives are fitted in runs of their own)."""
+    try:
+        rows = store.cache.execute("SELECT run_id FROM result_runs WHERE name = ? ORDER BY saved_at DESC, run_id DESC "
+                                   "LIMIT 1", [name]).fetchall()
+    except Exception:  # no result_runs table yet
+        return None
+    return rows[0][0] if rows else None
+
+
 def load_results(store, run_id: str | None) -> dict[str, pl.DataFrame]:
-    """The result frames of `run_id` that exist (name -> frame)."""
+    """The result frames of `run_id` that exist (name -> frame). Narrative results missing from that run
+    come from the latest run that stored them (`fit_narratives` stores them under its own run id)."""
     results: dict[str, pl.DataFrame] = {}
-    if not run_id:
-        return results
     for name in RESULT_NAMES:
-        try:
-            results[name] = store.load_result(run_id, name)
-        except Exception:  # that result was not produced by this run
-            continue
+        candidates = [run_id] if run_id else []
+        if name.startswith("narrative_"):
+            candidates.append(latest_run_with(store, name))
+        for candidate in filter(None, candidates):
+            try:
+                frame = store.load_result(candidate, name)
+            except Exception:  # no run ever stored this result
+                continue
+            if frame.height or name not in results:
+                results[name] = frame  # an empty frame means "not in this run": keep looking
+            if frame.height:
+                break
     return results
+
+
+def narrative_labels(data: ReportData, keywords_shown: int = 4) -> pl.DataFrame | None:
+    """`cluster`, `narrative` (readable label: number, tactic and top keywords) per narrative cluster."""
+    clusters = result_or_none(data, "narrative_clusters")
+    if clusters is None or "cluster" not in clusters.columns:
+        return None
+    keywords = (pl.col("keywords").list.head(keywords_shown).list.join(" ") if "keywords" in clusters.columns
+                else pl.lit(""))
+    tactic = pl.col("tactic").fill_null("") if "tactic" in clusters.columns else pl.lit("")
+    return clusters.select(
+        "cluster",
+        pl.format("n{} {}: {}", pl.col("cluster"), pl.when(tactic != "").then(pl.format("[{}]", tactic)).otherwise(pl.lit("")),
+                  keywords).alias("narrative"),
+    ).sort("cluster")
 
 
 def load_report_data(db_path: str, target_terms: list[str] | None = None, since: str = "", until: str = "",
@@ -109,7 +141,8 @@ def load_report_data(db_path: str, target_terms: list[str] | None = None, since:
         accounts = store.accounts(columns=["account_id", "platform", "handle", "display_name", "created_at",
                                            "followers", "following", "posts_count", "verified"])
         events, sources, labels = store.events(), store.sources(), store.labels()
-        run_id = analysis_run_id or latest_run_id(store)
+        # the latest *analysis* run: narrative fits are saved as runs of their own
+        run_id = analysis_run_id or latest_run_with(store, "scores") or latest_run_id(store)
         results = load_results(store, run_id)
     posts = posts.with_columns(target_expr(list(target_terms or [])).alias("on_target"))
     pseudonymiser = make_pseudonymiser(pseudonymise, pseudonym_salt, accounts)
@@ -306,12 +339,17 @@ def result_or_none(data: ReportData, name: str) -> pl.DataFrame | None:
 
 
 def missing_results_note(data: ReportData, names: list[str]) -> str | None:
+    """A sentence naming the results that are absent (not stored) or empty (the analysis found none)."""
     missing = [n for n in names if n not in data.results]
-    if not missing:
-        return None
-    run = data.analysis_run_id or "no analysis run is stored"
-    return (f"Not shown: the analysis results {', '.join(missing)} are not in the store ({run}). "
-            "Run the analysis pipeline on this database first, then run the report again.")
+    empty = [n for n in names if n in data.results and data.results[n].height == 0]
+    sentences = []
+    if missing:
+        run = data.analysis_run_id or "no analysis run is stored"
+        sentences.append(f"Not shown: the analysis results {', '.join(missing)} are not in the store ({run}). "
+                         "Run the analysis pipeline on this database first, then run the report again.")
+    if empty:
+        sentences.append(f"The analysis found nothing for: {', '.join(empty)}.")
+    return " ".join(sentences) or None
 
 
 def strongest_edges(data: ReportData, top: int = 30) -> pl.DataFrame | None:

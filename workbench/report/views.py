@@ -42,23 +42,32 @@ def timeline(data: ReportData, suspicious: list[str], every: str) -> show.Displa
 
 
 def narratives(data: ReportData, map_points: int, seed: int, every: str, top_rows: int) -> show.Displayables:
-    points = sections.result_or_none(data, "narratives")
-    items: list = [_note(sections.missing_results_note(data, ["narratives", "narrative_keywords", "tactics"]))]
+    items: list = [_note(sections.missing_results_note(data, ["narrative_map", "narrative_posts", "narrative_clusters"]))]
+    labels = sections.narrative_labels(data)
+    points = sections.result_or_none(data, "narrative_map")
     if points is not None and {"x", "y", "cluster"} <= set(points.columns):
-        keywords = sections.result_or_none(data, "narrative_keywords")
-        framed = points.join(data.posts.select("post_id", "text", "account_id", "created_at"), on="post_id", how="inner") \
-            if "text" not in points.columns else points
-        if keywords is not None and "label" in keywords.columns:
-            framed = framed.join(keywords.select("cluster", pl.col("label").alias("narrative")), on="cluster", how="left")
-        items.append(show.show_chart(charts.plot_narrative_map(framed, max_points=map_points, seed=seed)))
-        if "created_at" in framed.columns:
-            items.append(show.show_chart(charts.plot_narratives_over_time(framed, every=every, events=data.events)))
-        if keywords is not None:
-            items.append(show.show_table(keywords, max_rows=top_rows, caption="Narratives and their keywords"))
-    tactics = sections.result_or_none(data, "tactics")
-    if tactics is not None and "tactic" in tactics.columns:
-        counts = tactics.group_by("tactic").agg(pl.len().cast(pl.Int64).alias("count"))
-        items.append(show.show_chart(charts.plot_category_bars(counts, "tactic", title="Tactic labels")))
+        if "text" not in points.columns:
+            points = points.join(data.posts.select("post_id", "text"), on="post_id", how="inner")
+        if labels is not None:
+            points = points.join(labels, on="cluster", how="left")
+        items.append(show.show_chart(charts.plot_narrative_map(points, max_points=map_points, seed=seed)))
+    assigned = sections.result_or_none(data, "narrative_posts")
+    if assigned is not None and {"post_id", "cluster"} <= set(assigned.columns):
+        over_time = data.posts.select("post_id", "created_at").join(assigned.select("post_id", "cluster"), on="post_id")
+        if labels is not None:
+            over_time = over_time.join(labels, on="cluster", how="left")
+        items.append(show.show_chart(charts.plot_narratives_over_time(over_time, every=every, events=data.events)))
+    clusters = sections.result_or_none(data, "narrative_clusters")
+    if clusters is not None:
+        wanted = [c for c in ("cluster", "size", "accounts", "tactic", "keywords", "exemplars", "first_post_at",
+                              "last_post_at", "languages") if c in clusters.columns]
+        items.append(show.show_table(clusters.select(wanted).sort(["size", "cluster"], descending=[True, False])
+                                     if "size" in wanted else clusters.select(wanted), max_rows=top_rows,
+                                     caption="Narratives: keywords, tactic label and example posts"))
+        if "tactic" in clusters.columns and "size" in clusters.columns:
+            tactics = clusters.group_by(pl.col("tactic").fill_null("(none)")).agg(pl.col("size").sum().cast(pl.Int64).alias("posts"))
+            items.append(show.show_chart(charts.plot_category_bars(tactics, "tactic", count="posts",
+                                                                   title="Posts per tactic label")))
     return show.show_all(*items)
 
 
