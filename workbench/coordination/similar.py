@@ -21,6 +21,27 @@ from workbench.text.minhash import band_keys, minhash_signatures, nonempty_rows,
 from workbench.text.normalize import normalize_expr
 
 
+_BLOCK_TEXTS = 500_000
+
+
+def _band_keys_in_blocks(shingles, num_perm: int, bands: int, rows: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    """(n, bands) uint32 LSH bucket keys and the non-empty mask, computed in blocks of texts.
+
+    Signatures are dropped once their band keys exist (they are (n, num_perm) uint32: 2.5 GB at 10M texts
+    with 64 permutations). Keys keep 32 of the 64 mixed bits: an accidental bucket collision only adds
+    a candidate, which the exact Jaccard check then rejects.
+    """
+    n = len(shingles)
+    keys = np.zeros((n, bands), dtype=np.uint32)
+    eligible = np.zeros(n, dtype=bool)
+    for lo in range(0, n, _BLOCK_TEXTS):
+        block = shingles.take(np.arange(lo, min(n, lo + _BLOCK_TEXTS)))
+        signatures = minhash_signatures(shingles=block, num_perm=num_perm, seed=seed)
+        keys[lo : lo + len(block)] = (band_keys(signatures, bands, rows) >> np.uint64(32)).astype(np.uint32)
+        eligible[lo : lo + len(block)] = nonempty_rows(signatures)
+    return keys, eligible
+
+
 def lsh_settings(threshold: float) -> tuple[int, int, int]:
     """(num_perm, bands, rows) for a Jaccard threshold: recall >= 0.999 at the threshold, fewest permutations.
 
@@ -53,8 +74,8 @@ def similar_text_pairs(
 ) -> tuple[np.ndarray, np.ndarray, np.ndarray, list[dict]]:
     """Near-duplicate post pairs within the window.
 
-    texts: (n,) the candidate posts' texts (``text_normalizer="none"``: already normalised); times_us: int64 (n,) microseconds; accounts: int (n,) account
-    codes. Returns (left, right, similarity, hot_buckets): int64 indices into the inputs with
+    texts: (n,) the candidate posts' texts (already normalised when ``text_normalizer="none"``);
+    times_us: int64 (n,) microseconds; accounts: int (n,) account codes. Returns (left, right, similarity, hot_buckets): int64 indices into the inputs with
     ``left < right`` and different accounts, float64 exact Jaccard >= threshold, and a list of band buckets
     skipped for exceeding ``max_pairs_per_object`` (dicts with band, posts, pairs).
     num_perm, bands, rows: MinHash/LSH settings; None picks them from the threshold (:func:`lsh_settings`).
@@ -68,11 +89,10 @@ def similar_text_pairs(
     else:
         prepared = pl.select(normalize_expr(pl.lit(texts.cast(pl.String)))).to_series()
     shingles = shingle_sets(prepared, tokenizer=tokenizer)
-    signatures = minhash_signatures(shingles=shingles, num_perm=num_perm, seed=seed)
-    eligible = nonempty_rows(signatures)
+    del prepared
+    keys, eligible = _band_keys_in_blocks(shingles, num_perm, bands, rows, seed)
     if min_shingles > 1:
         eligible &= shingles.sizes >= min_shingles
-    keys = band_keys(signatures, bands, rows)
     n = len(texts)
     candidate_codes = []
     hot = []
