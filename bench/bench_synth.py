@@ -2,7 +2,7 @@
 
     .venv/bin/python bench/bench_synth.py --posts 100000 1000000 [10000000] [--scenario default]
 
-Each size runs in a fresh process (so peak RSS is that run's own ru_maxrss) that generates the corpus
+Each size runs in a fresh process (peak RSS is that process's own VmHWM) that generates the corpus
 into a temporary folder and reports wall time, peak RSS and the size of posts.parquet. Timings on a shared
 machine are noisy: run twice and keep both numbers.
 """
@@ -18,8 +18,13 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parents[1]
 
 _CHILD = r"""
-import json, resource, sys, time
+import json, sys, time
 sys.path.insert(0, {root!r})
+def peak_mb():
+    # VmHWM is this process's own high-water mark (ru_maxrss can carry the parent's across fork/exec).
+    for line in open("/proc/self/status"):
+        if line.startswith("VmHWM:"):
+            return round(int(line.split()[1]) / 1024, 1)
 from workbench.synth import generate
 started = time.perf_counter()
 manifest = generate({out!r}, posts={posts}, seed={seed}, scenario={scenario!r})
@@ -27,7 +32,7 @@ elapsed = time.perf_counter() - started
 from pathlib import Path
 print(json.dumps({{
     "posts": {posts}, "scenario": {scenario!r}, "seconds": round(elapsed, 2),
-    "peak_rss_mb": round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1),
+    "peak_rss_mb": peak_mb(),
     "posts_parquet_mb": round(Path({out!r}, "posts.parquet").stat().st_size / 2**20, 1),
     "accounts": manifest.counts["accounts"], "campaign_accounts": manifest.counts["campaign_accounts"],
 }}))
