@@ -127,3 +127,15 @@ def test_the_cast_can_be_swapped(tmp_path):
     assert "卓比" in text and "Zorbit" in text and "启珑" not in text and "Qilora" not in text
     events = pl.read_csv(tmp_path / "events.csv")
     assert set(events["target"]) <= {"Zorbit", "Quenta", "Lumex"} and "Zorbit" in set(events["target"])
+
+
+def test_two_campaigns_have_their_own_accounts_squads_and_posts(tmp_path):
+    generate(tmp_path, posts=10_000, seed=2, n_campaigns=2)
+    truth = pl.read_parquet(tmp_path / "truth_accounts.parquet").filter(pl.col("is_campaign"))
+    sizes = truth.group_by("campaign_id").len().sort("campaign_id")
+    assert sizes["campaign_id"].to_list() == ["c1", "c2"]
+    assert abs(sizes["len"][0] - sizes["len"][1]) <= 1
+    squads = truth.group_by("squad_id").agg(pl.col("campaign_id").n_unique())
+    assert (squads["campaign_id"] == 1).all()  # a squad belongs to one campaign
+    posts = pl.read_parquet(tmp_path / "truth_posts.parquet")
+    assert set(posts["campaign_id"].drop_nulls().unique()) == {"c1", "c2"}
