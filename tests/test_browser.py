@@ -15,6 +15,7 @@ from workbench.report import run_report
 CHROMIUM = shutil.which("chromium") or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
 pytestmark = [
     pytest.mark.browser,
+    pytest.mark.slow,
     pytest.mark.xdist_group("report"),
     pytest.mark.skipif(CHROMIUM is None, reason="chromium is not installed (apt-get install chromium); browser tests skipped"),
 ]

@@ -65,6 +65,7 @@ def test_text_values_are_converted_by_declared_type():
     assert values["target_terms"] == ["小米", "YU7"]
 
 
+@pytest.mark.slow  # starts a kernel
 def test_run_writes_notebook_html_manifest_and_index(two_runs):
     run = two_runs[0]
     assert run.html_path.is_file() and run.notebook_path.is_file()
@@ -79,6 +80,7 @@ def test_run_writes_notebook_html_manifest_and_index(two_runs):
     assert run.run_dir.name in index and two_runs[1].run_dir.name in index
 
 
+@pytest.mark.slow  # starts a kernel
 def test_report_answers_with_evidence(two_runs):
     html = two_runs[0].html_path.read_text()
     # the planted campaign: 40 suspicious accounts, registered the same day, with their repeated text
@@ -89,6 +91,7 @@ def test_report_answers_with_evidence(two_runs):
     assert "n0 [false_claim]: fire yu7 buy" in html  # the narrative with its tactic and keywords
 
 
+@pytest.mark.slow  # starts a kernel
 def test_html_is_self_contained(two_runs):
     html = two_runs[0].html_path.read_text()
     assert not EXTERNAL.search(html), EXTERNAL.search(html)
@@ -102,6 +105,7 @@ def test_html_is_self_contained(two_runs):
 CODE_STATE_ROW = re.compile(r"<tr><td>(git commit|workbench sources sha256)</td><td>[^<]*</td></tr>")
 
 
+@pytest.mark.slow  # starts a kernel
 def test_two_runs_give_the_same_tables_and_chart_specs(two_runs):
     first, second = two_runs
     def stable(outputs):
@@ -115,6 +119,7 @@ def test_two_runs_give_the_same_tables_and_chart_specs(two_runs):
     assert a == b
 
 
+@pytest.mark.slow  # starts a kernel
 def test_pseudonymised_report_has_no_raw_handle_or_id(corpus, tmp_path):
     run = run_report(NOTEBOOK, {"db_path": str(corpus), "pseudonymise": True, "pseudonym_salt": "s3cret"},
                      out_root=tmp_path)
@@ -127,6 +132,7 @@ def test_pseudonymised_report_has_no_raw_handle_or_id(corpus, tmp_path):
         '"pseudonym_salt": "s3cret"', "")
 
 
+@pytest.mark.slow  # starts a kernel
 def test_failure_keeps_the_partial_notebook_and_names_the_cell(tmp_path):
     book = new_notebook(metadata={"kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"}})
     book.cells = [new_code_cell("x: int = 1  # a number\n", metadata={"tags": ["parameters"]}),
