@@ -2,7 +2,7 @@
 scores + campaigns) on synthetic corpora with ground truth, and on the IRA slice.
 
     .venv/bin/python bench/bench_forensics.py synth --posts 50000 --seed 1 --scenario default
-    .venv/bin/python bench/bench_forensics.py ira            # ../shared/datasets/ira_troll_tweets_dev.parquet
+    .venv/bin/python bench/bench_forensics.py ira            # ../shared/datasets/ira_troll_tweets_dev.parquet (ira preset)
 
 Each case runs in a subprocess so that its peak memory (ru_maxrss) is its own. Prints one JSON line per
 case: wall time, peak RSS, precision/recall of flagged accounts against truth_accounts.is_campaign,
@@ -67,71 +67,41 @@ def synth_case(posts: int, seed: int, scenario: str) -> dict:
     return result
 
 
-def ira_frames(limit: int | None):
-    """Canonical posts/accounts from the IRA parquet read in place (no copy), minimal mapping."""
-    import hashlib
-
-    import polars as pl
-
-    raw = pl.read_parquet(DATASETS / "ira_troll_tweets_dev.parquet")
-    if limit:
-        raw = raw.sort(["publish_date", "author"]).head(limit)
-    texts = raw["content"].fill_null("").to_list()
-    ids = [
-        "ira:" + hashlib.sha1(f"{a}|{t}|{c}".encode()).hexdigest()[:16]
-        for a, t, c in zip(raw["author"].to_list(), raw["publish_date"].cast(pl.String).to_list(), texts)
-    ]
-    posts = raw.select(
-        pl.Series("post_id", ids),
-        pl.lit("twitter").alias("platform"),
-        ("twitter:" + pl.col("author").str.to_lowercase()).alias("account_id"),
-        pl.col("publish_date").cast(pl.Datetime("us")).alias("created_at"),
-        pl.col("content").alias("text"),
-        pl.lit(None, dtype=pl.String).alias("lang"),
-        pl.when(pl.col("retweet") == 1).then(pl.lit("repost")).when(pl.col("post_type") == "Q").then(pl.lit("quote")).otherwise(pl.lit("post")).alias("kind"),
-        pl.lit(None, dtype=pl.String).alias("parent_post_id"),
-        pl.col("content").str.extract(r"^RT @(\w+):").str.to_lowercase().alias("shared_post_id"),
-        pl.col("content").str.extract_all(r"https?://\S+").alias("urls"),
-        pl.col("content").str.extract_all(r"#(\w+)").list.eval(pl.element().str.slice(1)).alias("hashtags"),
-        pl.col("content").str.extract_all(r"@(\w+)").list.eval(pl.element().str.slice(1)).alias("mentions"),
-        pl.lit([], dtype=pl.List(pl.String)).alias("media_hashes"),
-        pl.lit(None, dtype=pl.String).alias("source_app"),
-        pl.lit(0).cast(pl.Int64).alias("like_count"),
-        pl.lit(0).cast(pl.Int64).alias("repost_count"),
-        pl.lit(0).cast(pl.Int64).alias("reply_count"),
-    ).unique("post_id", keep="first").sort("post_id")
-    accounts = (
-        raw.sort("publish_date").group_by("author", maintain_order=True).last()
-        .select(
-            ("twitter:" + pl.col("author").str.to_lowercase()).alias("account_id"),
-            pl.lit("twitter").alias("platform"),
-            pl.col("author").alias("handle"),
-            pl.col("followers").cast(pl.Int64),
-            pl.col("following").cast(pl.Int64),
-            pl.col("account_category"),
-        )
-        .unique("account_id", keep="first")
-    )
-    return posts, accounts
-
-
 def ira_run(limit: int | None) -> dict:
+    """Ingest the IRA tweets with the lead's `ira` preset into a temporary store (the parquet is read in
+    place), run the default analysis, and report how scores and campaigns distribute over the persona
+    teams (account_category labels, origin `ira`; never read by the analysis)."""
     import polars as pl
 
-    from workbench.pipeline import AnalysisParams, analyse_frames
+    from workbench.ingest.loader import ingest_paths
+    from workbench.pipeline import AnalysisParams, run_analysis
+    from workbench.store import Store
 
-    posts, accounts = ira_frames(limit)
-    started = time.perf_counter()
-    analysis = analyse_frames(posts, accounts.drop("account_category"), None, None, None, AnalysisParams())
-    seconds = time.perf_counter() - started
+    with tempfile.TemporaryDirectory() as tmp:
+        db = Path(tmp) / "ira.duckdb"
+        started = time.perf_counter()
+        with Store(db) as store:
+            ingest_paths(store, [DATASETS / "ira_troll_tweets_dev.parquet"], preset="ira")
+        ingest_s = time.perf_counter() - started
+        with Store(db, read_only=True) as store:
+            started = time.perf_counter()
+            analysis = run_analysis(store, AnalysisParams())
+            seconds = time.perf_counter() - started
+            categories = store.labels(entity_type="account").filter(pl.col("label") == "account_category").select(
+                pl.col("entity_id").alias("account_id"), pl.col("value").alias("account_category")
+            ).unique("account_id", keep="first")
+            n_posts = store.scalar("SELECT count(*) FROM posts")
     in_campaign = analysis.campaign_accounts.select("account_id", "campaign_id")
-    by_category = (
-        analysis.account_scores.join(accounts.select("account_id", "account_category"), on="account_id", how="left")
+    scored = (
+        analysis.account_scores.join(categories, on="account_id", how="left")
         .join(in_campaign, on="account_id", how="left")
-        .group_by("account_category")
+    )
+    by_category = (
+        scored.group_by("account_category")
         .agg(
             pl.len().alias("accounts"),
             pl.col("score").median().round(3).alias("median_score"),
+            pl.col("score").quantile(0.9).round(3).alias("p90_score"),
             pl.col("flagged").mean().round(3).alias("flagged_share"),
             pl.col("campaign_id").is_not_null().mean().round(3).alias("in_campaign_share"),
             pl.col("campaign_id").drop_nulls().n_unique().alias("campaigns"),
@@ -139,18 +109,20 @@ def ira_run(limit: int | None) -> dict:
         .sort("accounts", descending=True)
     )
     purity = (
-        in_campaign.join(accounts.select("account_id", "account_category"), on="account_id")
+        in_campaign.join(categories, on="account_id", how="left")
         .group_by(["campaign_id", "account_category"]).agg(pl.len().alias("n"))
-        .sort(["campaign_id", "n"], descending=[False, True])
-        .group_by("campaign_id", maintain_order=True).agg(pl.col("account_category").first().alias("top_category"),
-                                                          (pl.col("n").first() / pl.col("n").sum()).round(3).alias("purity"),
-                                                          pl.col("n").sum().alias("members"))
+        .sort(["campaign_id", "n", "account_category"], descending=[False, True, False])
+        .group_by("campaign_id", maintain_order=True)
+        .agg(pl.col("account_category").first().alias("top_category"),
+             (pl.col("n").first() / pl.col("n").sum()).round(3).alias("purity"), pl.col("n").sum().alias("members"))
     )
     return {
-        "case": f"ira posts={posts.height}",
+        "case": f"ira posts={n_posts}",
+        "ingest_s": round(ingest_s, 1),
         "analysis_s": round(seconds, 1),
         "accounts_with_posts": analysis.account_scores.height,
         "flagged_share": round(float(analysis.account_scores["flagged"].mean()), 4),
+        "flag_reasons": dict(analysis.account_scores.group_by("flag_reason").len().sort("flag_reason").rows()),
         "in_campaign_share": round(in_campaign.height / max(analysis.account_scores.height, 1), 4),
         "campaigns": analysis.campaigns.height,
         "by_category": by_category.rows(named=True),

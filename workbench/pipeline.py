@@ -24,7 +24,7 @@ from importlib import metadata
 
 import polars as pl
 
-from workbench.forensics.campaigns import assemble_campaigns, campaign_summary, share_of_voice
+from workbench.forensics.campaigns import assemble_campaigns, campaign_links, campaign_summary, share_of_voice
 from workbench.forensics.features import AccountForensics
 from workbench.forensics.scores import SuspicionScorer, propagate_flags
 
@@ -46,8 +46,11 @@ class AnalysisParams:
         switches it off.
     weights: signal weights (None: `DEFAULT_WEIGHTS`).
     min_campaign_accounts: flagged accounts a group needs to be a campaign.
-    campaign_grouping: "components" (connected components of the coordination graph among flagged
-        accounts, default) or "communities" (the network's Leiden communities).
+    campaign_grouping: "components" (connected components of the links among flagged accounts,
+        default) or "communities" (the network's Leiden communities).
+    campaign_links: which links join flagged accounts into one campaign: "coordination" (an edge of the
+        coordination network), "family" (same near-duplicate family), "registration" (same registration
+        burst day); see `workbench.forensics.campaigns.campaign_links`.
     supervised: learn weights from labels; supervised_origin: which labels (default analyst verdicts).
     random_state: seeds every random step.
     """
@@ -65,6 +68,7 @@ class AnalysisParams:
     weights: dict | None = None
     min_campaign_accounts: int = 3
     campaign_grouping: str = "components"
+    campaign_links: tuple[str, ...] = ("coordination", "family", "registration")
     supervised: bool = False
     supervised_origin: str = "analyst"
     random_state: int = 0
@@ -207,10 +211,23 @@ def analyse_frames(
 
     if params.campaign_grouping not in ("components", "communities"):
         raise ValueError("campaign_grouping must be 'components' or 'communities'")
-    members = assemble_campaigns(
-        account_scores, network.nodes_, analyst, params.min_campaign_accounts,
-        fused_edges=network.fused_edges_ if params.campaign_grouping == "components" else None,
-    )
+    links = None
+    if params.campaign_grouping == "components":
+        candidates = account_scores.filter(pl.col("flagged"))["account_id"].to_list()
+        if analyst is not None:  # analyst-confirmed accounts are candidates too
+            candidates += analyst.filter(
+                (pl.col("entity_type") == "account") & (pl.col("label") == "verdict") & (pl.col("value") == "confirmed")
+            )["entity_id"].to_list()
+        burst = forensics.signals_.filter((pl.col("signal") == "registration_burst") & pl.col("fired"))["account_id"].to_list()
+        links = campaign_links(
+            candidates,
+            network.fused_edges_ if "coordination" in params.campaign_links else None,
+            assignments if "family" in params.campaign_links else None,
+            posts,
+            accounts if "registration" in params.campaign_links else None,
+            burst,
+        )
+    members = assemble_campaigns(account_scores, network.nodes_, analyst, params.min_campaign_accounts, fused_edges=links)
     campaigns, timeline, campaign_families = campaign_summary(members, posts, accounts, events, assignments)
     sov = share_of_voice(posts, members, list(params.target_terms))
     verdicts = analyst.sort(["entity_type", "entity_id", "label"]) if analyst is not None else pl.DataFrame(

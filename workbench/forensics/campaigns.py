@@ -83,6 +83,57 @@ def candidate_components(candidates: list[str], fused_edges: pl.DataFrame) -> di
     return out
 
 
+def campaign_links(
+    candidates: list[str],
+    fused_edges: pl.DataFrame | None = None,
+    family_assignments: pl.DataFrame | None = None,
+    posts: pl.DataFrame | None = None,
+    accounts: pl.DataFrame | None = None,
+    burst_accounts: list[str] | None = None,
+) -> pl.DataFrame:
+    """Links between candidate accounts that put them in one campaign: account_a, account_b, link.
+
+    - ``coordination``: a coordination edge (fused network) between two candidates;
+    - ``family``: both wrote in the same near-duplicate family (star edges to the family's first candidate);
+    - ``registration``: both were registered on the same UTC day and both fired ``registration_burst``
+      (`burst_accounts`), i.e. they come from the same registration batch.
+    A slow campaign (members hours apart) has no coordination edges in a short window but still shares
+    templates and registration batches, so it is still assembled.
+    """
+    keep = pl.Series(sorted(set(candidates)), dtype=pl.String).implode()
+    frames = []
+    if fused_edges is not None and fused_edges.height:
+        frames.append(
+            fused_edges.filter(pl.col("account_a").is_in(keep) & pl.col("account_b").is_in(keep))
+            .select("account_a", "account_b", pl.lit("coordination").alias("link"))
+        )
+
+    def stars(groups: pl.DataFrame, key: str, link: str) -> pl.DataFrame:
+        groups = groups.unique([key, "account_id"]).sort([key, "account_id"])
+        return (
+            groups.with_columns(pl.col("account_id").first().over(key).alias("account_a"))
+            .filter(pl.col("account_id") != pl.col("account_a"))
+            .select("account_a", pl.col("account_id").alias("account_b"), pl.lit(link).alias("link"))
+        )
+
+    if family_assignments is not None and posts is not None and family_assignments.height:
+        members = family_assignments.select("post_id", pl.col("family_id").cast(pl.String)).join(
+            posts.select("post_id", "account_id").filter(pl.col("account_id").is_in(keep)), on="post_id"
+        )
+        frames.append(stars(members.select("family_id", "account_id"), "family_id", "family"))
+    if accounts is not None and burst_accounts and "created_at" in accounts.columns:
+        burst = pl.Series(sorted(set(burst_accounts) & set(candidates)), dtype=pl.String).implode()
+        days = accounts.filter(pl.col("account_id").is_in(burst)).drop_nulls("created_at").select(
+            pl.col("created_at").dt.date().cast(pl.String).alias("day"), "account_id"
+        )
+        frames.append(stars(days, "day", "registration"))
+    schema = {"account_a": pl.String, "account_b": pl.String, "link": pl.String}
+    frames = [f.cast(schema) for f in frames if f.height]
+    if not frames:
+        return pl.DataFrame(schema=schema)
+    return pl.concat(frames).unique().sort(["account_a", "account_b", "link"])
+
+
 def assemble_campaigns(
     scores: pl.DataFrame,
     nodes: pl.DataFrame,
@@ -97,8 +148,8 @@ def assemble_campaigns(
     (only origin ``analyst`` rows are read). status is the campaign verdict (confirmed, rejected or
     unreviewed).
 
-    fused_edges (account_a, account_b): when given, candidates are grouped by the connected components
-    of the coordination graph among candidates only, instead of by community: modularity communities
+    fused_edges (account_a, account_b): when given (coordination edges, or `campaign_links`), candidates
+    are grouped by the connected components of these links among candidates only, instead of by community: modularity communities
     tend to cut one dense campaign into squads, while innocent accounts rarely link two candidates. The
     `community` column then holds the component number.
     """
@@ -117,8 +168,7 @@ def assemble_campaigns(
         # rename the campaign) and are removed from the membership afterwards.
         .filter(
             (pl.col("flagged") | (pl.col("verdict") == "confirmed"))
-            & pl.col("community").is_not_null()
-            & (pl.col("community") >= 0)
+            & (pl.lit(fused_edges is not None) | (pl.col("community").fill_null(-1) >= 0))
         )
         .sort(["community", "account_id"])
     )

@@ -79,7 +79,10 @@ class SuspicionScorer:
     weights : signal name → weight; default `DEFAULT_WEIGHTS`. Signals without a weight are ignored.
     threshold : score (0..1) at which an account is flagged.
     min_fired : signals that must have fired for a flag (one signal alone is never enough).
-    identity_signals : at least one of these must have fired for a flag (None: no such rule).
+    identity_signals : at least one of these must have fired for a flag (None: no such rule). The rule
+        applies only when registration dates exist for at least half the accounts (``identity_rule_``).
+    coordination_counts_as : how many fired signals a fired ``coordination`` counts for in `min_fired`
+        (the network flags an account only on several co-action signals).
     supervised : learn weights from labels passed to `fit` (logistic regression); the score becomes the
         predicted probability and `threshold` applies to it.
     random_state : seed for the supervised solver (kept for reproducibility).
@@ -94,11 +97,13 @@ class SuspicionScorer:
         threshold: float = 0.2,
         min_fired: int = 2,
         identity_signals: tuple[str, ...] | None = IDENTITY_SIGNALS,
+        coordination_counts_as: int = 2,
         supervised: bool = False,
         random_state: int = 0,
     ):
         self.weights = weights
         self.identity_signals = identity_signals
+        self.coordination_counts_as = coordination_counts_as
         self.threshold = threshold
         self.min_fired = min_fired
         self.supervised = supervised
@@ -117,6 +122,11 @@ class SuspicionScorer:
             w = np.array([weights[n] for n in names], dtype=np.float64)
             self.weights_ = dict(zip(names, w.tolist()))
             scores = strengths @ w / w.sum() if w.sum() > 0 else np.zeros(len(accounts))
+        # The identity rule holds only where registration dates exist (it was built around batch
+        # registration); corpora without them (e.g. the IRA tweets) fall back to score + min_fired.
+        registration = signals.filter((pl.col("signal") == "registration_burst") & pl.col("value").is_not_nan())
+        self.identity_rule_ = bool(self.identity_signals) and registration.height >= 0.5 * max(len(accounts), 1)
+        identity = list(self.identity_signals) if self.identity_rule_ else names
         fired = (
             signals.filter(pl.col("fired") & pl.col("signal").is_in(names))
             .sort(["account_id", "signal"])
@@ -124,7 +134,7 @@ class SuspicionScorer:
             .agg(
                 pl.len().cast(pl.Int64).alias("signals_fired"),
                 pl.col("signal").str.join(",").alias("fired_signals"),
-                pl.col("signal").is_in(list(self.identity_signals or names)).any().alias("_identity"),
+                pl.col("signal").is_in(identity).any().alias("_identity"),
             )
         )
         frame = (
@@ -132,7 +142,17 @@ class SuspicionScorer:
             .join(fired, on="account_id", how="left")
             .with_columns(pl.col("signals_fired").fill_null(0), pl.col("fired_signals").fill_null(""), pl.col("_identity").fill_null(False))
             .with_columns(
-                ((pl.col("score") >= self.threshold) & (pl.col("signals_fired") >= self.min_fired) & pl.col("_identity")).alias("flagged")
+                (
+                    (pl.col("score") >= self.threshold)
+                    # The coordination network flags an account only on several co-action signals, so its
+                    # flag already is corroborated evidence and counts for `coordination_counts_as` signals.
+                    & (
+                        pl.col("signals_fired")
+                        + (self.coordination_counts_as - 1) * pl.col("fired_signals").str.contains("coordination", literal=True)
+                        >= self.min_fired
+                    )
+                    & pl.col("_identity")
+                ).alias("flagged")
             )
             .with_columns(pl.when(pl.col("flagged")).then(pl.lit("signals")).otherwise(pl.lit("")).alias("flag_reason"))
             .drop("_identity")
