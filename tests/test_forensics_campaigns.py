@@ -78,3 +78,20 @@ def test_verdict_values_are_checked():
         verdict_labels("account", "x", "maybe", "ana", "")
     with pytest.raises(ValueError):
         verdict_labels("account", "x", "confirmed", "ana", "", merge_into="C-1")
+
+
+def test_campaign_links_join_batches_and_families_without_coordination():
+    from workbench.forensics.campaigns import assemble_campaigns, campaign_links
+    import datetime as dt
+
+    ids = [f"x:{i}" for i in range(6)]
+    accounts = pl.DataFrame({"account_id": ids, "created_at": [dt.datetime(2025, 1, 1, 3)] * 3 + [dt.datetime(2025, 2, 1)] * 3})
+    posts = pl.DataFrame({"post_id": ["p3", "p4", "p5", "p0"], "account_id": ["x:3", "x:4", "x:5", "x:0"]})
+    families = pl.DataFrame({"post_id": ["p3", "p4", "p5", "p0"], "family_id": ["7", "7", "7", "7"]})
+    links = campaign_links(ids, None, families, posts, accounts, burst_accounts=ids[:3])
+    assert set(links["link"]) == {"family", "registration"}
+    scores = pl.DataFrame({"account_id": ids, "score": [0.5] * 6, "flagged": [True] * 6, "fired_signals": ["registration_burst"] * 6})
+    members = assemble_campaigns(scores, pl.DataFrame({"account_id": [], "community": []}, schema={"account_id": pl.String, "community": pl.Int64}),
+                                 None, 3, fused_edges=links)
+    # batch x:0-2 and family x:3-5 meet through x:0's post in family 7: one campaign of six.
+    assert members["campaign_id"].n_unique() == 1 and members.height == 6

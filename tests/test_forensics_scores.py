@@ -31,3 +31,13 @@ def test_network_propagation_is_one_step():
     out = propagate_flags(scores, edges, min_flagged_neighbours=2, min_neighbour_share=0.5)
     reasons = dict(zip(out["account_id"], out["flag_reason"]))
     assert reasons == {"a": "signals", "b": "signals", "c": "network", "d": "", "e": ""}
+
+
+def test_without_registration_dates_a_coordination_flag_is_enough():
+    frame = pl.concat([
+        signals("coordinated", {"coordination": 1.0}),
+        signals("quiet", {"follower_anomaly": 0.2}),
+    ])
+    scorer = SuspicionScorer(threshold=0.2).fit(frame)
+    assert not scorer.identity_rule_
+    assert dict(zip(scorer.scores_["account_id"], scorer.scores_["flagged"])) == {"coordinated": True, "quiet": False}
