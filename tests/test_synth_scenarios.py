@@ -139,3 +139,12 @@ def test_two_campaigns_have_their_own_accounts_squads_and_posts(tmp_path):
     assert (squads["campaign_id"] == 1).all()  # a squad belongs to one campaign
     posts = pl.read_parquet(tmp_path / "truth_posts.parquet")
     assert set(posts["campaign_id"].drop_nulls().unique()) == {"c1", "c2"}
+
+
+def test_bad_windows_are_refused(tmp_path):
+    from workbench.errors import WorkbenchError
+
+    with pytest.raises(WorkbenchError, match="campaign_start"):
+        generate(tmp_path, posts=2_000, campaign_start="2024-11-01")
+    with pytest.raises(WorkbenchError, match="ISO dates"):
+        generate(tmp_path, posts=2_000, end="next tuesday")

@@ -9,6 +9,7 @@ from dataclasses import asdict, dataclass, field, fields, replace
 
 from workbench.errors import WorkbenchError
 from workbench.synth.brands import DEFAULT_BRANDS, BrandSet
+from workbench.synth.timeline import to_seconds
 
 
 @dataclass(frozen=True)
@@ -89,6 +90,13 @@ def resolve_config(posts: int, seed: int, scenario: str = "default", **knobs) ->
     config = replace(SynthConfig(), posts=int(posts), seed=int(seed), **settings)
     if not 1_000 <= config.posts <= 20_000_000:
         raise WorkbenchError("posts must be between 1,000 and 20,000,000")
+    try:
+        start, end, campaign_start = (to_seconds(config.start), to_seconds(config.end),
+                                      to_seconds(config.campaign_start))
+    except ValueError as error:
+        raise WorkbenchError(f"start, end and campaign_start must be ISO dates: {error}") from None
+    if not start < campaign_start < end - 7 * 86_400:
+        raise WorkbenchError("need start < campaign_start and at least a week of campaign before end")
     if not 0.0 <= config.campaign_share < 0.5:
         raise WorkbenchError("campaign_share must be in [0, 0.5)")
     return config
