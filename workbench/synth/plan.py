@@ -115,6 +115,14 @@ def _lognormal_delay(rng, n, median_s, sigma):
 
 
 def build_plan(config: SynthConfig, people: Population, events: list[Event], rng: np.random.Generator) -> PostPlan:
+    """All posts of the corpus as numbers, sorted by time, with engagement counts (see PostPlan)."""
+    columns, waves, catalog = _plan_columns(config, people, events, rng)  # its temporaries are freed here
+    plan = PostPlan(**columns, waves=waves, templates=catalog)
+    _finalise(plan, people, rng)
+    return plan
+
+
+def _plan_columns(config: SynthConfig, people: Population, events: list[Event], rng: np.random.Generator):
     start_s, end_s = to_seconds(config.start), to_seconds(config.end)
     n_days = (end_s - start_s) // DAY_S
     N = config.posts
@@ -304,12 +312,14 @@ def build_plan(config: SynthConfig, people: Population, events: list[Event], rng
         b.add(len(replies), t=t, acc=replies, kind=REPLY, ref=target, content=COMMENT_TEXT,
               lang=_post_lang(rng, people.lang[replies]))
 
-    columns = {name: b.column(name).astype(_DTYPES[name]) for name in _COLUMNS}
+    columns = {}
+    for name in _COLUMNS:
+        columns[name] = b.column(name).astype(_DTYPES[name], copy=False)
+        for seg in b.segments:  # free each segment column once it is merged (halves the peak at 10M posts)
+            del seg[name]
     if len(columns["t"]) != N:
         raise AssertionError(f"plan has {len(columns['t'])} posts, expected {N}")
-    plan = PostPlan(**columns, waves=waves, templates=catalog)
-    _finalise(plan, people, rng)
-    return plan
+    return columns, waves, catalog
 
 
 def _post_lang(rng, account_lang: np.ndarray) -> np.ndarray:
