@@ -81,3 +81,14 @@ def test_commands_end_to_end(db, tmp_path, capsys):
     assert member not in accounts["account_id"].to_list()
     assert (pl.read_csv(tmp_path / "pack" / "campaign.csv")["status"] == "confirmed").all()
     assert main(["export-evidence", "--db", str(db), "--campaign", "C-nope", "--out", str(tmp_path / "x")]) == 1
+
+
+def test_account_evidence_links_signals_edges_and_posts(db):
+    with Store(db, read_only=True) as store:
+        analysis = run_analysis(store)
+    member = analysis.campaign_accounts["account_id"][0]
+    evidence = analysis.account_evidence(member)
+    assert evidence["signals"].filter(pl.col("fired")).height >= 2
+    assert evidence["edges"].height > 0 and evidence["edge_posts"].height > 0
+    assert evidence["family_posts"].height > 0
+    assert set(evidence["edge_posts"]["account_a"].to_list()) == {member}

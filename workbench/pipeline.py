@@ -103,6 +103,7 @@ class Analysis:
     verdicts: pl.DataFrame
     tells: pl.DataFrame
     network: object = None
+    account_posts: pl.DataFrame | None = None  # post_id, account_id of the analysed posts (for evidence look-ups)
 
     FRAMES = (
         "account_signals", "account_features", "account_scores", "coordination_edges", "coordination_fused_edges",
@@ -117,6 +118,33 @@ class Analysis:
     def edge_evidence(self, account_a: str, account_b: str) -> pl.DataFrame:
         """The post pairs behind a coordination edge (see CoordinationNetwork.evidence)."""
         return self.network.evidence(account_a, account_b)
+
+    def account_evidence(self, account_id: str, max_partners: int = 10) -> dict[str, pl.DataFrame]:
+        """Everything behind one account's score: its signal rows (value, baseline, threshold, fired,
+        detail), its coordination edges, the post pairs behind its `max_partners` strongest edges, its
+        posts that belong to near-duplicate families (with the family's size and accounts), and its posts
+        with AI-text tells."""
+        edges = self.coordination_fused_edges.filter(
+            (pl.col("account_a") == account_id) | (pl.col("account_b") == account_id)
+        ).sort(["weight", "account_a", "account_b"], descending=[True, False, False])
+        partners = [b if a == account_id else a for a, b in edges.head(max_partners).select("account_a", "account_b").iter_rows()]
+        pairs = [self.edge_evidence(account_id, partner) for partner in partners]
+        pairs = [p for p in pairs if p.height]
+        own_families = self.family_assignments
+        return {
+            "signals": self.account_signals.filter(pl.col("account_id") == account_id),
+            "edges": edges,
+            "edge_posts": pl.concat(pairs) if pairs else pl.DataFrame(),
+            "family_posts": own_families.filter(pl.col("post_id").is_in(self._posts_of(account_id)))
+            .join(self.families.with_columns(pl.col("family_id").cast(pl.String)).select("family_id", "size", "accounts"), on="family_id", how="left")
+            .sort(["family_id", "post_id"]),
+            "tells": self.tells.filter(pl.col("account_id") == account_id),
+        }
+
+    def _posts_of(self, account_id: str) -> list[str]:
+        if self.account_posts is None:
+            return []
+        return self.account_posts.filter(pl.col("account_id") == account_id)["post_id"].to_list()
 
     def save(self, store) -> str:
         """Persist every frame as `result_<name>` tagged with run_id (in the store's cache database)."""
@@ -256,6 +284,7 @@ def analyse_frames(
         verdicts=verdicts,
         tells=tells_found,
         network=network,
+        account_posts=posts.select("post_id", "account_id"),
     )
 
 
