@@ -88,6 +88,10 @@ class Store:
         for table in tables:
             con.execute(table.ddl())
 
+    def limit_memory(self, gigabytes: float) -> None:
+        """Cap DuckDB's memory; beyond it DuckDB spills to disk (so a file larger than RAM still loads)."""
+        self._con.execute(f"SET memory_limit = '{float(gigabytes):.3f}GB'")
+
     # -- querying --------------------------------------------------------------------------------
     def _run(self, con: duckdb.DuckDBPyConnection, sql: str, params: Sequence[Any] | dict | None):
         try:

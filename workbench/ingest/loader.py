@@ -96,8 +96,12 @@ def _reason_kind(reason: str) -> str:
 def ingest_file(store: Store, path: str | Path, preset: str = "generic", *, platform: str | None = None,
                 timezone: str | None = None, encoding: str | None = None, delimiter: str | None = None,
                 options: dict[str, Any] | None = None, progress: bool | None = None,
-                batch_rows: int = 100_000) -> IngestSummary:
-    """Ingest one file in one transaction and return its summary."""
+                batch_rows: int = 100_000, memory_gb: float | None = 1.0) -> IngestSummary:
+    """Ingest one file in one transaction and return its summary.
+
+    memory_gb caps DuckDB's memory during the ingest (staged rows spill to disk beyond it), so files
+    larger than RAM load in bounded memory; None leaves DuckDB's default (80% of RAM).
+    """
     chosen = preset_registry.get(preset)
     started = time.perf_counter()
     path = Path(path)
@@ -110,6 +114,8 @@ def ingest_file(store: Store, path: str | Path, preset: str = "generic", *, plat
         summary.table = "posts"
         return summary
     options = dict(options or {})
+    if memory_gb is not None:
+        store.limit_memory(memory_gb)
     started_at = dt.datetime.now(dt.timezone.utc).replace(tzinfo=None)
     bar = None
     if progress or (progress is None and sys.stderr.isatty() and path.stat().st_size > 50_000_000):
