@@ -89,6 +89,8 @@ def test_report_answers_with_evidence(two_runs):
     assert "ab" * 32 in html  # the source file hash is in the evidence
     assert "YU7 launch &lt;b&gt;event&lt;/b&gt;" in html  # hostile event name shown as text
     assert "n0 [false_claim]: fire yu7 buy" in html  # the narrative with its tactic and keywords
+    # the suspicious set (scores >= 0.5 by the fixture: the 40 planted accounts) checked against ground truth
+    assert "<td>true positives</td><td>40</td>" in html and "<td>recall</td><td>100.0%</td>" in html
 
 
 @pytest.mark.slow  # starts a kernel

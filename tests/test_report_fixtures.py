@@ -61,6 +61,10 @@ def build_store(path, n_organic: int = 1500, seed: int = 11, with_results: bool 
         store.append("posts", posts)
         store.append("accounts", accounts)
         store.append("events", events)
+        truth = pl.DataFrame({"entity_id": CAMPAIGN + ["synth:o0"], "value": ["true"] * 40 + ["false"]}).with_columns(
+            pl.lit("account").alias("entity_type"), pl.lit("is_campaign").alias("label"),
+            pl.lit("ground_truth").alias("origin"), pl.lit(datetime(2025, 7, 1)).alias("created_at"))
+        store.add_labels(truth)
         if with_results:
             scores = pl.DataFrame({"account_id": organic_accounts + CAMPAIGN,
                                    "score": [float(s) for s in rng.uniform(0, 0.3, 200)] + [0.9] * 40})

@@ -23,6 +23,7 @@ from workbench.report.pseudonymise import NoPseudonyms, Pseudonymiser, make_pseu
 POST_COLUMNS = ("post_id", "platform", "account_id", "created_at", "text", "lang", "kind", "parent_post_id",
                 "shared_post_id", "urls", "hashtags", "mentions", "source_app", "like_count", "repost_count",
                 "reply_count")
+DEFAULT_SCORE_THRESHOLD = 0.5
 # Result tables the pipeline may store (name -> what the report uses from it).
 RESULT_NAMES = {
     "scores": "account_id, score (0..1) and the signals that fired",
@@ -192,13 +193,15 @@ def sources_table(data: ReportData) -> pl.DataFrame:
 # -- suspicious accounts --------------------------------------------------------------------------
 def suspicious_accounts(data: ReportData, score_threshold: float) -> list[str]:
     """Suspicious accounts, sorted: with a negative `score_threshold`, those the analysis flagged (its own
-    rule: score and number of signals fired); else those scored at or above `score_threshold`. Without
+    rule: score and number of signals fired; `DEFAULT_SCORE_THRESHOLD` if the results have no flag); else
+    those scored at or above `score_threshold`. Without
     analysis scores: accounts analysts confirmed (labels verdict = confirmed)."""
     scores = data.results.get("scores")
     if scores is not None and "flagged" in scores.columns and score_threshold < 0:
         return sorted(scores.filter(pl.col("flagged"))["account_id"].unique().to_list())
     if scores is not None and "score" in scores.columns:
-        return sorted(scores.filter(pl.col("score") >= max(score_threshold, 0.0))["account_id"].unique().to_list())
+        threshold = score_threshold if score_threshold >= 0 else DEFAULT_SCORE_THRESHOLD
+        return sorted(scores.filter(pl.col("score") >= threshold)["account_id"].unique().to_list())
     labels = data.labels
     if labels.height:
         confirmed = labels.filter((pl.col("entity_type") == "account") & (pl.col("label") == "verdict")
@@ -372,3 +375,28 @@ def methods_facts(data: ReportData) -> dict[str, Any]:
     facts["workbench sources sha256"] = source_hashes()["combined"]
     facts.update({f"version {k}": v for k, v in package_versions().items()})
     return facts
+
+
+def ground_truth_check(data: ReportData, suspicious: list[str]) -> dict[str, Any] | None:
+    """When the store has ground truth (labels `is_campaign` = true, origin ground_truth, as the synthetic
+    corpus provides), how the suspicious set compares: true/false positives, precision and recall.
+    None when there is no ground truth. Ground truth is only compared against, never used to decide."""
+    labels = data.labels
+    if labels.height == 0:
+        return None
+    truth = labels.filter((pl.col("entity_type") == "account") & (pl.col("label") == "is_campaign")
+                          & (pl.col("origin") == "ground_truth"))
+    if truth.height == 0:
+        return None
+    positives = set(truth.filter(pl.col("value").str.to_lowercase() == "true")["entity_id"].to_list())
+    flagged = set(suspicious)
+    hits = len(positives & flagged)
+    return {
+        "campaign accounts in the ground truth": len(positives),
+        "suspicious accounts": len(flagged),
+        "true positives": hits,
+        "false positives": len(flagged - positives),
+        "missed campaign accounts": len(positives - flagged),
+        "precision": f"{hits / len(flagged):.1%}" if flagged else "n/a",
+        "recall": f"{hits / len(positives):.1%}" if positives else "n/a",
+    }

@@ -140,7 +140,14 @@ def campaigns(data: ReportData, suspicious: list[str], top_rows: int) -> show.Di
         show.show_facts(sections.share_of_voice(data, suspicious), caption="Share of voice of suspicious accounts"),
         show.show_table(found, max_rows=top_rows, caption="Campaigns") if found is not None else
         _note(sections.missing_results_note(data, ["campaigns"])),
+        _ground_truth(sections.ground_truth_check(data, suspicious)),
     )
+
+
+def _ground_truth(check):
+    if check is None:
+        return None
+    return show.show_facts(check, caption="Check against the ground truth labels (not used by the analysis)")
 
 
 def methods(data: ReportData) -> show.Displayables:
