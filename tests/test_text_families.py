@@ -48,3 +48,10 @@ def test_deterministic_whatever_the_row_order():
     second = NearDuplicateFamilies().fit(posts.reverse())
     assert first.families_.equals(second.families_)
     assert first.assignments_.equals(second.assignments_)
+
+
+def test_blocked_estimate_path_finds_the_same_planted_families():
+    posts, _ = build_corpus(seed=1)
+    exact = NearDuplicateFamilies().fit(posts)
+    blocked = NearDuplicateFamilies(exact_check_max_texts=0, block_texts=100).fit(posts)
+    assert exact.assignments_.equals(blocked.assignments_)
