@@ -41,10 +41,11 @@ DEFAULT_WEIGHTS: dict[str, float] = {
 
 # Signals about the account itself rather than what it posts. Fan clubs share slogans, surge on launches and
 # repost the same official post at once, so content and timing alone never flag an account: one of these
-# must fire too. fresh_account is not among them (real people join during launches as well), nor
-# handle_pattern (on 100k synthetic posts, 2% of organic handles look random and common names plus digits
-# form large stems).
-IDENTITY_SIGNALS: tuple[str, ...] = ("registration_burst", "follower_anomaly", "source_app", "ai_text_tells")
+# must fire too. Only artefacts of an operation count (batch registration, an automation client, pasted
+# LLM output); individual oddities do not: fresh_account (real people join during launches), handle_pattern
+# (some real users pick random handles; common names plus digits form large stems), follower_anomaly
+# (a real fan can follow 1,000 accounts and have one follower).
+IDENTITY_SIGNALS: tuple[str, ...] = ("registration_burst", "source_app", "ai_text_tells")
 
 SCORE_SCHEMA = {
     "account_id": pl.String,
