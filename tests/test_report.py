@@ -90,6 +90,8 @@ def test_report_answers_with_evidence(two_runs):
     assert "YU7 launch &lt;b&gt;event&lt;/b&gt;" in html  # hostile event name shown as text
     assert "n0 [false_claim]: fire yu7 buy" in html  # the narrative with its tactic and keywords
     # the suspicious set (scores >= 0.5 by the fixture: the 40 planted accounts) checked against ground truth
+    assert "The post pairs behind the five strongest edges" in html
+    assert "<td>synth:c0</td><td>synth:c1</td><td>co_text</td><td>synth:x" in html  # edge evidence names its posts
     assert "<td>true positives</td><td>40</td>" in html and "<td>recall</td><td>100.0%</td>" in html
 
 

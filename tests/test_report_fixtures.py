@@ -80,7 +80,14 @@ def build_store(path, n_organic: int = 1500, seed: int = 11, with_results: bool 
             narrative_clusters = pl.DataFrame({
                 "cluster": [0, 1], "size": [400, n_organic], "keywords": [["fire", "yu7", "buy"], ["phone", "lunch"]],
                 "tactic": ["false_claim", None], "exemplars": [["The Xiaomi YU7 catches fire"], ["lunch today"]]})
-            for name, frame in (("scores", scores), ("edges", edges), ("nodes", nodes), ("families", families)):
+            campaign_posts = posts.filter(pl.col("post_id").str.starts_with("synth:x")).sort("post_id")
+            first_post = dict(zip(campaign_posts["account_id"], campaign_posts["post_id"]))  # last wins; deterministic
+            edge_evidence = edges.select(
+                pl.lit("co_text").alias("signal"), pl.col("source").alias("account_a"), pl.col("target").alias("account_b"),
+                pl.col("source").replace_strict(first_post).alias("post_id_a"),
+                pl.col("target").replace_strict(first_post).alias("post_id_b"))
+            for name, frame in (("scores", scores), ("edges", edges), ("nodes", nodes), ("families", families),
+                                ("edge_evidence", edge_evidence)):
                 store.save_result("run-test", name, frame, params={"seed": seed})
             # narratives are fitted in runs of their own (workbench.text.narratives.fit_narratives)
             for name, frame in (("narrative_posts", narrative_posts), ("narrative_map", narrative_map),

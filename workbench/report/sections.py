@@ -29,6 +29,8 @@ RESULT_NAMES = {
     "scores": "account_id, score (0..1) and the signals that fired",
     "signals": "account_id, signal, strength, evidence",
     "edges": "source, target, weight (coordination edges) and their evidence",
+    "edge_evidence": "signal, account_a, post_id_a, created_at_a, account_b, post_id_b, created_at_b, object "
+                     "(the post pairs behind the strongest edges)",
     "nodes": "account_id, community, strength",
     "communities": "community, accounts, posts",
     "families": "family_id, size, template or representative_text (near-duplicate text families)",
@@ -400,3 +402,20 @@ def ground_truth_check(data: ReportData, suspicious: list[str]) -> dict[str, Any
         "precision": f"{hits / len(flagged):.1%}" if flagged else "n/a",
         "recall": f"{hits / len(positives):.1%}" if positives else "n/a",
     }
+
+
+def edge_evidence_posts(data: ReportData, edges_shown: int = 5, pairs_per_edge: int = 5) -> pl.DataFrame | None:
+    """For the `edges_shown` strongest edges, up to `pairs_per_edge` post pairs behind each, with both
+    posts' text: the evidence an investigator cites. None when the run stored no edge evidence."""
+    evidence = result_or_none(data, "edge_evidence")
+    top = strongest_edges(data, edges_shown)
+    if evidence is None or top is None or not {"account_a", "account_b", "post_id_a", "post_id_b"} <= set(evidence.columns):
+        return None
+    keys = pl.concat([top.select(pl.col("source").alias("account_a"), pl.col("target").alias("account_b")),
+                      top.select(pl.col("target").alias("account_a"), pl.col("source").alias("account_b"))])
+    texts = data.posts.select("post_id", "text")
+    ordered = [c for c in ("signal", "created_at_a", "post_id_a") if c in evidence.columns]
+    chosen = (evidence.join(keys, on=["account_a", "account_b"], how="semi").sort(ordered + ["post_id_b"])
+              .group_by("account_a", "account_b", maintain_order=True).head(pairs_per_edge))
+    return (chosen.join(texts.rename({"post_id": "post_id_a", "text": "text_a"}), on="post_id_a", how="left")
+            .join(texts.rename({"post_id": "post_id_b", "text": "text_b"}), on="post_id_b", how="left"))

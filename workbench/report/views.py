@@ -104,7 +104,11 @@ def coordination(data: ReportData, network_nodes: int, seed: int, top_rows: int)
                                                                       size_column=next((c for c in ("score", "coordination_score")
                                                                                   if c in nodes.columns), None))))
         items.append(show.show_table(sections.strongest_edges(data, top_rows), max_rows=top_rows,
-                                     caption="Strongest coordination edges with their evidence"))
+                                     caption="Strongest coordination edges (weight per signal)"))
+        evidence = sections.edge_evidence_posts(data)
+        items.append(show.show_table(evidence, max_rows=50, max_chars=160,
+                                     caption="The post pairs behind the five strongest edges")
+                     if evidence is not None else _note(sections.missing_results_note(data, ["edge_evidence"])))
     communities = sections.result_or_none(data, "communities")
     if communities is not None:
         items.append(show.show_table(communities, max_rows=top_rows, caption="Communities"))
