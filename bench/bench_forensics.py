@@ -51,6 +51,7 @@ def synth_case(posts: int, seed: int, scenario: str) -> dict:
     result = {
         "case": f"synth {scenario} posts={posts} seed={seed}",
         "analysis_s": round(seconds, 1),
+        "steps": analysis.timings,
         "posts": frame_posts.height,
         "accounts_with_posts": analysis.account_scores.height,
         "campaign_accounts_true": campaign_truth.height,
@@ -120,6 +121,7 @@ def ira_run(limit: int | None) -> dict:
         "case": f"ira posts={n_posts}",
         "ingest_s": round(ingest_s, 1),
         "analysis_s": round(seconds, 1),
+        "steps": analysis.timings,
         "accounts_with_posts": analysis.account_scores.height,
         "flagged_share": round(float(analysis.account_scores["flagged"].mean()), 4),
         "flag_reasons": dict(analysis.account_scores.group_by("flag_reason").len().sort("flag_reason").rows()),

@@ -19,6 +19,7 @@ from __future__ import annotations
 import dataclasses
 import hashlib
 import json
+import time
 from dataclasses import dataclass, field
 from importlib import metadata
 
@@ -104,6 +105,7 @@ class Analysis:
     tells: pl.DataFrame
     network: object = None
     account_posts: pl.DataFrame | None = None  # post_id, account_id of the analysed posts (for evidence look-ups)
+    timings: dict = field(default_factory=dict)  # step -> seconds (for benchmarks; not stored, not in packs)
 
     FRAMES = (
         "account_signals", "account_features", "account_scores", "coordination_edges", "coordination_fused_edges",
@@ -210,14 +212,19 @@ def analyse_frames(
     )
 
     coordination_args = {"random_state": params.random_state, **params.coordination}
+    clock = time.perf_counter()
+    timings = {}
     network = CoordinationNetwork(**coordination_args).fit(posts)
+    timings["coordination_s"], clock = time.perf_counter() - clock, time.perf_counter()
     families_model = NearDuplicateFamilies(**{"random_state": params.random_state, **params.families}).fit(posts)
     assignments = families_model.assignments_.with_columns(pl.col("family_id").cast(pl.String))
+    timings["families_s"], clock = time.perf_counter() - clock, time.perf_counter()
 
     from workbench.text.tells import find_tells
 
     tells_found = find_tells(posts)
     tells = tells_found["post_id"].unique().sort()
+    timings["tells_s"], clock = time.perf_counter() - clock, time.perf_counter()
 
     forensics = AccountForensics(**params.forensics).fit(
         posts, accounts, events, family_assignments=assignments, tell_post_ids=tells,
@@ -227,6 +234,7 @@ def analyse_frames(
         weights=params.weights, threshold=params.score_threshold, min_fired=params.min_fired,
         supervised=params.supervised, random_state=params.random_state,
     )
+    timings["account_signals_s"], clock = time.perf_counter() - clock, time.perf_counter()
     training = None
     if params.supervised:
         training = _training_labels(labels, params.supervised_origin)
@@ -258,6 +266,7 @@ def analyse_frames(
     members = assemble_campaigns(account_scores, network.nodes_, analyst, params.min_campaign_accounts, fused_edges=links)
     campaigns, timeline, campaign_families = campaign_summary(members, posts, accounts, events, assignments)
     sov = share_of_voice(posts, members, list(params.target_terms))
+    timings["scores_campaigns_s"] = time.perf_counter() - clock
     verdicts = analyst.sort(["entity_type", "entity_id", "label"]) if analyst is not None else pl.DataFrame(
         schema={"entity_type": pl.String, "entity_id": pl.String, "label": pl.String, "value": pl.String}
     )
@@ -285,6 +294,7 @@ def analyse_frames(
         tells=tells_found,
         network=network,
         account_posts=posts.select("post_id", "account_id"),
+        timings={k: round(v, 2) for k, v in timings.items()},
     )
 
 
