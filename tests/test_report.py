@@ -162,3 +162,36 @@ def test_cli_report_exits_non_zero_on_bad_parameter(corpus, tmp_path, capsys):
     code = main(["report", str(NOTEBOOK), "-p", "seed", "x", "--out-dir", str(tmp_path)])
     assert code != 0
     assert "seed" in capsys.readouterr().err
+
+
+def test_locked_database_fails_fast_with_the_stores_message(tmp_path):
+    import subprocess
+    import sys
+    import time
+
+    from workbench.errors import DatabaseLockedError
+
+    path = tmp_path / "locked.duckdb"
+    build_store(path, n_organic=50, with_results=False)
+    # another process holds the write lock, as an ingest would
+    holder = subprocess.Popen([sys.executable, "-c", "import duckdb, sys, time; c = duckdb.connect(sys.argv[1]); "
+                               "print('ready', flush=True); time.sleep(60)", str(path)], stdout=subprocess.PIPE, text=True)
+    try:
+        assert holder.stdout.readline().strip() == "ready"
+        started = time.perf_counter()
+        with pytest.raises(DatabaseLockedError, match=f"PID {holder.pid}"):
+            run_report(NOTEBOOK, {"db_path": str(path)}, out_root=tmp_path / "reports")
+        assert time.perf_counter() - started < 10  # no kernel was started
+    finally:
+        holder.kill()
+        holder.wait()
+
+
+@pytest.mark.slow  # starts a kernel
+def test_report_runs_while_an_analyst_reads_the_database(corpus, tmp_path):
+    from workbench.store import Store
+
+    with Store(corpus, read_only=True) as analyst:  # an open notebook session
+        run = run_report(NOTEBOOK, {"db_path": str(corpus), "max_posts": 500}, out_root=tmp_path)
+        assert analyst.scalar("SELECT count(*) FROM posts") > 500
+    assert run.manifest["status"] == "ok"

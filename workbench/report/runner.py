@@ -113,6 +113,15 @@ def _failure_message(error: Exception, notebook_path: Path) -> str:
             f"  the partly executed notebook is kept for debugging: {notebook_path}")
 
 
+def check_database(db_path: str | Path) -> None:
+    """Open the corpus read-only once before any kernel starts, so a missing database or one locked by a
+    writer (an ingest, a read-write notebook) fails at once with the store's message naming the holder."""
+    from workbench.store import Store
+
+    with Store(db_path, read_only=True):
+        pass
+
+
 def run_report(notebook: str | Path, params: dict[str, Any] | None = None, out_root: str | Path = "reports",
                params_from_text: bool = False, show_inputs: bool = False, kernel_name: str = "python3",
                cwd: str | Path | None = None) -> ReportRun:
@@ -130,6 +139,8 @@ def run_report(notebook: str | Path, params: dict[str, Any] | None = None, out_r
         raise WorkbenchError(f"no notebook at {notebook}")
     declared = read_parameters(notebook)
     values = validate_parameters(declared, dict(params or {}), from_text=params_from_text)
+    if values.get("db_path"):
+        check_database(values["db_path"])
     out_root = Path(out_root)
     started = dt.datetime.now(dt.timezone.utc)
     run_dir = new_run_dir(out_root, notebook.stem, started.date())
