@@ -31,10 +31,14 @@ def profile_view(data: ReportData, account: str, suspicious: list[str], top_rows
     facts["posts in range"] = posts.height
     facts["posts about the target"] = int(posts["on_target"].sum()) if posts.height else 0
     items: list = [show.show_facts(facts, caption="Profile")]
-    for name, caption in (("scores", "Score"), ("signals", "Signals that fired"), ("nodes", "Place in the network")):
+    for name, caption in (("scores", "Score"), ("signals", "Signals (those that fired first)"),
+                          ("nodes", "Place in the network")):
         frame = sections.result_or_none(data, name)
         if frame is not None and "account_id" in frame.columns:
-            items.append(show.show_table(frame.filter(pl.col("account_id") == account), caption=caption))
+            mine = frame.filter(pl.col("account_id") == account)
+            if {"fired", "strength", "signal"} <= set(mine.columns):
+                mine = mine.sort(["fired", "strength", "signal"], descending=[True, True, False])
+            items.append(show.show_table(mine, caption=caption))
     edges = sections.result_or_none(data, "edges")
     if edges is not None:
         mine = edges.filter((pl.col("source") == account) | (pl.col("target") == account))
@@ -42,7 +46,8 @@ def profile_view(data: ReportData, account: str, suspicious: list[str], top_rows
                                      max_rows=top_rows, caption="Coordination edges of this account"))
     if posts.height:
         items.append(show.show_chart(charts.plot_activity_heatmap(posts, title="This account's posts by hour (UTC)")))
-        items.append(show.show_chart(charts.plot_timeline(posts, data.events, every="1d", title="This account's posts")))
+        items.append(show.show_chart(charts.plot_timeline(posts, data.events, suspicious_accounts=[account] if facts["suspicious"] else [],
+                                                                 every="1d", title="This account's posts")))
     items.append(show.show_table(posts.select("created_at", "post_id", "kind", "source_app", "on_target", "text"),
                                  max_rows=top_rows, caption="Posts (oldest first)"))
     return show.show_all(*items)
