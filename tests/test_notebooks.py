@@ -70,3 +70,16 @@ def test_notebook_runs_on_a_small_corpus(path, corpus, tmp_path):
     assert 'class="wb-chart"' in html
     if path.stem == "account_dossier":
         assert "xiaomifan1000" in html
+
+
+@pytest.mark.parametrize("path", NOTEBOOKS, ids=lambda p: p.stem)
+def test_papermill_sees_the_same_parameters(path):
+    """Plain `papermill NB out.ipynb -p name value` users see every parameter with its type and help."""
+    import papermill
+
+    inferred = papermill.inspect_notebook(str(path))
+    declared = read_parameters(path)
+    assert list(inferred) == list(declared)
+    for name, parameter in declared.items():
+        assert inferred[name]["inferred_type_name"] == parameter.type
+        assert inferred[name]["help"] == parameter.help
