@@ -67,3 +67,18 @@ def test_pseudonymise_frames_leaves_no_raw_identity():
     assert out_posts["text"][0].startswith(f"RT @{alice}: see https://x.com/{pseudo.token_for_account('twitter:22')}/")
     assert "@bobby" not in out_posts["text"][1]  # unknown mentions are hashed too, not prefix-matched
     assert out_posts["likes"].to_list() == [1, 2]
+
+
+def test_chart_output_carries_the_spec_for_reports_and_for_jupyterlab(monkeypatch):
+    from datetime import datetime
+
+    from workbench import charts
+
+    chart = charts.plot_activity_heatmap(pl.DataFrame({"created_at": [datetime(2025, 1, 1, 9)]}))
+    monkeypatch.delenv(display.REPORT_RUN_ENV, raising=False)
+    interactive = display.show_chart(chart)._repr_mimebundle_()
+    assert interactive[display.VEGALITE_MIME] == chart.to_dict()
+    assert interactive[display.LAB_VEGALITE_MIME]["$schema"] == display.LAB_SCHEMA
+    monkeypatch.setenv(display.REPORT_RUN_ENV, "1")
+    report = display.show_chart(chart)._repr_mimebundle_()
+    assert display.LAB_VEGALITE_MIME not in report and "text/html" not in report

@@ -25,6 +25,7 @@ VEGALITE_MIME = "application/vnd.vegalite.v6+json"
 # JupyterLab 4 renders Vega-Lite only under the v5 mime type; its renderer draws these v6 specs too.
 LAB_VEGALITE_MIME = "application/vnd.vegalite.v5+json"
 REPORT_RUN_ENV = "WORKBENCH_REPORT_RUN"
+LAB_SCHEMA = "https://vega.github.io/schema/vega-lite/v5.20.1.json"  # an identifier, never fetched
 
 
 class SafeHTML:
@@ -117,7 +118,8 @@ class ChartOutput:
     def _repr_mimebundle_(self, include=None, exclude=None):
         bundle = {VEGALITE_MIME: self.spec, "text/plain": f"<chart: {self.spec.get('title', '')}>"}
         if not os.environ.get(REPORT_RUN_ENV):
-            bundle[LAB_VEGALITE_MIME] = self.spec
+            # JupyterLab's renderer compiles with Vega-Lite 5; a v6 $schema would only make it warn.
+            bundle[LAB_VEGALITE_MIME] = {**self.spec, "$schema": LAB_SCHEMA}
         return bundle
 
 
