@@ -195,3 +195,24 @@ def test_report_runs_while_an_analyst_reads_the_database(corpus, tmp_path):
         run = run_report(NOTEBOOK, {"db_path": str(corpus), "max_posts": 500}, out_root=tmp_path)
         assert analyst.scalar("SELECT count(*) FROM posts") > 500
     assert run.manifest["status"] == "ok"
+
+
+def test_cli_merges_parameter_file_and_p_values_with_types(tmp_path, monkeypatch, capsys):
+    from workbench.cli import main
+    from workbench.report import runner
+
+    seen = {}
+
+    def fake_run_report(notebook, params, out_root, show_inputs):
+        seen.update(params)
+        return runner.ReportRun(run_dir=tmp_path, notebook_path=tmp_path / "report.ipynb", html_path=tmp_path / "report.html")
+
+    monkeypatch.setattr(runner, "run_report", fake_run_report)
+    params_file = tmp_path / "params.yaml"
+    params_file.write_text("db_path: data/a.duckdb\nseed: 4\ntarget_terms: [小米, YU7]\nsince: 2025-01-01\n", encoding="utf-8")
+    assert main(["report", str(NOTEBOOK), "-f", str(params_file), "-p", "seed", "9", "-p", "pseudonymise", "true"]) == 0
+    assert seen == {"db_path": "data/a.duckdb", "seed": 9, "target_terms": ["小米", "YU7"], "since": "2025-01-01",
+                    "pseudonymise": True}
+    assert capsys.readouterr().out.strip().endswith("report.html")
+    params_file.write_text("seed: four\n", encoding="utf-8")
+    assert main(["report", str(NOTEBOOK), "-f", str(params_file)]) != 0

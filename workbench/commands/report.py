@@ -32,10 +32,11 @@ def run(args: argparse.Namespace) -> int:
         return 0
     declared = read_parameters(args.notebook)
     file_values = load_parameter_file(args.parameters_file) if args.parameters_file else {}
-    validate_parameters(declared, file_values)  # typed YAML values are checked as they are
+    checked = validate_parameters(declared, file_values)  # typed YAML values are checked as they are
     text_values = dict(args.parameter)
     converted = validate_parameters(declared, text_values, from_text=True)
-    values = {**file_values, **{name: converted[name] for name in text_values}}  # -p wins over -f
+    values = {**{name: checked[name] for name in file_values},
+              **{name: converted[name] for name in text_values}}  # -p wins over -f
     result = run_report(args.notebook, values, out_root=args.out_dir, show_inputs=args.show_inputs)
     print(result.html_path)
     return 0
