@@ -44,7 +44,7 @@ def run(args: argparse.Namespace) -> int:
         random_state=args.seed,
     )
     try:
-        network._check_params()
+        network.validate_params()
     except ValueError as error:
         raise ParameterError(str(error)) from error
     with Store(args.db, read_only=True) as store:

@@ -136,7 +136,8 @@ class CoordinationNetwork:
             return float(self.window_s.get(signal, 60))
         return float(self.window_s)
 
-    def _check_params(self) -> None:
+    def validate_params(self) -> None:
+        """Raise ValueError for unknown signals or semantics (the CLI checks before reading the store)."""
         unknown = [s for s in self.signals if s not in ALL_SIGNALS]
         if unknown:
             raise ValueError(f"unknown signals {unknown}; known: {', '.join(ALL_SIGNALS)}")
@@ -146,7 +147,7 @@ class CoordinationNetwork:
     # ------------------------------------------------------------------ fit
     def fit(self, posts: pl.DataFrame) -> "CoordinationNetwork":
         """Compute pairs, edges, the fused graph, communities and scores from a canonical posts frame."""
-        self._check_params()
+        self.validate_params()
         posts = posts.select([c for c in posts.columns if c != "raw"])
         if "text" in posts.columns and {"co_text", "co_similar_text"} & set(self.signals):
             # Normalised once for both text signals.
