@@ -89,7 +89,7 @@ class NearDuplicateFamilies:
         rows: int = 4,
         min_chars: int = 8,
         min_size: int = 2,
-        max_bucket_size: int = 200,
+        max_bucket_size: int = 50,
         exact_check_max_texts: int = 200_000,
         block_texts: int = 100_000,
         random_state: int = 0,
