@@ -56,6 +56,7 @@ class ReportData:
     pseudonymiser: Pseudonymiser | NoPseudonyms = field(default_factory=NoPseudonyms)
     params: dict[str, Any] = field(default_factory=dict)
     total_posts_in_store: int = 0
+    analysis_params: str = ""  # the stored analysis run's parameters (JSON text), for the methods section
 
 
 def _parse_date(value: str) -> dt.datetime | None:
@@ -80,6 +81,18 @@ def latest_run_id(store) -> str | None:
     except Exception:  # no result_runs table yet: nothing analysed
         return None
     return rows[0][0] if rows else None
+
+
+def stored_run_params(store, run_id: str | None) -> str:
+    """The parameters (JSON text) an analysis run was saved with, or "" when unknown."""
+    if not run_id:
+        return ""
+    try:
+        rows = store.cache.execute("SELECT params FROM result_runs WHERE run_id = ? ORDER BY name LIMIT 1",
+                                   [run_id]).fetchall()
+    except Exception:  # no result_runs table
+        return ""
+    return rows[0][0] if rows else ""
 
 
 def latest_run_with(store, name: str) -> str | None:
@@ -147,6 +160,7 @@ def load_report_data(db_path: str, target_terms: list[str] | None = None, since:
         # the latest *analysis* run: narrative fits are saved as runs of their own
         run_id = analysis_run_id or latest_run_with(store, "scores") or latest_run_id(store)
         results = load_results(store, run_id)
+        analysis_params = stored_run_params(store, run_id)
     posts = posts.with_columns(target_expr(list(target_terms or [])).alias("on_target"))
     pseudonymiser = make_pseudonymiser(pseudonymise, pseudonym_salt, accounts)
     if pseudonymise:
@@ -155,7 +169,7 @@ def load_report_data(db_path: str, target_terms: list[str] | None = None, since:
         sources = sources.with_columns(pl.col("path").map_elements(lambda p: Path(p).name, return_dtype=pl.Utf8))
     return ReportData(posts=posts, accounts=accounts, events=events, sources=sources, labels=labels,
                       results=results, analysis_run_id=run_id, pseudonymiser=pseudonymiser,
-                      params=dict(params or {}), total_posts_in_store=total)
+                      params=dict(params or {}), total_posts_in_store=total, analysis_params=analysis_params)
 
 
 # -- corpus overview ----------------------------------------------------------------------------
@@ -373,6 +387,7 @@ def methods_facts(data: ReportData) -> dict[str, Any]:
     if "pseudonym_salt" in data.params:
         facts["parameter pseudonym_salt"] = "(secret, not shown)"
     facts["analysis run"] = data.analysis_run_id or "none"
+    facts["analysis parameters"] = data.analysis_params or "unknown"
     facts["git commit"] = f"{git['commit']}{' (uncommitted changes)' if git['dirty'] else ''}"
     facts["workbench sources sha256"] = source_hashes()["combined"]
     facts.update({f"version {k}": v for k, v in package_versions().items()})
