@@ -89,3 +89,20 @@ def test_fit_narratives_rerun_loads_cached_results(tmp_path, fitted):
         # Other parameters are another run: embeddings come from the cache, the clustering is refitted.
         third = fit_narratives(posts, cache=store, sample_size=400, random_state=0)
         assert not third.cache_hit_ and third.embedding_stats_.embedded == 0
+
+
+def test_narratives_command_on_a_store(tmp_path, fitted, capsys):
+    from workbench.cli import main
+    from workbench.store import Store
+
+    posts = fitted[0]
+    db = tmp_path / "corpus.duckdb"
+    with Store(db) as store:
+        store.append("posts", posts.with_columns(
+            pl.lit("synth").alias("platform"), pl.lit("post").alias("kind"), pl.lit(1).cast(pl.Int32).alias("source_id"),
+            pl.int_range(1, pl.len() + 1).cast(pl.Int64).alias("source_row")))
+    assert main(["narratives", "--db", str(db), "--sample-size", "500", "--top", "3"]) == 0
+    out = capsys.readouterr().out
+    assert "narrative clusters (fitted" in out and "near-duplicate families" in out
+    assert main(["narratives", "--db", str(db), "--sample-size", "500", "--top", "3", "--no-families"]) == 0
+    assert "cached results" in capsys.readouterr().out
