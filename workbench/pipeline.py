@@ -27,7 +27,7 @@ import polars as pl
 
 from workbench.forensics.campaigns import assemble_campaigns, campaign_links, campaign_summary, share_of_voice
 from workbench.forensics.features import AccountForensics
-from workbench.forensics.scores import SuspicionScorer, propagate_flags
+from workbench.forensics.scores import SuspicionScorer, network_signal_rows, propagate_flags
 
 PACKAGES = ("workbench", "polars", "duckdb", "numpy", "scikit-learn", "igraph", "leidenalg")
 
@@ -240,10 +240,15 @@ def analyse_frames(
         training = _training_labels(labels, params.supervised_origin)
     scorer.fit(forensics.signals_, labels=training)
     account_scores = scorer.scores_
+    account_signals = forensics.signals_
     if params.min_flagged_neighbours > 0:
         account_scores = propagate_flags(
             account_scores, network.fused_edges_, params.min_flagged_neighbours, params.min_neighbour_share
         )
+        account_signals = pl.concat([
+            account_signals,
+            network_signal_rows(account_scores, params.min_flagged_neighbours, params.min_neighbour_share),
+        ]).sort("account_id", maintain_order=True)
 
     if params.campaign_grouping not in ("components", "communities"):
         raise ValueError("campaign_grouping must be 'components' or 'communities'")
@@ -275,7 +280,7 @@ def analyse_frames(
         params=params,
         versions=package_versions(),
         sources=sources,
-        account_signals=forensics.signals_,
+        account_signals=account_signals,
         account_features=forensics.features_,
         account_scores=account_scores,
         coordination_edges=network.edges_,

@@ -209,8 +209,8 @@ def propagate_flags(
     Aged or bought accounts show none of the identity signals; what gives them away is whom they act with.
     scores: `SuspicionScorer.scores_`; edges: undirected coordination edges (account_a, account_b).
     An unflagged account with at least `min_flagged_neighbours` flagged neighbours that make up at least
-    `min_neighbour_share` of its neighbours becomes flagged with flag_reason "network". Adds columns
-    neighbours and flagged_neighbours. Only accounts flagged by their own signals count as flagged
+    `min_neighbour_share` of its neighbours becomes flagged with flag_reason "network" and
+    "flagged_neighbours" appended to its fired_signals. Adds columns neighbours and flagged_neighbours. Only accounts flagged by their own signals count as flagged
     neighbours, so the rule cannot snowball through a crowd.
     """
     flagged = scores.filter(pl.col("flagged")).select("account_id")
@@ -233,5 +233,31 @@ def propagate_flags(
     )
     return out.with_columns(
         pl.when(by_network).then(pl.lit("network")).otherwise(pl.col("flag_reason")).alias("flag_reason"),
+        pl.when(by_network)
+        .then(pl.concat_str([pl.col("fired_signals"), pl.lit("flagged_neighbours")], separator=",").str.strip_chars(","))
+        .otherwise(pl.col("fired_signals"))
+        .alias("fired_signals"),
         (pl.col("flagged") | by_network).alias("flagged"),
     ).sort("account_id")
+
+
+def network_signal_rows(scores: pl.DataFrame, min_flagged_neighbours: int, min_neighbour_share: float) -> pl.DataFrame:
+    """Signal rows ``flagged_neighbours`` explaining `propagate_flags` for every account with neighbours:
+    value = flagged neighbours, baseline = all coordination neighbours, threshold = what the rule needs."""
+    from workbench.forensics.baseline import signal_rows
+
+    frame = scores.filter(pl.col("neighbours") > 0).sort("account_id")
+    value = frame["flagged_neighbours"].cast(pl.Float64).to_numpy()
+    total = frame["neighbours"].cast(pl.Float64).to_numpy()
+    import numpy as np
+
+    needed = np.maximum(float(min_flagged_neighbours), min_neighbour_share * total)
+    fired = (frame["flag_reason"] == "network").to_numpy()
+    details = [
+        f"{int(v)} of {int(t)} coordination neighbours flagged on their own signals (needs {needed_:.0f})"
+        for v, t, needed_ in zip(value, total, needed)
+    ]
+    return signal_rows(
+        "flagged_neighbours", frame["account_id"], value, total, needed, fired,
+        np.where(fired, 1.0, np.clip(0.5 * value / needed, 0.0, 0.49)), details,
+    )
