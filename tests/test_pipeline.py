@@ -92,3 +92,15 @@ def test_account_evidence_links_signals_edges_and_posts(db):
     assert evidence["edges"].height > 0 and evidence["edge_posts"].height > 0
     assert evidence["family_posts"].height > 0
     assert set(evidence["edge_posts"]["account_a"].to_list()) == {member}
+
+
+@pytest.mark.slow
+def test_narratives_option_counts_campaign_posts_per_narrative(corpus):
+    from workbench.pipeline import analyse_frames
+
+    analysis = analyse_frames(corpus["posts"], corpus["accounts"], corpus["events"], None, None, AnalysisParams(narratives=True))
+    per_campaign = analysis.campaign_narratives
+    assert per_campaign.height >= 1 and {"campaign_id", "cluster", "posts", "keywords", "tactic"} <= set(per_campaign.columns)
+    campaign_posts = analysis.campaigns["n_posts"][0]
+    # The planted templates are one story: most campaign posts fall in one narrative.
+    assert per_campaign["posts"].max() >= 0.5 * campaign_posts

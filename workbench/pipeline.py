@@ -52,6 +52,9 @@ class AnalysisParams:
     campaign_links: which links join flagged accounts into one campaign: "coordination" (an edge of the
         coordination network), "family" (same near-duplicate family), "registration" (same registration
         burst day); see `workbench.forensics.campaigns.campaign_links`.
+    narratives: also embed and cluster the posts into narratives (`workbench.text.narratives.fit_narratives`
+        with `narrative_params`; slower: embeddings, UMAP, HDBSCAN) and count each campaign's posts per
+        narrative in `campaign_narratives`.
     supervised: learn weights from labels; supervised_origin: which labels (default analyst verdicts).
     random_state: seeds every random step.
     """
@@ -70,6 +73,8 @@ class AnalysisParams:
     min_campaign_accounts: int = 3
     campaign_grouping: str = "components"
     campaign_links: tuple[str, ...] = ("coordination", "family", "registration")
+    narratives: bool = False
+    narrative_params: dict = field(default_factory=dict)
     supervised: bool = False
     supervised_origin: str = "analyst"
     random_state: int = 0
@@ -103,10 +108,15 @@ class Analysis:
     share_of_voice: pl.DataFrame
     verdicts: pl.DataFrame
     tells: pl.DataFrame
+    narrative_posts: pl.DataFrame = field(default_factory=pl.DataFrame)
+    narrative_clusters: pl.DataFrame = field(default_factory=pl.DataFrame)
+    narrative_map: pl.DataFrame = field(default_factory=pl.DataFrame)
+    campaign_narratives: pl.DataFrame = field(default_factory=pl.DataFrame)
     network: object = None
     account_posts: pl.DataFrame | None = None  # post_id, account_id of the analysed posts (for evidence look-ups)
     timings: dict = field(default_factory=dict)  # step -> seconds (for benchmarks; not stored, not in packs)
 
+    NARRATIVE_FRAMES = ("narrative_posts", "narrative_clusters", "narrative_map", "campaign_narratives")
     FRAMES = (
         "account_signals", "account_features", "account_scores", "coordination_edges", "coordination_fused_edges",
         "coordination_nodes", "communities", "hot_objects", "families", "family_assignments", "campaign_accounts",
@@ -151,8 +161,10 @@ class Analysis:
     def save(self, store) -> str:
         """Persist every frame as `result_<name>` tagged with run_id (in the store's cache database)."""
         params = json.loads(self.params.to_json())
-        for name in self.FRAMES:
-            store.save_result(self.run_id, name, getattr(self, name), params)
+        for name in self.FRAMES + self.NARRATIVE_FRAMES:
+            frame = getattr(self, name)
+            if frame.width:  # narratives are optional: nothing to store when they were not computed
+                store.save_result(self.run_id, name, frame, params)
         for name, frame in self.report_frames().items():
             store.save_result(self.run_id, name, frame, params)
         return self.run_id
@@ -168,6 +180,7 @@ class Analysis:
             "families": self.families,
             "tells": self.tells,
             "campaigns": self.campaigns,
+            **({"narratives": self.narrative_map} if self.narrative_map.width else {}),
         }
 
 
@@ -200,8 +213,10 @@ def analyse_frames(
     labels: pl.DataFrame | None,
     sources: pl.DataFrame | None,
     params: AnalysisParams,
+    cache=None,
 ) -> Analysis:
-    """The analysis on in-memory canonical frames (what `run_analysis` calls after reading the store)."""
+    """The analysis on in-memory canonical frames (what `run_analysis` calls after reading the store).
+    cache: the Store, for the embedding and narrative caches when `params.narratives` is on."""
     from workbench.coordination import CoordinationNetwork
     from workbench.text.families import NearDuplicateFamilies
 
@@ -272,6 +287,25 @@ def analyse_frames(
     campaigns, timeline, campaign_families = campaign_summary(members, posts, accounts, events, assignments)
     sov = share_of_voice(posts, members, list(params.target_terms))
     timings["scores_campaigns_s"] = time.perf_counter() - clock
+    narrative_frames = {}
+    if params.narratives:
+        from workbench.text.narratives import fit_narratives
+
+        clock = time.perf_counter()
+        model = fit_narratives(posts, cache=cache, **{"random_state": params.random_state, **params.narrative_params})
+        narrative_frames = {
+            "narrative_posts": model.posts_, "narrative_clusters": model.clusters_, "narrative_map": model.map_,
+            "campaign_narratives": (
+                model.posts_.select("post_id", "cluster")
+                .join(posts.select("post_id", "account_id"), on="post_id")
+                .join(members.select("campaign_id", "account_id"), on="account_id")
+                .group_by(["campaign_id", "cluster"]).agg(pl.len().alias("posts"))
+                .join(model.clusters_.select([c for c in ("cluster", "size", "keywords", "tactic") if c in model.clusters_.columns]),
+                      on="cluster", how="left")
+                .sort(["campaign_id", "posts", "cluster"], descending=[False, True, False])
+            ),
+        }
+        timings["narratives_s"] = time.perf_counter() - clock
     verdicts = analyst.sort(["entity_type", "entity_id", "label"]) if analyst is not None else pl.DataFrame(
         schema={"entity_type": pl.String, "entity_id": pl.String, "label": pl.String, "value": pl.String}
     )
@@ -299,6 +333,7 @@ def analyse_frames(
         tells=tells_found,
         network=network,
         account_posts=posts.select("post_id", "account_id"),
+        **narrative_frames,
         timings={k: round(v, 2) for k, v in timings.items()},
     )
 
@@ -323,4 +358,4 @@ def run_analysis(store, params: AnalysisParams | None = None) -> Analysis:
     """Read the corpus from `store` (read-only is enough) and analyse it. See `analyse_frames`."""
     params = params or AnalysisParams()
     posts = store.posts(since=params.since, until=params.until)
-    return analyse_frames(posts, store.accounts(), store.events(), store.labels(), store.sources(), params)
+    return analyse_frames(posts, store.accounts(), store.events(), store.labels(), store.sources(), params, cache=store)
