@@ -41,7 +41,7 @@ def test_pack_is_complete_and_byte_identical(corpus, tmp_path):
     accounts = pl.read_csv(a / "accounts.csv")
     assert accounts.height == manifest["counts"]["accounts"] >= 30
     assert pl.read_csv(a / "edge_posts.csv").height > 0
-    assert "fired_signals" in accounts.columns
+    assert {"fired_signals", "flag_reason"} <= set(accounts.columns)
 
 
 def test_hostile_text_is_exact_and_inert(corpus, tmp_path):

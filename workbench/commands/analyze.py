@@ -16,6 +16,8 @@ def add_analysis_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--until", help="day after the last day analysed (ISO date, UTC)")
     parser.add_argument("--threshold", type=float, default=None, help="suspicion score threshold (default 0.2)")
     parser.add_argument("--window", type=float, default=None, help="coordination window in seconds (default 60)")
+    parser.add_argument("--narratives", action="store_true",
+                        help="also cluster posts into narratives (slower: embeddings, UMAP, HDBSCAN)")
 
 
 def params_from_args(args: argparse.Namespace):
@@ -32,7 +34,7 @@ def params_from_args(args: argparse.Namespace):
         except ValueError as error:
             raise ParameterError(f"not an ISO date: {text!r}") from error
 
-    extra = {}
+    extra = {"narratives": bool(getattr(args, "narratives", False))}
     if args.threshold is not None:
         extra["score_threshold"] = args.threshold
     if args.window is not None:
@@ -53,7 +55,7 @@ def analyse_store(args: argparse.Namespace, read_only: bool = True):
     with Store(args.db, read_only=read_only) as store:
         posts = store.posts(since=since, until=until)
         accounts = store.accounts()
-        analysis = analyse_frames(posts, accounts, store.events(), store.labels(), store.sources(), params)
+        analysis = analyse_frames(posts, accounts, store.events(), store.labels(), store.sources(), params, cache=store)
         if getattr(args, "save", False):
             analysis.save(store)
     return analysis, posts, accounts

@@ -77,7 +77,9 @@ def write_evidence_pack(
     _csv(campaign, out / "campaign.csv")
 
     profile_columns = ["account_id", "platform", "handle", "display_name", "created_at", "followers", "following", "posts_count", "verified"]
-    account_rows = members.select("account_id", "score", "fired_signals", "verdict")
+    account_rows = members.select("account_id", "score", "fired_signals", "verdict").join(
+        analysis.account_scores.select("account_id", "flag_reason", "rank"), on="account_id", how="left"
+    )
     if accounts is not None:
         profiles = accounts.select([c for c in profile_columns if c in accounts.columns])
         account_rows = profiles.join(account_rows, on="account_id", how="inner")
