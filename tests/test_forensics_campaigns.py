@@ -77,7 +77,17 @@ def test_verdict_values_are_checked():
     with pytest.raises(ValueError):
         verdict_labels("account", "x", "maybe", "ana", "")
     with pytest.raises(ValueError):
-        verdict_labels("account", "x", "confirmed", "ana", "", merge_into="C-1")
+        verdict_labels("account", "x", "rejected", "ana", "", merge_into="C-1")
+
+
+def test_account_merged_into_campaign_stays_there(analysis, corpus):
+    campaign = analysis.campaigns["campaign_id"][0]
+    outsider = "synth:o0005"  # an organic account with no link to the campaign
+    assert outsider not in analysis.campaign_accounts["account_id"].to_list()
+    labels = verdict_labels("account", outsider, "confirmed", "ana", "same phone number as the operator", merge_into=campaign)
+    again = analyse_frames(corpus["posts"], corpus["accounts"], corpus["events"], labels, None, PARAMS)
+    row = again.campaign_accounts.filter(pl.col("account_id") == outsider)
+    assert row["campaign_id"].to_list() == [campaign] and row["verdict"].to_list() == ["confirmed"]
 
 
 def test_campaign_links_join_batches_and_families_without_coordination():

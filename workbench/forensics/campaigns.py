@@ -193,7 +193,6 @@ def assemble_campaigns(
         else:
             campaign = campaign_id_for(everyone)
         rows.append(group.with_columns(pl.lit(resolve_merges(campaign, merges)).alias("campaign_id")))
-    # Pinned accounts that left their community still belong to their campaign when it exists this run.
     schema = {
         "campaign_id": pl.String, "account_id": pl.String, "community": pl.Int64, "score": pl.Float64,
         "fired_signals": pl.String, "verdict": pl.String, "status": pl.String,
@@ -201,6 +200,24 @@ def assemble_campaigns(
     if not rows:
         return pl.DataFrame(schema=schema)
     members = pl.concat(rows).unique("account_id", keep="first")
+    # Accounts an analyst pinned to a campaign (merged into it, or members when it was confirmed) stay in
+    # it while the campaign exists, even when this run's links no longer reach them.
+    present = set(members["campaign_id"].to_list())
+    pinned_rows = [
+        (account, resolve_merges(campaign, merges)) for account, campaign in sorted(pins.items())
+        if resolve_merges(campaign, merges) in present and account_verdicts.get(account) != "rejected"
+    ]
+    if pinned_rows:
+        extra = (
+            pl.DataFrame(pinned_rows, schema={"account_id": pl.String, "campaign_id": pl.String}, orient="row")
+            .join(members.select("account_id"), on="account_id", how="anti")
+            .join(scores.select("account_id", "score", "fired_signals"), on="account_id", how="inner")
+            .with_columns(
+                pl.lit(None, dtype=pl.Int64).alias("community"),
+                pl.col("account_id").replace_strict(account_verdicts, default=None, return_dtype=pl.String).alias("verdict"),
+            )
+        )
+        members = pl.concat([members.select(extra.columns), extra], how="vertical_relaxed")
     members = members.with_columns(
         pl.col("campaign_id").replace_strict(campaign_verdicts, default="unreviewed", return_dtype=pl.String).alias("status")
     )
@@ -380,7 +397,7 @@ def verdict_labels(
     """The label rows that record an analyst verdict (to pass to `Store.add_labels`).
 
     entity_type: account or campaign; value: confirmed or rejected; merge_into: for a campaign, the id it
-    is merged into; members: the campaign's current member accounts, pinned to the campaign id (or to the
+    is merged into; for an account, the campaign it is added to (pinned); members: the campaign's current member accounts, pinned to the campaign id (or to the
     merge target) so the verdict follows them across runs.
     """
     if entity_type not in ("account", "campaign"):
@@ -388,10 +405,12 @@ def verdict_labels(
     if value not in ("confirmed", "rejected"):
         raise ValueError("value must be confirmed or rejected")
     rows = [dict(entity_type=entity_type, entity_id=entity_id, label="verdict", value=value)]
-    if merge_into:
-        if entity_type != "campaign":
-            raise ValueError("only campaigns can be merged")
+    if merge_into and entity_type == "campaign":
         rows.append(dict(entity_type="campaign", entity_id=entity_id, label="merge_into", value=merge_into))
+    if merge_into and entity_type == "account":
+        if value != "confirmed":
+            raise ValueError("an account merged into a campaign must be confirmed")
+        rows.append(dict(entity_type="account", entity_id=entity_id, label="campaign", value=merge_into))
     if entity_type == "campaign" and value == "confirmed":
         for account in sorted(members or []):
             rows.append(dict(entity_type="account", entity_id=account, label="campaign", value=merge_into or entity_id))
