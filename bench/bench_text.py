@@ -31,6 +31,10 @@ from sklearn.metrics import adjusted_rand_score
 def peak_mb():
     return round(resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024, 1)
 
+def ari(truth, predicted):
+    # No planted rows (the llm scenario has no templates): report null, not sklearn's 1.0 for empty input.
+    return round(adjusted_rand_score(truth, predicted), 4) if len(truth) else None
+
 def purity(truth, predicted):
     frame = pl.DataFrame({{"t": truth, "p": predicted}}).filter(pl.col("p") >= 0)
     if frame.height == 0:
@@ -58,8 +62,10 @@ print(json.dumps({
     "families": model.families_.height, "near": int((model.families_["kind"] == "near").sum()),
     "candidate_pairs": model.n_candidate_pairs_, "linked_pairs": model.n_linked_pairs_,
     "planted_posts": planted.height, "planted_templates": planted["template_id"].n_unique(),
-    "planted_in_a_family": round(planted["family_id"].is_not_null().mean(), 4),
-    "ari_vs_template": round(adjusted_rand_score(planted["template_id"].to_list(), labels), 4),
+    "planted_in_a_family": round(planted["family_id"].is_not_null().mean(), 4) if planted.height else None,
+    "campaign_posts": joined["campaign_id"].is_not_null().sum(),
+    "campaign_posts_in_a_family": joined.filter(pl.col("campaign_id").is_not_null())["family_id"].is_not_null().sum(),
+    "ari_vs_template": ari(planted["template_id"].to_list(), labels),
     "purity_vs_template": purity(planted["template_id"].to_list(), planted["family_id"].fill_null(-1).to_list()),
     "organic_posts_in_template_families": organic_in_campaign.height,
 }))
@@ -87,10 +93,10 @@ print(json.dumps({
     "embedded": stats.embedded if stats else 0, "embeddings_from_cache": stats.cached if stats else None,
     "distinct_texts": getattr(model, "n_distinct_texts_", None), "clusters": model.clusters_.height,
     "noise_share": round(float((model.labels_ < 0).mean()), 4),
-    "ari_campaign_posts_vs_narrative": round(adjusted_rand_score(campaign["narrative"].to_list(), campaign["cluster"].to_list()), 4),
-    "ari_templated_posts_vs_template": round(adjusted_rand_score(templated["template_id"].to_list(), templated["cluster"].to_list()), 4),
+    "ari_campaign_posts_vs_narrative": ari(campaign["narrative"].to_list(), campaign["cluster"].to_list()),
+    "ari_templated_posts_vs_template": ari(templated["template_id"].to_list(), templated["cluster"].to_list()),
     "purity_campaign_vs_narrative": purity(campaign["narrative"].to_list(), campaign["cluster"].to_list()),
-    "ari_all_posts_narrative_or_organic": round(adjusted_rand_score(joined["narrative"].fill_null("organic").to_list(), joined["cluster"].to_list()), 4),
+    "ari_all_posts_narrative_or_organic": ari(joined["narrative"].fill_null("organic").to_list(), joined["cluster"].to_list()),
     "campaign_clusters": model.clusters_.filter(pl.col("tactic").is_not_null()).select("cluster", "size", "tactic", pl.col("keywords").list.head(6)).head(12).to_dicts(),
 }, ensure_ascii=False, default=str))
 """
