@@ -62,6 +62,8 @@ def test_results_persist_through_the_store(db):
         analysis = run_analysis(store)
         analysis.save(store)
         assert store.load_result(analysis.run_id, "campaigns").height == analysis.campaigns.height
+        evidence = store.load_result(analysis.run_id, "edge_evidence")
+        assert evidence.height > 0 and {"post_id_a", "post_id_b", "signal"} <= set(evidence.columns)
 
 
 def test_commands_end_to_end(db, tmp_path, capsys):

@@ -169,12 +169,22 @@ class Analysis:
             store.save_result(self.run_id, name, frame, params)
         return self.run_id
 
+    def strongest_edge_evidence(self, top: int = 50) -> pl.DataFrame:
+        """The post pairs behind the `top` strongest fused coordination edges (weight desc, then ids)."""
+        edges = self.coordination_fused_edges.sort(["weight", "account_a", "account_b"], descending=[True, False, False]).head(top)
+        pairs = [self.edge_evidence(a, b) for a, b in edges.select("account_a", "account_b").iter_rows()] if self.network else []
+        pairs = [p for p in pairs if p.height]
+        return pl.concat(pairs) if pairs else pl.DataFrame(
+            schema={"signal": pl.String, "account_a": pl.String, "post_id_a": pl.String, "account_b": pl.String, "post_id_b": pl.String}
+        )
+
     def report_frames(self) -> dict[str, pl.DataFrame]:
         """The frames under the names `workbench.report.sections.RESULT_NAMES` reads."""
         return {
             "scores": self.account_scores,
             "signals": self.account_signals.with_columns(pl.col("detail").alias("evidence")),
             "edges": self.coordination_fused_edges.rename({"account_a": "source", "account_b": "target"}),
+            "edge_evidence": self.strongest_edge_evidence(),
             "nodes": self.coordination_nodes,
             "communities": self.communities,
             "families": self.families,
