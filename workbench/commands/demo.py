@@ -45,9 +45,9 @@ def run(args: argparse.Namespace) -> int:
         for path in synth_files(folder):
             summary = ingest_file(store, path, "synth", progress=False)
             print(summary.describe())
-    _step("analysing (coordination, families, forensics, campaigns)", started)
+    _step("analysing (coordination, families, narratives, forensics, campaigns)", started)
     with Store(args.db, read_only=True) as store:
-        analysis = run_analysis(store, AnalysisParams(target_terms=tuple(terms), random_state=args.seed))
+        analysis = run_analysis(store, AnalysisParams(target_terms=tuple(terms), narratives=True, random_state=args.seed))
         analysis.save(store)
     print(f"  {analysis.campaigns.height} campaigns, {len(analysis.suspicious_accounts()):,} suspicious accounts (run {analysis.run_id})")
     _step("rendering the campaign report", started)
