@@ -339,7 +339,8 @@ class Store:
         mask[found["i"].to_numpy()] = True
         if found.height == 0:
             return mask, np.zeros((0, 0), dtype=np.float32)
-        vectors = np.asarray(found["vector"].to_list(), dtype=np.float32)
+        width = int(found["vector"].list.len()[0])
+        vectors = found["vector"].list.to_array(width).to_numpy().astype(np.float32, copy=False)
         return mask, vectors
 
     def cache_vectors(self, backend: str, text_hashes: Sequence[str], vectors: np.ndarray) -> int:
@@ -349,7 +350,8 @@ class Store:
             {
                 "backend": pl.Series([backend] * len(text_hashes), dtype=pl.String),
                 "text_hash": pl.Series(list(text_hashes), dtype=pl.String),
-                "vector": pl.Series(vectors.tolist(), dtype=pl.List(pl.Float32)),
+                # From the array directly (an Array column cast to List): no per-float Python objects.
+                "vector": pl.Series("vector", vectors).cast(pl.List(pl.Float32)),
             }
         ).unique("text_hash", keep="first", maintain_order=True)
         self.cache.register("_new_vectors", frame)
