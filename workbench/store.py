@@ -238,38 +238,25 @@ class Store:
             self._con.unregister("_append_frame")
         return int(after - before)
 
-    def stage(self, table: str, frame: pl.DataFrame) -> int:
-        """Append rows to a temporary staging copy of `table` (no key checks: those run once, in
-        `insert_staged`, which is much faster than checking every batch against the growing table)."""
-        self._require_writable()
-        if frame.height == 0:
-            return 0
-        columns = [c for c in schema.TABLES[table].column_names if c in frame.columns]
-        self._con.execute(f"CREATE TEMP TABLE IF NOT EXISTS stage_{table} AS SELECT * FROM {table} LIMIT 0")
-        self._con.register("_stage_frame", frame.select(columns))
-        try:
-            self._run(self._con, f"INSERT INTO stage_{table} ({', '.join(columns)}) SELECT {', '.join(columns)} FROM _stage_frame", None)
-        finally:
-            self._con.unregister("_stage_frame")
-        return frame.height
+    def drop_later_duplicates(self, table: str, key: str) -> int:
+        """Delete every row whose key an earlier row already has (earlier: lower source_id, then lower
+        source_row); returns how many were deleted.
 
-    def insert_staged(self, table: str, key: str, order_by: str = "source_row") -> tuple[int, int]:
-        """Move staged rows whose key is new into `table`, keeping the first row (by `order_by`) of each
-        key; drops the staging table. Returns (inserted, staged)."""
+        The loader appends a file's rows without checking keys and calls this once at the end, inside the
+        file's transaction: one aggregate over the key column is far cheaper than checking every batch
+        against the growing table, and duplicates are rare.
+        """
         self._require_writable()
-        if not self.scalar("SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [f"stage_{table}"]):
-            return 0, 0
-        staged = int(self.scalar(f"SELECT count(*) FROM stage_{table}"))
         before = int(self.scalar(f"SELECT count(*) FROM {table}"))
         self._run(
             self._con,
-            f"INSERT INTO {table} SELECT * FROM stage_{table} s WHERE NOT EXISTS (SELECT 1 FROM {table} t WHERE t.{key} = s.{key}) "
-            f"QUALIFY row_number() OVER (PARTITION BY s.{key} ORDER BY s.{order_by}) = 1",
+            f"DELETE FROM {table} WHERE rowid IN (SELECT rid FROM ("
+            f"  SELECT t.rowid AS rid, row_number() OVER (PARTITION BY t.{key} ORDER BY t.source_id, t.source_row) AS rank"
+            f"  FROM {table} t SEMI JOIN (SELECT {key} FROM {table} GROUP BY {key} HAVING count(*) > 1) d ON t.{key} = d.{key}"
+            f") WHERE rank > 1)",
             None,
         )
-        inserted = int(self.scalar(f"SELECT count(*) FROM {table}")) - before
-        self._con.execute(f"DROP TABLE stage_{table}")
-        return inserted, staged
+        return before - int(self.scalar(f"SELECT count(*) FROM {table}"))
 
     def next_source_id(self) -> int:
         return int(self.scalar("SELECT coalesce(max(source_id), 0) + 1 FROM sources"))

@@ -144,7 +144,7 @@ def ingest_file(store: Store, path: str | Path, preset: str = "generic", *, plat
                 summary.labels_loaded += store.upsert_labels(mapped.rows)
                 summary.rows_loaded += batch.rows_read - quarantine.height
             elif mapped.table == "posts":
-                store.stage("posts", mapped.rows)
+                summary.rows_loaded += store.append("posts", mapped.rows)
             else:
                 key = KEYS[mapped.table]
                 rows = mapped.rows.drop(ROW_COLUMN, strict=False)
@@ -161,9 +161,9 @@ def ingest_file(store: Store, path: str | Path, preset: str = "generic", *, plat
                 summary.labels_loaded += store.upsert_labels(mapped.labels)
             if bar is not None:
                 bar.update(batch.rows_read)
-        inserted, staged = store.insert_staged("posts", "post_id")
-        summary.rows_loaded += inserted
-        summary.rows_duplicate += staged - inserted
+        duplicates = store.drop_later_duplicates("posts", "post_id")
+        summary.rows_loaded -= duplicates
+        summary.rows_duplicate += duplicates
         summary.seconds = time.perf_counter() - started
         store.append("sources", pl.DataFrame([{
             "source_id": source_id, "path": str(path.resolve()), "sha256": sha256, "format": info.format_label,
