@@ -36,8 +36,13 @@ test-fast: $(STAMP) ## run the tests that take seconds
 lab: $(STAMP) ## start JupyterLab on localhost with token authentication
 	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --no-browser --notebook-dir=notebooks
 
-bench: $(STAMP) ## run the benchmarks in bench/ (minutes; see BENCHMARKS.md)
-	$(BIN)/python bench/run_all.py
+bench: $(STAMP) ## run the main benchmarks (tens of minutes; BENCHMARKS.md lists every command)
+	$(BIN)/python bench/bench_ingest.py --rows 1000000
+	$(BIN)/python bench/bench_synth.py --posts 100000 1000000
+	$(BIN)/python bench/bench_coordination_toolkit.py --posts 200000
+	$(BIN)/python bench/bench_coordination_real.py
+	$(BIN)/python bench/bench_forensics.py synth --posts 100000 --seed 2 --scenario default
+	$(BIN)/python bench/bench_text_weibo.py
 
 schema-doc: $(STAMP) ## regenerate docs/schema.md from workbench/schema.py
 	$(BIN)/python -m workbench.schema > docs/schema.md
