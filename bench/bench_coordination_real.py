@@ -14,24 +14,18 @@ from __future__ import annotations
 import argparse
 import hashlib
 import json
-import resource
 import sys
 import time
 from pathlib import Path
 
-import numpy as np
 import polars as pl
 
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def peak_rss_gb() -> float:
-    """This process's peak resident memory (VmHWM, GB). Unlike ru_maxrss it is not inherited across exec."""
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1e6
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e6
 sys.path.insert(0, str(ROOT))
+
+from measure import peak_rss_gb  # noqa: E402
 
 from workbench.coordination import CoordinationNetwork  # noqa: E402
 

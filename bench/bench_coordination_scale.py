@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import subprocess
 import sys
 import time
@@ -27,13 +26,9 @@ import polars as pl
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def peak_rss_gb() -> float:
-    """This process's peak resident memory (VmHWM, GB). Unlike ru_maxrss it is not inherited across exec."""
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1e6
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e6
 sys.path.insert(0, str(ROOT))
+
+from measure import peak_rss_gb  # noqa: E402
 
 SIGNALS = ("co_link", "co_domain", "co_share", "co_text", "co_similar_text", "co_reply", "co_hashtag", "co_mention")
 
@@ -71,7 +66,6 @@ def generate(n: int, seed: int = 0) -> pl.DataFrame:
         **{f"w{i}": campaign_words[:, i] for i in range(12)},
     })
     frame = pl.concat([frame.head(n - n_campaign), campaign])
-    kinds = pl.Series(["post", "repost", "reply"])
     return frame.with_row_index("i").select(
         post_id=pl.lit("tw:") + pl.col("i").cast(pl.String),
         account_id=pl.lit("tw:u") + pl.col("account").cast(pl.String),

@@ -15,7 +15,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import resource
 import sqlite3
 import subprocess
 import sys
@@ -30,13 +29,9 @@ import polars as pl
 ROOT = Path(__file__).resolve().parents[1]
 
 
-def peak_rss_gb() -> float:
-    """This process's peak resident memory (VmHWM, GB). Unlike ru_maxrss it is not inherited across exec."""
-    for line in Path("/proc/self/status").read_text().splitlines():
-        if line.startswith("VmHWM:"):
-            return int(line.split()[1]) / 1e6
-    return resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1e6
 sys.path.insert(0, str(ROOT))
+
+from measure import peak_rss_gb  # noqa: E402
 
 FOUR = [("co_link", "co_link_network"), ("co_share", "co_retweet_network"), ("co_text", "co_tweet_network"),
         ("co_reply", "co_reply_network")]

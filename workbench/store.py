@@ -135,20 +135,8 @@ class Store:
         unknown = set(wanted) - set(schema.POSTS.column_names)
         if unknown:
             raise WorkbenchError(f"unknown posts columns: {sorted(unknown)}")
-        where, params = [], []
-        if since is not None:
-            where.append("created_at >= ?")
-            params.append(since)
-        if until is not None:
-            where.append("created_at < ?")
-            params.append(until)
-        if platform is not None:
-            where.append("platform = ?")
-            params.append(platform)
-        sql = f"SELECT {', '.join(wanted)} FROM posts"
-        if where:
-            sql += " WHERE " + " AND ".join(where)
-        sql += " ORDER BY created_at, post_id"
+        clause, params = _where([("created_at >= ?", since), ("created_at < ?", until), ("platform = ?", platform)])
+        sql = f"SELECT {', '.join(wanted)} FROM posts{clause} ORDER BY created_at, post_id"
         if limit is not None:
             sql += " LIMIT ?"
             params.append(int(limit))
@@ -162,14 +150,7 @@ class Store:
         return self.query("SELECT * FROM events ORDER BY occurred_at, event_id")
 
     def labels(self, origin: str | None = None, entity_type: str | None = None) -> pl.DataFrame:
-        where, params = [], []
-        if origin is not None:
-            where.append("origin = ?")
-            params.append(origin)
-        if entity_type is not None:
-            where.append("entity_type = ?")
-            params.append(entity_type)
-        clause = (" WHERE " + " AND ".join(where)) if where else ""
+        clause, params = _where([("origin = ?", origin), ("entity_type = ?", entity_type)])
         return self.query(f"SELECT * FROM labels{clause} ORDER BY entity_type, entity_id, label, origin", params)
 
     def sources(self) -> pl.DataFrame:
@@ -383,6 +364,13 @@ class Store:
         if not re.fullmatch(r"[a-z][a-z0-9_]*", name):
             raise WorkbenchError(f"result name must be snake_case, got {name!r}")
         return self.cache.sql(f"SELECT * EXCLUDE (run_id) FROM {table} WHERE run_id = ?", params=[run_id]).pl()
+
+
+def _where(conditions: Sequence[tuple[str, Any]]) -> tuple[str, list]:
+    """A WHERE clause of the conditions whose value is not None, with their values as bound parameters."""
+    used = [(sql, value) for sql, value in conditions if value is not None]
+    clause = (" WHERE " + " AND ".join(sql for sql, _ in used)) if used else ""
+    return clause, [value for _, value in used]
 
 
 def _utc_now():

@@ -392,10 +392,6 @@ class CoordinationNetwork:
             ).filter((pl.col("community") == pl.col("community_b")) & (pl.col("community") >= 0))
             if not len(inside):
                 continue
-            if signal == "co_similar_text" or signal not in self._object_labels:
-                label = pl.lit(None, dtype=pl.String)
-            else:
-                label = pl.col("object")
             inside = inside.with_columns(signal=pl.lit(signal), text_row=pl.col("row_a"))
             rows.append(inside.select("community", "signal", "row_a", "row_b", "object", "text_row"))
         if not rows:

@@ -20,7 +20,6 @@ from importlib import metadata
 from pathlib import Path
 from typing import Any
 
-import nbformat
 
 from workbench.errors import WorkbenchError
 from workbench.report.display import REPORT_RUN_ENV
