@@ -183,41 +183,30 @@ class Store:
         else:
             self._con.execute("COMMIT")
 
-    def append(self, table: str, frame: pl.DataFrame) -> int:
-        """Append a frame whose columns are a subset of the table's columns; returns rows appended."""
-        self._require_writable()
-        if frame.height == 0:
-            return 0
-        columns = [c for c in schema.TABLES[table].column_names if c in frame.columns]
-        self._con.register("_append_frame", frame.select(columns))
-        try:
-            self._run(self._con, f"INSERT INTO {table} ({', '.join(columns)}) SELECT {', '.join(columns)} FROM _append_frame", None)
-        finally:
-            self._con.unregister("_append_frame")
-        return frame.height
+    def append(self, table: str, frame: pl.DataFrame, new_only_key: str | None = None) -> int:
+        """Append a frame whose columns are a subset of the table's columns; returns rows appended.
 
-    def append_new(self, table: str, frame: pl.DataFrame, key: str) -> int:
-        """Append the rows whose `key` is not in the table yet; returns how many were new.
-
-        The frame must already be unique on `key` (the loader keeps the first occurrence).
+        new_only_key : append only the rows whose value in this column is not in the table yet (the frame
+            must already be unique on it: the loader keeps the first occurrence).
         """
         self._require_writable()
         if frame.height == 0:
             return 0
         columns = [c for c in schema.TABLES[table].column_names if c in frame.columns]
+        sql = f"INSERT INTO {table} ({', '.join(columns)}) SELECT {', '.join(columns)} FROM _append_frame"
+        if new_only_key is not None:
+            sql += f" WHERE {new_only_key} NOT IN (SELECT {new_only_key} FROM {table})"
         self._con.register("_append_frame", frame.select(columns))
         try:
             before = self.scalar(f"SELECT count(*) FROM {table}")
-            self._run(
-                self._con,
-                f"INSERT INTO {table} ({', '.join(columns)}) SELECT {', '.join(columns)} FROM _append_frame "
-                f"WHERE {key} NOT IN (SELECT {key} FROM {table})",
-                None,
-            )
-            after = self.scalar(f"SELECT count(*) FROM {table}")
+            self._run(self._con, sql, None)
+            return int(self.scalar(f"SELECT count(*) FROM {table}") - before)
         finally:
             self._con.unregister("_append_frame")
-        return int(after - before)
+
+    def append_new(self, table: str, frame: pl.DataFrame, key: str) -> int:
+        """Append the rows whose `key` is not in the table yet; returns how many were new."""
+        return self.append(table, frame, new_only_key=key)
 
     def drop_later_duplicates(self, table: str, key: str) -> int:
         """Delete every row whose key an earlier row already has (earlier: lower source_id, then lower
