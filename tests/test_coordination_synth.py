@@ -1,8 +1,9 @@
 """CoordinationNetwork on the synthetic water-army corpus (workbench.synth), default settings.
 
-What holds today at default settings (see bench/notes/coordination.md for the full numbers): flagged
-accounts are mostly campaign accounts, fan clubs are not flagged, campaign accounts score far above organic
-ones. Recall at default settings is low (about 0.35-0.4): the issue's >= 0.9 target is NOT met yet.
+What holds at default settings (bench/bench_coordination_quality.py has the full numbers at 100k posts:
+precision ~0.98, recall ~0.70-0.75, short of the issue's 0.9): flagged accounts are almost all campaign
+accounts, fan clubs are not flagged, most of the campaign is found, campaign accounts score far above
+organic ones.
 """
 from __future__ import annotations
 
@@ -27,8 +28,9 @@ def test_flagged_accounts_are_mostly_campaign_and_fans_are_spared(synthetic):
     nodes = network.nodes_.join(truth.select("account_id", "is_campaign", "is_fan_club"), on="account_id", how="left")
     flagged = nodes.filter(pl.col("flagged"))
     precision = flagged["is_campaign"].fill_null(False).mean()
-    assert len(flagged) >= 30 and precision >= 0.7
-    assert flagged["is_fan_club"].fill_null(False).sum() <= 0.05 * len(flagged)
+    recall = len(flagged.filter(pl.col("is_campaign"))) / truth["is_campaign"].sum()
+    assert len(flagged) >= 30 and precision >= 0.9 and recall >= 0.6
+    assert flagged["is_fan_club"].fill_null(False).sum() <= 0.02 * len(flagged)
     campaign_score = nodes.filter(pl.col("is_campaign").fill_null(False))["coordination_score"].mean()
     organic_score = nodes.filter(~pl.col("is_campaign").fill_null(False))["coordination_score"].mean()
     assert campaign_score > 3 * organic_score

@@ -67,3 +67,18 @@ def strongest_partners(fused: pl.DataFrame, top: int = 3) -> pl.DataFrame:
         .group_by("node", maintain_order=True)
         .agg(partners=pl.col("partner").head(top))
     )
+
+
+def community_density(membership: np.ndarray, source: np.ndarray, target: np.ndarray) -> np.ndarray:
+    """Per community (index = community number): internal edges / possible pairs; 0 for singletons.
+
+    A squad that acts together wave after wave is dense; a large community of heavy organic users who
+    reposted the same viral posts (each pair once or twice) is not.
+    """
+    if not (membership >= 0).any():
+        return np.zeros(1)
+    sizes = np.bincount(membership[membership >= 0]).astype(np.float64)
+    inside = (membership[source] == membership[target]) & (membership[source] >= 0)
+    edges = np.bincount(membership[source[inside]], minlength=sizes.size).astype(np.float64)
+    possible = sizes * (sizes - 1) / 2
+    return np.divide(edges, possible, out=np.zeros_like(edges), where=possible > 0)

@@ -24,13 +24,17 @@ times differ by at most ``window_s`` seconds (inclusive). ``semantics="toolkit"`
 
 Fusion: per account pair and signal, the undirected signal weight is the larger of the two directed
 weights (toolkit) or the CooRTweet weight; the fused weight is ``sum(signal_weights[s] * weight_s)``.
+Under the toolkit semantics the fused graph keeps the pairs whose co-actions repeat across signals taken
+together (:func:`workbench.coordination.weights.repeated_pairs`), with all their per-signal weights.
 Communities: Leiden (modularity with ``resolution``) on the fused graph, seeded by ``random_state``.
 Coordination score of an account: ``log1p(strength) * n_signals / len(signals)`` where strength is its
-fused weighted degree and n_signals the number of distinct signals on its edges; an account is flagged
-when its fused strength is at least ``flag_min_strength``, its edges carry at least ``flag_min_signals``
-distinct signals (fan clubs reposting the same official post at launch time fire co_share alone; a
-campaign that posts the same link with machine-written text fires several), and its community has at
-least ``min_community_size`` accounts.
+fused weighted degree and n_signals the number of signals carrying at least ``min_signal_share`` of that
+strength; an account is flagged when its fused strength is at least ``flag_min_strength``, its signals
+are of at least ``flag_min_signals`` kinds (``SIGNAL_KINDS``: reaction, text, link, tag; fan clubs
+reposting the brand's posts at launch time are co_share with a sprinkle of its link; a campaign that
+posts the same link with machine-written text shows several kinds), and its community has at least ``min_community_size`` accounts and an internal edge
+density of at least ``min_community_density`` (heavy organic reposters of viral posts form large sparse
+communities; squads are dense).
 """
 from __future__ import annotations
 
@@ -39,7 +43,7 @@ from collections.abc import Mapping, Sequence
 import numpy as np
 import polars as pl
 
-from workbench.coordination.communities import leiden_communities, node_strengths, strongest_partners
+from workbench.coordination.communities import community_density, leiden_communities, node_strengths, strongest_partners
 from workbench.coordination.signals import (
     ALL_SIGNALS,
     NORMALIZED_TEXT,
@@ -49,9 +53,13 @@ from workbench.coordination.signals import (
     window_pairs,
 )
 from workbench.coordination.similar import similar_text_pairs
-from workbench.coordination.weights import coortweet_edges, toolkit_edges
+from workbench.coordination.weights import coortweet_edges, repeated_pairs, toolkit_edges
 
 DEFAULT_SIGNALS = ("co_link", "co_share", "co_text", "co_similar_text", "co_reply", "co_hashtag", "co_mention")
+# What a signal shows. Reposting and replying to the same post are both reactions to someone else's post,
+# and organic users react to a viral post in bursts, so the two together still count as one kind of evidence.
+SIGNAL_KINDS = {"co_share": "reaction", "co_reply": "reaction", "co_text": "text", "co_similar_text": "text",
+                "co_link": "link", "co_domain": "link", "co_hashtag": "tag", "co_mention": "tag", "co_post": "time"}
 DEFAULT_SIGNAL_WEIGHTS = {
     "co_link": 1.0,
     "co_domain": 0.25,
@@ -84,7 +92,8 @@ class CoordinationNetwork:
         this is skipped and reported in ``hot_objects_`` (None: never skip).
     resolution: Leiden resolution. find_communities: False skips Leiden (every account gets community -1,
         ``communities_`` is empty, nobody is flagged): edges, fusion and scores only.
-    flag_min_strength, flag_min_signals, min_community_size: flagging rule.
+    flag_min_strength, flag_min_signals, min_signal_share, min_community_size, min_community_density:
+        flagging rule (see the module docstring).
     top_hot_objects: how many of the busiest objects per signal ``hot_objects_`` lists.
     random_state: seeds MinHash and Leiden.
     """
@@ -104,8 +113,10 @@ class CoordinationNetwork:
         max_pairs_per_object: int | None = 5_000_000,
         resolution: float = 1.0,
         find_communities: bool = True,
-        flag_min_strength: float = 4.0,
+        flag_min_strength: float = 2.0,
         flag_min_signals: int = 2,
+        min_signal_share: float = 0.1,
+        min_community_density: float = 0.05,
         min_community_size: int = 3,
         top_hot_objects: int = 10,
         random_state: int = 0,
@@ -125,6 +136,8 @@ class CoordinationNetwork:
         self.find_communities = find_communities
         self.flag_min_strength = flag_min_strength
         self.flag_min_signals = flag_min_signals
+        self.min_signal_share = min_signal_share
+        self.min_community_density = min_community_density
         self.min_community_size = min_community_size
         self.top_hot_objects = top_hot_objects
         self.random_state = random_state
@@ -257,19 +270,28 @@ class CoordinationNetwork:
         return pairs, hot_rows
 
     def _build_edges(self) -> None:
-        frames = []
+        frames, unthresholded = [], []
         for signal, pairs in self._pairs.items():
             if self.semantics == "toolkit":
-                edges = toolkit_edges(pairs, self.min_edge_weight)
+                all_weights = toolkit_edges(pairs, 1).with_columns(signal=pl.lit(signal))
+                unthresholded.append(all_weights)
+                edges = all_weights.filter(pl.col("weight") >= self.min_edge_weight)
             else:
                 edges = coortweet_edges(
                     pairs, self.min_participation, self.edge_weight_quantile, self._action_counts.get(signal)
-                )
-            frames.append(edges.with_columns(signal=pl.lit(signal)))
-        edges = pl.concat(frames) if frames else pl.DataFrame(
-            schema={"source": pl.Int64, "target": pl.Int64, "weight": pl.Int64, "signal": pl.String}
-        )
+                ).with_columns(signal=pl.lit(signal))
+            frames.append(edges)
+        empty = pl.DataFrame(schema={"source": pl.Int64, "target": pl.Int64, "weight": pl.Int64, "signal": pl.String})
+        edges = pl.concat(frames) if frames else empty
         self._edge_codes = edges.with_columns(pl.col("source").cast(pl.Int64), pl.col("target").cast(pl.Int64))
+        if self.semantics == "toolkit":
+            # The fused graph keeps every pair that repeats across signals, so its evidence is all the
+            # pair's co-actions (weight 1 per signal included) rather than only the edges kept per signal.
+            fusable = pl.concat(unthresholded) if unthresholded else empty
+            self._fusable_codes = fusable.with_columns(pl.col("source").cast(pl.Int64), pl.col("target").cast(pl.Int64))
+            self._repeated = repeated_pairs(list(self._pairs.values()), self.min_edge_weight)
+        else:
+            self._fusable_codes, self._repeated = self._edge_codes, None
         labels = self.account_labels_
         self.edges_ = self._edge_codes.select(
             account_a=labels.gather(self._edge_codes["source"]),
@@ -282,7 +304,7 @@ class CoordinationNetwork:
         weights = dict(DEFAULT_SIGNAL_WEIGHTS)
         weights.update(self.signal_weights or {})
         undirected = (
-            self._edge_codes.select(
+            self._fusable_codes.select(
                 source=pl.min_horizontal("source", "target"),
                 target=pl.max_horizontal("source", "target"),
                 signal="signal",
@@ -291,6 +313,8 @@ class CoordinationNetwork:
             .group_by("source", "target", "signal")
             .agg(pl.col("weight").max())
         )
+        if self._repeated is not None:
+            undirected = undirected.join(self._repeated, on=["source", "target"], how="semi")
         fused = (
             undirected.with_columns(
                 weighted=pl.col("weight") * pl.col("signal").replace_strict(weights, default=1.0, return_dtype=pl.Float64)
@@ -326,21 +350,12 @@ class CoordinationNetwork:
         else:
             membership = np.full(n, -1, dtype=np.int64)
         strength, partner_count = node_strengths(fused, n)
-        signal_sets = (
-            pl.concat(
-                [
-                    fused.select(node="source", signals="signals"),
-                    fused.select(node="target", signals="signals"),
-                ]
-            )
-            .explode("signals")
-            .unique()
-            .group_by("node")
-            .agg(signals=pl.col("signals").sort())
-        )
+        signal_sets = self._significant_signals(fused)
         partners = strongest_partners(fused)
         community_sizes = np.bincount(membership[membership >= 0], minlength=1) if (membership >= 0).any() else np.zeros(1, np.int64)
         size_of_own = np.where(membership >= 0, community_sizes[np.maximum(membership, 0)], 0)
+        density = community_density(membership, fused["source"].to_numpy(), fused["target"].to_numpy())
+        density_of_own = np.where(membership >= 0, density[np.maximum(membership, 0)], 0.0)
         nodes = pl.DataFrame(
             {
                 "node": np.arange(n, dtype=np.int64),
@@ -362,14 +377,45 @@ class CoordinationNetwork:
         nodes = nodes.with_columns(
             strongest_partners=pl.Series(strongest, dtype=pl.List(pl.String)),
             coordination_score=(pl.col("strength").log1p() * pl.col("n_signals") / max(len(self.signals), 1)),
-            flagged=pl.Series((strength >= self.flag_min_strength) & (size_of_own >= self.min_community_size)),
-        ).with_columns(flagged=pl.col("flagged") & (pl.col("n_signals") >= self.flag_min_signals))
+            flagged=pl.Series(
+                (strength >= self.flag_min_strength)
+                & (size_of_own >= self.min_community_size)
+                & (density_of_own >= self.min_community_density)
+            ),
+        ).with_columns(
+            flagged=pl.col("flagged")
+            & (pl.col("signals").list.eval(pl.element().replace(SIGNAL_KINDS)).list.n_unique() >= self.flag_min_signals)
+        )
         self.nodes_ = nodes.select(
             "account_id", "community", "coordination_score", "strength", "partners", "n_signals", "signals",
             "strongest_partners", "flagged",
         )
         self._membership = membership
         self.communities_ = self._community_summary(membership)
+
+    def _significant_signals(self, fused: pl.DataFrame) -> pl.DataFrame:
+        """Per node, the signals that carry at least ``min_signal_share`` of its fused strength.
+
+        Counting every signal that ever touched an account would let a fan club that reposts the brand's
+        posts together, and once in a while shares its official link or launch hashtag, look multi-signal.
+        """
+        weights = dict(DEFAULT_SIGNAL_WEIGHTS)
+        weights.update(self.signal_weights or {})
+        per_signal = [
+            pl.concat([fused.select(node=end, weight=pl.col(f"weight_{signal}") * weights.get(signal, 1.0)) for end in ("source", "target")])
+            .with_columns(signal=pl.lit(signal))
+            for signal in self.signals
+        ]
+        if not per_signal:
+            return pl.DataFrame(schema={"node": pl.Int64, "signals": pl.List(pl.String)})
+        return (
+            pl.concat(per_signal)
+            .group_by("node", "signal").agg(pl.col("weight").sum())
+            .filter(pl.col("weight") > 0)
+            .filter(pl.col("weight") >= self.min_signal_share * pl.col("weight").sum().over("node"))
+            .group_by("node")
+            .agg(signals=pl.col("signal").sort())
+        )
 
     def _community_summary(self, membership: np.ndarray) -> pl.DataFrame:
         schema = {

@@ -41,6 +41,37 @@ def toolkit_edges(pairs: pl.DataFrame, min_edge_weight: int = 2) -> pl.DataFrame
     )
 
 
+def repeated_pairs(signal_pairs: list[pl.DataFrame], min_edge_weight: int = 2) -> pl.DataFrame:
+    """Undirected account pairs (``source`` < ``target``) that repeat across all signals together.
+
+    The toolkit's weight applied to the union of the signals: the number of distinct posts of A that match
+    at least one post of B on *any* signal; a pair is kept when either direction reaches ``min_edge_weight``.
+    A squad member who shares the seed's link in one wave and reposts it in the next co-acts twice with
+    the same partner, although no single signal repeats.
+    """
+    directed = pl.concat(
+        [
+            frame
+            for pairs in signal_pairs
+            if len(pairs)
+            for frame in (
+                pairs.select(source=pl.col("account_a"), target=pl.col("account_b"), row=pl.col("row_a")),
+                pairs.select(source=pl.col("account_b"), target=pl.col("account_a"), row=pl.col("row_b")),
+            )
+        ]
+        or [pl.DataFrame(schema={"source": pl.Int64, "target": pl.Int64, "row": pl.Int64})]
+    )
+    return (
+        directed.unique()
+        .group_by("source", "target")
+        .agg(weight=pl.len())
+        .filter(pl.col("weight") >= min_edge_weight)
+        .select(source=pl.min_horizontal("source", "target").cast(pl.Int64),
+                target=pl.max_horizontal("source", "target").cast(pl.Int64))
+        .unique()
+    )
+
+
 def coortweet_edges(
     pairs: pl.DataFrame,
     min_participation: int = 2,
