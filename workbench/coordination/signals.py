@@ -173,8 +173,28 @@ def window_pairs(
         .to_numpy()
         .astype(np.int64, copy=False)
     )
-    objects = object_codes[order]
-    times = times_us[order]
+    return sorted_window_pairs(order, object_codes[order], times_us[order], window_us, n_objects,
+                               max_pairs_per_object=max_pairs_per_object)
+
+
+def sorted_window_pairs(
+    order: np.ndarray,
+    objects: np.ndarray,
+    times: np.ndarray,
+    window_us: int,
+    n_objects: int,
+    *,
+    max_pairs_per_object: int | None = None,
+) -> WindowPairs:
+    """The sweep of :func:`window_pairs` over actions already sorted by (object, time).
+
+    order: int64 (n,) input index of each sorted action; objects: int64 (n,) dense object codes in sorted
+    order (non-decreasing); times: int64 (n,) microseconds in sorted order.
+    """
+    n = order.size
+    empty = np.empty(0, dtype=np.int64)
+    if n < 2:
+        return WindowPairs(empty, empty, np.bincount(objects, minlength=n_objects), np.zeros(n_objects, np.int64), empty)
     gap_cap = np.int64(window_us) + 1
     gaps = np.minimum(np.diff(times), gap_cap)
     gaps[objects[1:] != objects[:-1]] = gap_cap

@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
-from workbench.coordination.signals import toolkit_preprocess_expr, window_pairs
+from workbench.coordination.signals import sorted_window_pairs, toolkit_preprocess_expr
 from workbench.text.minhash import band_keys, minhash_signatures, nonempty_rows, pairwise_jaccard, shingle_sets
 from workbench.text.normalize import normalize_expr
 
@@ -96,12 +96,25 @@ def similar_text_pairs(
     n = len(texts)
     candidate_codes = []
     hot = []
+    # Sorted by time once, so a stable sort by bucket key alone gives the (bucket, time) order per band.
     eligible_rows = np.flatnonzero(eligible)
+    eligible_rows = eligible_rows[np.argsort(times_us[eligible_rows], kind="stable")]
+    times = times_us[eligible_rows]
     accounts = np.asarray(accounts)
     for band in range(bands):
         band_key = keys[eligible_rows, band]
-        unique_keys, object_codes = np.unique(band_key, return_inverse=True)
-        found = window_pairs(object_codes, times_us[eligible_rows], window_us, max_pairs_per_object=max_pairs_per_object)
+        order = (
+            pl.DataFrame({"key": band_key}).select(pl.arg_sort_by("key", maintain_order=True)).to_series().to_numpy()
+            .astype(np.int64, copy=False)
+        )
+        sorted_keys = band_key[order]
+        # Dense bucket codes in sorted order: a new code wherever the key changes.
+        objects = np.zeros(order.size, dtype=np.int64)
+        if order.size:
+            np.cumsum(sorted_keys[1:] != sorted_keys[:-1], out=objects[1:])
+        n_objects = int(objects[-1]) + 1 if order.size else 0
+        found = sorted_window_pairs(order, objects, times[order], window_us, n_objects,
+                                    max_pairs_per_object=max_pairs_per_object)
         for code in found.skipped_objects:
             hot.append({"band": band, "posts": int(found.object_posts[code]), "pairs": int(found.object_pairs[code])})
         left, right = eligible_rows[found.left], eligible_rows[found.right]
