@@ -30,7 +30,7 @@ Communities: Leiden (modularity with ``resolution``) on the fused graph, seeded 
 Coordination score of an account: ``log1p(strength) * n_signals / len(signals)`` where strength is its
 fused weighted degree and n_signals the number of signals carrying at least ``min_signal_share`` of that
 strength; an account is flagged when its fused strength is at least ``flag_min_strength``, its signals
-are of at least ``flag_min_signals`` kinds (``SIGNAL_KINDS``: reaction, text, link, tag; fan clubs
+are of at least ``flag_min_signals`` kinds (``SIGNAL_KINDS``: reaction, text, link, hashtag, mention; fan clubs
 reposting the brand's posts at launch time are co_share with a sprinkle of its link; a campaign that
 posts the same link with machine-written text shows several kinds), and its community has at least ``min_community_size`` accounts and an internal edge
 density of at least ``min_community_density`` (heavy organic reposters of viral posts form large sparse
@@ -59,7 +59,7 @@ DEFAULT_SIGNALS = ("co_link", "co_share", "co_text", "co_similar_text", "co_repl
 # What a signal shows. Reposting and replying to the same post are both reactions to someone else's post,
 # and organic users react to a viral post in bursts, so the two together still count as one kind of evidence.
 SIGNAL_KINDS = {"co_share": "reaction", "co_reply": "reaction", "co_text": "text", "co_similar_text": "text",
-                "co_link": "link", "co_domain": "link", "co_hashtag": "tag", "co_mention": "tag", "co_post": "time"}
+                "co_link": "link", "co_domain": "link", "co_hashtag": "hashtag", "co_mention": "mention", "co_post": "time"}
 DEFAULT_SIGNAL_WEIGHTS = {
     "co_link": 1.0,
     "co_domain": 0.25,
