@@ -6,7 +6,6 @@ import os
 import signal
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 import polars as pl
@@ -106,15 +105,22 @@ def test_ingest_killed_midway_leaves_the_database_as_before(tmp_path):
         ingest(store, small)
         before = store.counts()
     big = tmp_path / "big.csv"
-    _big_csv(big, 1_500_000)
+    _big_csv(big, 400_000)
+    # The child says when each batch's rows are written, so it is killed midway whatever the machine's speed.
     script = (
         "import sys; from workbench.store import Store; from workbench.ingest import ingest_file\n"
         f"s = Store({str(db)!r})\n"
+        "keep = s.append_source_batch\n"
+        "def announce(*args, **kwargs):\n"
+        "    keep(*args, **kwargs)\n"
+        "    print('batch', flush=True)\n"
+        "s.append_source_batch = announce\n"
         f"ingest_file(s, {str(big)!r}, 'generic', options={MAP!r}, batch_rows=20000)\n"
     )
-    process = subprocess.Popen([sys.executable, "-c", script])
-    time.sleep(8)
-    assert process.poll() is None, "the ingest finished before it could be killed; make the file bigger"
+    process = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    for _ in range(5):
+        assert process.stdout.readline().strip() == "batch"
+    assert process.poll() is None, "the ingest finished before it could be killed"
     os.kill(process.pid, signal.SIGKILL)
     process.wait()
     with Store(db, read_only=True) as store:

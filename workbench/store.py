@@ -12,12 +12,16 @@ import json
 import re
 import warnings
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any, Iterator, Sequence
 
 import duckdb
 import numpy as np
 import polars as pl
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.ipc  # noqa: F401  (pa.ipc)
 
 from workbench import schema
 from workbench.config import DEFAULT_DB, cache_db_for
@@ -228,6 +232,44 @@ class Store:
         )
         return before - int(self.scalar(f"SELECT count(*) FROM {table}"))
 
+    def append_source_batch(self, source_id: int, batch: int, rows: "PackedRows") -> None:
+        """Keep one batch of input rows as read, packed by `pack_rows` (the raw layer)."""
+        self._require_writable()
+        if rows.n_rows == 0:
+            return
+        self._run(
+            self._con,
+            "INSERT INTO source_batches (source_id, batch, first_row, last_row, n_rows, layout, payload) "
+            "VALUES (?, ?, ?, ?, ?, ?, ?)",
+            [source_id, batch, rows.first_row, rows.last_row, rows.n_rows, rows.layout, rows.payload],
+        )
+
+    def original_rows(self, source_id: int, row_number: int) -> list[dict]:
+        """The input row `row_number` of source `source_id`, exactly as it was read, as dicts (column ->
+        value; for JSON inputs the record itself). A JSON line that held several records gives each of them;
+        a row that was not read into the raw layer (a quarantined unreadable row) gives [].
+
+        Databases written before the raw layer existed keep each post's row in `posts.raw`; it is used then.
+        """
+        found = self.execute(
+            "SELECT layout, payload FROM source_batches WHERE source_id = ? AND ? BETWEEN first_row AND last_row "
+            "ORDER BY batch",
+            [source_id, row_number],
+        )
+        rows: list[dict] = []
+        for layout, payload in found:
+            rows += _decode_rows(payload, layout, row_number)
+        return rows or self._legacy_raw_rows(source_id, row_number)
+
+    def _legacy_raw_rows(self, source_id: int, row_number: int) -> list[dict]:
+        legacy = self.scalar(
+            "SELECT count(*) FROM information_schema.columns WHERE table_name = 'posts' AND column_name = 'raw'")
+        if not legacy:
+            return []
+        texts = self.execute("SELECT raw FROM posts WHERE source_id = ? AND source_row = ? AND raw IS NOT NULL",
+                             [source_id, row_number])
+        return [json.loads(text) for (text,) in texts]
+
     def next_source_id(self) -> int:
         return int(self.scalar("SELECT coalesce(max(source_id), 0) + 1 FROM sources"))
 
@@ -353,6 +395,41 @@ class Store:
         if not re.fullmatch(r"[a-z][a-z0-9_]*", name):
             raise WorkbenchError(f"result name must be snake_case, got {name!r}")
         return self.cache.sql(f"SELECT * EXCLUDE (run_id) FROM {table} WHERE run_id = ?", params=[run_id]).pl()
+
+
+@dataclass(frozen=True)
+class PackedRows:
+    """Input rows packed for source_batches (see `pack_rows`)."""
+
+    first_row: int
+    last_row: int
+    n_rows: int
+    layout: str
+    payload: bytes
+
+
+def pack_rows(rows: pa.Table, layout: str = "columns") -> PackedRows:
+    """Pack input rows as read for the raw layer. `rows` has `_row` and the input's columns (layout
+    "columns") or `_row` and `_raw`, each JSON record's text (layout "json_records").
+
+    The payload is an Arrow IPC stream, zstd-compressed: quick to write and it keeps every Arrow type (lists,
+    timestamps, text byte for byte). No database is touched, so the loader packs in its background thread.
+    """
+    numbers = rows.column(schema.PAYLOAD_ROW_COLUMN)
+    sink = pa.BufferOutputStream()
+    with pa.ipc.new_stream(sink, rows.schema, options=pa.ipc.IpcWriteOptions(compression="zstd")) as writer:
+        writer.write_table(rows)
+    first, last = (pc.min(numbers).as_py(), pc.max(numbers).as_py()) if rows.num_rows else (0, 0)
+    return PackedRows(first, last, rows.num_rows, layout, sink.getvalue().to_pybytes())
+
+
+def _decode_rows(payload: bytes, layout: str, row_number: int) -> list[dict]:
+    table = pa.ipc.open_stream(payload).read_all()
+    matched = table.filter(pc.equal(table.column(schema.PAYLOAD_ROW_COLUMN), row_number))
+    records = matched.drop_columns([schema.PAYLOAD_ROW_COLUMN]).to_pylist()
+    if layout == "json_records":
+        return [json.loads(record[schema.PAYLOAD_RECORD_COLUMN]) for record in records]
+    return records
 
 
 def _where(conditions: Sequence[tuple[str, Any]]) -> tuple[str, list]:

@@ -10,24 +10,33 @@ Rules:
   in file order); later rows with that id count as rows_duplicate. Accounts likewise: the first profile
   seen is kept. Events by event_id. Labels: one value per entity, label and origin; a newer file wins.
 - Atomic: one transaction per file, so a killed ingest leaves the database as it was before that file.
+- Lossless: each batch's rows are also kept exactly as read in `source_batches` (compressed Arrow), which
+  posts and accounts point at by (source_id, source_row); `Store.original_rows` gives a row back.
+
+A background thread reads, maps and packs the next batches while this thread writes the current one, so
+the two cores share the work; the database is only touched from the calling thread.
 """
 from __future__ import annotations
 
 import datetime as dt
 import json
+import queue
 import sys
+import threading
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Sequence
+from typing import Any, Iterator, Sequence, TypeVar
 
 import polars as pl
 
 from workbench import __version__
 from workbench.ingest import presets as preset_registry
-from workbench.ingest.presets.base import REASON, REASON_COLUMN, MapContext
-from workbench.ingest.readers import RAW_COLUMN, ROW_COLUMN, inspect_input, iter_batches, sha256_of
-from workbench.store import Store
+from workbench.ingest.presets.base import REASON, REASON_COLUMN, MapContext, Mapped, Preset
+from workbench.ingest.readers import RAW_COLUMN, ROW_COLUMN, RawBatch, inspect_input, iter_batches, sha256_of
+from workbench.store import PackedRows, Store, pack_rows
+
+T = TypeVar("T")
 
 KEYS = {"posts": "post_id", "accounts": "account_id", "events": "event_id"}
 
@@ -93,6 +102,105 @@ def _reason_kind(reason: str) -> str:
     return reason.split(": ")[0] if ": " in reason and not reason.startswith("expected") else reason
 
 
+@dataclass
+class _PreparedBatch:
+    """A batch read, mapped by its preset and packed for the raw layer: everything but the writing."""
+
+    number: int
+    batch: RawBatch
+    mapped: Mapped | None
+    original: PackedRows | None
+
+
+def _prepare(preset: Preset, ctx: MapContext, number: int, batch: RawBatch) -> _PreparedBatch:
+    mapped = preset.map_batch(batch.frame, ctx) if batch.frame.height else None
+    original = pack_rows(batch.original, batch.layout) if batch.original is not None else None
+    return _PreparedBatch(number, batch, mapped, original)
+
+
+def _in_background(items: Iterator[T], depth: int = 2) -> Iterator[T]:
+    """The items, in order, computed by a background thread up to `depth` ahead of the consumer.
+
+    Reading and mapping the next batches then overlaps writing this one into DuckDB (polars, Arrow and
+    DuckDB release the GIL while they work). An exception in the thread is raised here, so the file's
+    transaction rolls back; when the consumer stops early the thread stops too.
+    """
+    handoff: queue.Queue = queue.Queue(maxsize=depth)
+    stop = threading.Event()
+
+    def hand_over(entry: tuple) -> bool:
+        while not stop.is_set():
+            try:
+                handoff.put(entry, timeout=0.1)
+                return True
+            except queue.Full:
+                continue
+        return False
+
+    def produce() -> None:
+        try:
+            for item in items:
+                if not hand_over((item, None, False)):
+                    return
+            hand_over((None, None, True))
+        except BaseException as error:  # handed to the consumer, which raises it
+            hand_over((None, error, True))
+        finally:
+            getattr(items, "close", lambda: None)()
+
+    worker = threading.Thread(target=produce, name="ingest-prepare", daemon=True)
+    worker.start()
+    try:
+        while True:
+            item, error, finished = handoff.get()
+            if error is not None:
+                raise error
+            if finished:
+                return
+            yield item
+    finally:
+        stop.set()
+        worker.join()
+
+
+def _write_batch(store: Store, summary: IngestSummary, source_id: int, ready: _PreparedBatch) -> None:
+    """Write one prepared batch inside the file's transaction and count it in the summary."""
+    batch, mapped = ready.batch, ready.mapped
+    summary.rows_read += batch.rows_read
+    if ready.original is not None:
+        store.append_source_batch(source_id, ready.number, ready.original)
+    rejects = mapped.rejects if mapped is not None else pl.DataFrame(schema={ROW_COLUMN: pl.Int64})
+    quarantine = _quarantine_frame(source_id, batch.rejects, rejects)
+    if quarantine.height:
+        store.append("quarantine", quarantine)
+        summary.rows_quarantined += quarantine.height
+        for reason, count in quarantine.group_by("reason").len().iter_rows():
+            key = _reason_kind(reason)
+            summary.reasons[key] = summary.reasons.get(key, 0) + count
+    if mapped is None:
+        return
+    summary.table = mapped.table
+    if mapped.table == "labels":
+        summary.labels_loaded += store.upsert_labels(mapped.rows)
+        summary.rows_loaded += batch.rows_read - quarantine.height
+    elif mapped.table == "posts":
+        summary.rows_loaded += store.append("posts", mapped.rows)
+    else:
+        key = KEYS[mapped.table]
+        rows = mapped.rows.drop(ROW_COLUMN, strict=False)
+        unique = rows.unique(key, keep="first", maintain_order=True)
+        inserted = store.append_new(mapped.table, unique, key)
+        summary.rows_loaded += inserted
+        summary.rows_duplicate += rows.height - inserted
+        if mapped.table == "accounts":
+            summary.accounts_loaded += inserted
+    if mapped.accounts is not None and mapped.accounts.height:
+        summary.accounts_loaded += store.append_new(
+            "accounts", mapped.accounts.unique("account_id", keep="first", maintain_order=True), "account_id")
+    if mapped.labels is not None and mapped.labels.height:
+        summary.labels_loaded += store.upsert_labels(mapped.labels)
+
+
 def ingest_file(store: Store, path: str | Path, preset: str = "generic", *, platform: str | None = None,
                 timezone: str | None = None, encoding: str | None = None, delimiter: str | None = None,
                 options: dict[str, Any] | None = None, progress: bool | None = None,
@@ -126,41 +234,12 @@ def ingest_file(store: Store, path: str | Path, preset: str = "generic", *, plat
         source_id = store.next_source_id()
         summary.source_id = source_id
         ctx = MapContext(path, source_id, platform or chosen.platform, timezone or chosen.default_timezone, options)
-        for batch in iter_batches(info, expand=chosen.expand_record, batch_rows=batch_rows):
-            summary.rows_read += batch.rows_read
-            mapped = chosen.map_batch(batch.frame, ctx) if batch.frame.height else None
-            rejects = mapped.rejects if mapped is not None else pl.DataFrame(schema={ROW_COLUMN: pl.Int64})
-            quarantine = _quarantine_frame(source_id, batch.rejects, rejects)
-            if quarantine.height:
-                store.append("quarantine", quarantine)
-                summary.rows_quarantined += quarantine.height
-                for reason, count in quarantine.group_by("reason").len().iter_rows():
-                    key = _reason_kind(reason)
-                    summary.reasons[key] = summary.reasons.get(key, 0) + count
-            if mapped is None:
-                continue
-            summary.table = mapped.table
-            if mapped.table == "labels":
-                summary.labels_loaded += store.upsert_labels(mapped.rows)
-                summary.rows_loaded += batch.rows_read - quarantine.height
-            elif mapped.table == "posts":
-                summary.rows_loaded += store.append("posts", mapped.rows)
-            else:
-                key = KEYS[mapped.table]
-                rows = mapped.rows.drop(ROW_COLUMN, strict=False)
-                unique = rows.unique(key, keep="first", maintain_order=True)
-                inserted = store.append_new(mapped.table, unique, key)
-                summary.rows_loaded += inserted
-                summary.rows_duplicate += rows.height - inserted
-                if mapped.table == "accounts":
-                    summary.accounts_loaded += inserted
-            if mapped.accounts is not None and mapped.accounts.height:
-                summary.accounts_loaded += store.append_new(
-                    "accounts", mapped.accounts.unique("account_id", keep="first", maintain_order=True), "account_id")
-            if mapped.labels is not None and mapped.labels.height:
-                summary.labels_loaded += store.upsert_labels(mapped.labels)
+        prepared = (_prepare(chosen, ctx, number, batch)
+                    for number, batch in enumerate(iter_batches(info, expand=chosen.expand_record, batch_rows=batch_rows), start=1))
+        for ready in _in_background(prepared):
+            _write_batch(store, summary, source_id, ready)
             if bar is not None:
-                bar.update(batch.rows_read)
+                bar.update(ready.batch.rows_read)
         duplicates = store.drop_later_duplicates("posts", "post_id")
         summary.rows_loaded -= duplicates
         summary.rows_duplicate += duplicates

@@ -19,15 +19,20 @@ from pathlib import Path
 from typing import Any, Callable, Iterator
 
 import polars as pl
+import pyarrow as pa
 
 from workbench.errors import InputFileError
+from workbench.schema import PAYLOAD_RECORD_COLUMN, PAYLOAD_ROW_COLUMN
 
 GZIP_MAGIC = b"\x1f\x8b"
 ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
 PARQUET_MAGIC = b"PAR1"
-ROW_COLUMN = "_row"
-RAW_COLUMN = "_raw"
+ROW_COLUMN = PAYLOAD_ROW_COLUMN
+RAW_COLUMN = PAYLOAD_RECORD_COLUMN
 BATCH_ROWS = 100_000
+# Arrow's CSV reader needs a whole row inside one block; a longer row makes it fail and the file is then
+# read row by row by Python's csv module, which has no such limit.
+CSV_BLOCK_BYTES = 32 << 20
 # Text fields may legitimately be many megabytes; an unbalanced quote can still swallow the rest of a
 # file, and then the swallowed text is quarantined with the malformed row rather than lost.
 csv.field_size_limit(256 * 1024 * 1024)
@@ -43,11 +48,19 @@ class RawReject:
 
 @dataclass
 class RawBatch:
-    """Rows read from a file. `frame` holds the parsed rows (raw columns plus `_row` and `_raw`)."""
+    """Rows read from a file.
+
+    frame : the parsed rows (input columns plus `_row`; JSON records also `_raw`), for the preset.
+    original : the same rows as read, as Arrow (`_row` plus the input columns, or `_row` and `_raw` for
+        JSON records), kept in the raw layer so every row can be given back exactly.
+    layout : how `original` holds the rows: "columns" or "json_records".
+    """
 
     frame: pl.DataFrame
     rejects: list[RawReject] = field(default_factory=list)
     rows_read: int = 0
+    original: pa.Table | None = None
+    layout: str = "columns"
 
 
 @dataclass
@@ -200,35 +213,110 @@ def _text_stream(path: Path, info: InputInfo) -> io.TextIOWrapper:
 
 
 # -- CSV ---------------------------------------------------------------------------------------
+class _NotForArrow(Exception):
+    """The Arrow CSV reader cannot give exactly what the row-by-row reader would, from this row on."""
+
+
 def iter_csv(info: InputInfo, batch_rows: int = BATCH_ROWS) -> Iterator[RawBatch]:
-    with _text_stream(info.path, info) as stream:
-        reader = csv.reader(stream, delimiter=info.delimiter or ",")
+    """CSV rows in batches. Arrow's reader (C++) reads well-formed UTF-8 files; at the first thing it cannot
+    read exactly as Python's csv module would (bad bytes, a ragged or blank row, an over-long row), the rest
+    of the file is read row by row, so that each bad row is quarantined with its number and reason."""
+    cells = _csv_header_cells(info)
+    if cells is None:
+        return
+    header = _clean_header(cells)
+    rows_done = 0
+    if (info.encoding or "utf-8") in ("utf-8", "utf-8-sig"):
         try:
-            header = next(reader)
-        except StopIteration:
+            for batch in _iter_csv_arrow(info, cells, header, batch_rows):
+                yield batch
+                rows_done += batch.rows_read
             return
+        except (_NotForArrow, pa.ArrowException):
+            pass
+    yield from _iter_csv_rows(info, header, batch_rows, skip=rows_done)
+
+
+def _csv_reader(stream: io.TextIOWrapper, info: InputInfo):
+    return csv.reader(stream, delimiter=info.delimiter or ",")
+
+
+def _clean_header(cells: list[str]) -> list[str]:
+    """Column names from the header cells: no BOM, no surrounding blanks, unique, none empty."""
+    return _dedupe_names([name.lstrip("\ufeff").strip() for name in cells])
+
+
+def _csv_header_cells(info: InputInfo) -> list[str] | None:
+    """The header row's cells as written (without a BOM), or None for an empty file."""
+    with _text_stream(info.path, info) as stream:
+        try:
+            cells = next(_csv_reader(stream, info))
+        except StopIteration:
+            return None
         except csv.Error as error:
             raise InputFileError(f"{info.path}: cannot read the header row: {error}") from error
-        header = [name.lstrip("\ufeff").strip() for name in header]
-        if any(_has_surrogates(name) for name in header):
-            raise InputFileError(f"{info.path}: the header row is not valid {info.encoding}; pass --encoding")
-        header = _dedupe_names(header)
-        width = len(header)
-        row_number = 0
-        good: list[list[str]] = []
-        good_numbers: list[int] = []
-        rejects: list[RawReject] = []
-        while True:
-            try:
-                row = next(reader)
-            except StopIteration:
-                break
-            except csv.Error as error:
-                row_number += 1
-                rejects.append(RawReject(row_number, "", f"malformed CSV row: {error}"))
+    if any(_has_surrogates(name) for name in cells):
+        raise InputFileError(f"{info.path}: the header row is not valid {info.encoding}; pass --encoding")
+    if cells:
+        cells[0] = cells[0].lstrip("\ufeff")
+    return cells
+
+
+def _iter_csv_arrow(info: InputInfo, cells: list[str], header: list[str], batch_rows: int) -> Iterator[RawBatch]:
+    import pyarrow.csv as pa_csv
+
+    reader = pa_csv.open_csv(
+        pa.input_stream(str(info.path), compression=info.compression),
+        read_options=pa_csv.ReadOptions(block_size=CSV_BLOCK_BYTES),
+        # The same dialect as csv.reader's default: quotes double to escape, no escape character, quoted
+        # newlines; blank lines are kept so that they can be found (see _has_blank_rows).
+        parse_options=pa_csv.ParseOptions(delimiter=info.delimiter or ",", quote_char='"', double_quote=True,
+                                          escape_char=False, newlines_in_values=True, ignore_empty_lines=False),
+        # Every column as text, empty cells as "" (as csv.reader gives them): no type guessing, no nulls.
+        convert_options=pa_csv.ConvertOptions(column_types={name: pa.string() for name in cells},
+                                              strings_can_be_null=False, quoted_strings_can_be_null=False),
+    )
+    names = reader.schema.names
+    if _clean_header(names) != header or any(not pa.types.is_string(t) for t in reader.schema.types):
+        raise _NotForArrow("Arrow read the header differently")
+    row_number = 0
+    for record_batch in reader:
+        for start in range(0, record_batch.num_rows, batch_rows):
+            table = pa.Table.from_batches([record_batch.slice(start, batch_rows)]).rename_columns(header)
+            if _has_blank_rows(table):
+                raise _NotForArrow("a blank line, which Arrow reads as a row of empty cells")
+            numbers = pa.array(range(row_number + 1, row_number + 1 + table.num_rows), pa.int64())
+            original = table.append_column(ROW_COLUMN, numbers)
+            row_number += table.num_rows
+            yield RawBatch(pl.from_arrow(original), [], rows_read=table.num_rows, original=original)
+
+
+def _has_blank_rows(table: pa.Table) -> bool:
+    """True when a row has only empty cells: csv.reader reads a blank line as a row of no fields (a ragged
+    row, quarantined), Arrow as empty cells, and only the row-by-row reader tells the two apart."""
+    import pyarrow.compute as pc
+
+    if table.num_rows == 0 or table.num_columns == 0:
+        return False
+    all_empty = pc.equal(pc.utf8_length(table.column(0)), 0)
+    for column in table.columns[1:]:
+        all_empty = pc.and_(all_empty, pc.equal(pc.utf8_length(column), 0))
+    return bool(pc.any(all_empty).as_py())
+
+
+def _iter_csv_rows(info: InputInfo, header: list[str], batch_rows: int, skip: int = 0) -> Iterator[RawBatch]:
+    """Row by row with Python's csv module, after the header and the first `skip` data rows."""
+    width = len(header)
+    good: list[list[str]] = []
+    good_numbers: list[int] = []
+    rejects: list[RawReject] = []
+    with _text_stream(info.path, info) as stream:
+        for row_number, row, error in _numbered_csv_rows(_csv_reader(stream, info)):
+            if row_number <= skip:
                 continue
-            row_number += 1
-            if len(row) != width:
+            if error is not None:
+                rejects.append(RawReject(row_number, "", f"malformed CSV row: {error}"))
+            elif len(row) != width:
                 raw = _escape_surrogates(info.delimiter.join(row) if info.delimiter else ",".join(row))
                 rejects.append(RawReject(row_number, raw, f"expected {width} fields, found {len(row)}"))
             elif any(_has_surrogates(cell) for cell in row):
@@ -241,8 +329,25 @@ def iter_csv(info: InputInfo, batch_rows: int = BATCH_ROWS) -> Iterator[RawBatch
             if len(good) + len(rejects) >= batch_rows:
                 yield _csv_batch(header, good, good_numbers, rejects)
                 good, good_numbers, rejects = [], [], []
-        if good or rejects:
-            yield _csv_batch(header, good, good_numbers, rejects)
+    if good or rejects:
+        yield _csv_batch(header, good, good_numbers, rejects)
+
+
+def _numbered_csv_rows(reader) -> Iterator[tuple[int, list[str], csv.Error | None]]:
+    """(row number, fields, error) for each data row after the header; a row csv cannot parse has an error."""
+    next(reader)
+    row_number = 0
+    while True:
+        try:
+            row = next(reader)
+        except StopIteration:
+            return
+        except csv.Error as error:
+            row_number += 1
+            yield row_number, [], error
+            continue
+        row_number += 1
+        yield row_number, row, None
 
 
 def _dedupe_names(names: list[str]) -> list[str]:
@@ -265,14 +370,21 @@ def _csv_batch(header: list[str], rows: list[list[str]], numbers: list[int], rej
         {name: pl.Series(name, list(values), dtype=pl.String) for name, values in zip(header, columns)}
     )
     frame = frame.with_columns(pl.Series(ROW_COLUMN, numbers, dtype=pl.Int64))
-    frame = frame.with_columns(_raw_json(frame, header))
-    return RawBatch(frame, rejects, rows_read=len(rows) + len(rejects))
+    return RawBatch(frame, rejects, rows_read=len(rows) + len(rejects), original=frame.to_arrow())
 
 
-def _raw_json(frame: pl.DataFrame, columns: list[str]) -> pl.Expr:
+def raw_json(frame: pl.DataFrame) -> pl.Expr:
+    """Each row as JSON text: the record's own text for JSON input, else an object of the input columns.
+
+    Only rows that need it compute it (quarantined rows, and posts whose id is derived from their row), so
+    its text must stay as it always was: derived post ids hash it.
+    """
+    if RAW_COLUMN in frame.columns:
+        return pl.col(RAW_COLUMN)
+    columns = [c for c in frame.columns if c != ROW_COLUMN]
     if not columns:
-        return pl.lit("{}").alias(RAW_COLUMN)
-    return pl.struct([pl.col(c) for c in columns]).struct.json_encode().alias(RAW_COLUMN)
+        return pl.lit("{}")
+    return pl.struct([pl.col(c) for c in columns]).struct.json_encode()
 
 
 # -- JSON --------------------------------------------------------------------------------------
@@ -314,7 +426,8 @@ def _records_batch(records: list[tuple[int, dict, str]], rejects: list[RawReject
     if "_empty" in frame.columns:
         frame = frame.drop("_empty")
     # A record is a row: a JSON line holding a page of several posts counts once per post.
-    return RawBatch(frame, rejects, rows_read=len(records) + len(rejects))
+    return RawBatch(frame, rejects, rows_read=len(records) + len(rejects),
+                    original=frame.select(ROW_COLUMN, RAW_COLUMN).to_arrow(), layout="json_records")
 
 
 def _expand(value: Any, row_number: int, expand: RecordExpander | None, rejects: list[RawReject],
@@ -393,14 +506,11 @@ def iter_parquet(info: InputInfo, batch_rows: int = BATCH_ROWS) -> Iterator[RawB
         raise InputFileError(f"{info.path}: not a readable Parquet file: {error}") from error
     offset = 0
     for record_batch in parquet.iter_batches(batch_size=batch_rows):
-        frame = pl.from_arrow(record_batch)
-        if isinstance(frame, pl.Series):
-            frame = frame.to_frame()
-        columns = list(frame.columns)
-        numbers = pl.int_range(offset + 1, offset + 1 + frame.height, dtype=pl.Int64, eager=True)
-        frame = frame.with_columns(numbers.alias(ROW_COLUMN), _raw_json(frame, columns))
-        offset += frame.height
-        yield RawBatch(frame, [], rows_read=frame.height)
+        numbers = pa.array(range(offset + 1, offset + 1 + record_batch.num_rows), pa.int64())
+        original = pa.Table.from_batches([record_batch]).append_column(ROW_COLUMN, numbers)
+        offset += record_batch.num_rows
+        frame = pl.from_arrow(original)
+        yield RawBatch(frame, [], rows_read=record_batch.num_rows, original=original)
 
 
 def iter_batches(info: InputInfo, expand: RecordExpander | None = None, batch_rows: int = BATCH_ROWS) -> Iterator[RawBatch]:
@@ -427,5 +537,5 @@ def sha256_of(path: Path) -> str:
     return digest.hexdigest()
 
 
-__all__ = ["InputInfo", "RawBatch", "RawReject", "inspect_input", "iter_batches", "sha256_of", "ROW_COLUMN",
+__all__ = ["InputInfo", "RawBatch", "RawReject", "inspect_input", "iter_batches", "raw_json", "sha256_of", "ROW_COLUMN",
            "RAW_COLUMN"]

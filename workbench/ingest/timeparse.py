@@ -114,6 +114,8 @@ def parse_times(values: pl.Series, column: str, timezone: str | None = None, pat
                 )
             parsed = parsed.fill_null(_localise(naive, timezone))
     utc = parsed.dt.replace_time_zone(None).cast(pl.Datetime("us"))
+    if not (utc.is_null() | (utc < EARLIEST) | (utc >= LATEST)).any():
+        return utc, pl.repeat(None, utc.len(), dtype=pl.String, eager=True).alias("reason")
     original = values.cast(pl.String, strict=False)
     frame = pl.DataFrame({"t": utc, "raw": original})
     reason = frame.select(

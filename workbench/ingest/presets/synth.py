@@ -10,8 +10,8 @@ from __future__ import annotations
 import polars as pl
 
 from workbench import schema
-from workbench.ingest.presets.base import (Mapped, MapContext, Preset, build_accounts, build_posts, empty_rejects,
-                                           nonempty)
+from workbench.ingest.presets.base import (REASON, REASON_COLUMN, Mapped, MapContext, Preset, build_accounts, build_posts,
+                                           empty_rejects, nonempty, split_rejects)
 from workbench.ingest.timeparse import parse_times
 
 ACCOUNT_TRUTH = ("campaign_id", "squad_id", "role", "is_campaign", "is_fan_club", "is_bought")
@@ -37,14 +37,13 @@ class SynthPreset(Preset):
     def map_batch(self, frame: pl.DataFrame, ctx: MapContext) -> Mapped:
         columns = set(frame.columns)
         if {"post_id", "text", "kind"} <= columns:
-            fields = {name: pl.col(name) for name in schema.POSTS.column_names if name in columns and name not in ("source_id", "source_row", "raw")}
+            fields = {name: pl.col(name) for name in schema.POSTS.column_names if name in columns and name not in ("source_id", "source_row")}
             posts, rejects = build_posts(frame, ctx, fields, time_column="created_at", account_column="account_id")
             return Mapped("posts", posts, rejects)
         if "event_id" in columns and "occurred_at" in columns:
             occurred, reason = parse_times(frame["occurred_at"], "occurred_at", "UTC", str(ctx.path))
-            events = frame.with_columns(occurred.alias("occurred_at"), reason.alias("_reason"))
-            good = events.filter(pl.col("_reason").is_null())
-            rejects = events.filter(pl.col("_reason").is_not_null()).select("_row", "_raw", "_reason", pl.lit("occurred_at").alias("_reason_column"))
+            events = frame.with_columns(occurred.alias("occurred_at"), reason.alias(REASON), pl.lit("occurred_at").alias(REASON_COLUMN))
+            good, rejects = split_rejects(events, frame)
             rows = good.select(*[c for c in schema.EVENTS.column_names if c in good.columns and c != "source_id"]).with_columns(
                 pl.lit(ctx.source_id, dtype=pl.Int32).alias("source_id"), good["_row"].alias("_row"))
             return Mapped("events", rows, rejects if rejects.height else empty_rejects())
