@@ -31,13 +31,20 @@ print(json.dumps({"cpu_s": usage.ru_utime + usage.ru_stime, "rows": summary.rows
 """
 
 
+def load_average() -> str:
+    """The 1-minute load average: the machine is shared, so each measurement says how busy it was."""
+    return Path("/proc/loadavg").read_text().split()[0]
+
+
 def measure(path: Path, preset: str, options: dict, work: Path) -> dict:
     db = work / f"bench_{path.suffix[1:]}.duckdb"
     for leftover in (db, db.with_name(db.name + ".wal")):
         leftover.unlink(missing_ok=True)
+    load_before = load_average()
     out = subprocess.run([sys.executable, "-c", CHILD, str(path), preset, str(db), json.dumps(options)],
                          check=True, capture_output=True, text=True)
     result = json.loads(out.stdout.strip().splitlines()[-1])
+    result["load"] = f"{load_before} -> {load_average()}"
     result["rows_per_s"] = result["rows"] / result["seconds"]
     result["file_mb"] = path.stat().st_size / 1e6
     return result
@@ -69,7 +76,8 @@ def main() -> None:
     }
     for name, result in results.items():
         print(f"{name:24s} {result['rows']:>10,} rows  {result['file_mb']:7.1f} MB  {result['seconds']:6.2f} s  "
-              f"{result['rows_per_s']:>10,.0f} rows/s  cpu {result['cpu_s']:6.1f} s  peak {result['peak_rss_mb']:,.0f} MB  reconciles={result['reconciles']}")
+              f"{result['rows_per_s']:>10,.0f} rows/s  cpu {result['cpu_s']:6.1f} s  peak {result['peak_rss_mb']:,.0f} MB  "
+              f"reconciles={result['reconciles']}  load {result['load']}")
 
 
 if __name__ == "__main__":

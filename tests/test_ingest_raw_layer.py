@@ -4,11 +4,10 @@ from __future__ import annotations
 
 import csv
 import datetime as dt
+import hashlib
 import io
 import json
-from pathlib import Path
 
-import polars as pl
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
@@ -200,8 +199,18 @@ def test_derived_post_ids_hash_the_row_as_before(store, tmp_path):
     path = tmp_path / "noid.csv"
     path.write_bytes(csv_bytes(["user", "time", "body"], [["u", "2024-01-01T00:00:00Z", "same"]]))
     ingest_file(store, path, "generic", options={"map": {"account_id": "user", "created_at": "time", "text": "body"}})
-    import hashlib
-
     row_json = json.dumps({"user": "u", "time": "2024-01-01T00:00:00Z", "body": "same"}, separators=(",", ":"))
     digest = hashlib.blake2b(("generic\x1f" + row_json).encode(), digest_size=12).hexdigest()
     assert store.scalar("SELECT post_id FROM posts") == f"generic:h{digest}"
+
+
+def test_a_row_longer_than_the_arrow_block_loads_whole(store, tmp_path, monkeypatch):
+    monkeypatch.setattr(readers, "CSV_BLOCK_BYTES", 1024)
+    long_text = "长" * 5000 + "\nsecond line"
+    rows = [["1", "u", "2024-05-01T10:00:00Z", "short"], ["2", "u", "2024-05-01T10:00:00Z", long_text]]
+    path = tmp_path / "long.csv"
+    path.write_bytes(csv_bytes(["id", "user", "time", "body"], rows))
+    summary = ingest_file(store, path, "generic", options=MAP)
+    assert summary.rows_loaded == 2
+    assert store.scalar("SELECT text FROM posts WHERE post_id = 'generic:2'") == long_text
+    assert store.original_rows(summary.source_id, 2)[0]["body"] == long_text
