@@ -188,3 +188,41 @@ def test_cli_network_on_a_store(tmp_path):
     nodes = pl.read_parquet(out / "coordination_nodes.parquet")
     assert set(nodes.filter("flagged")["account_id"].to_list()) == campaign
     assert main(["network", "--db", str(db), "--out", str(out), "--signals", "co_nothing"]) != 0
+
+
+def test_fused_graph_keeps_pairs_that_repeat_only_across_signals():
+    """A and B co-link once (wave 1) and co-share once (wave 2): no per-signal edge reaches weight 2, but
+    two distinct posts of A match B, so the pair is in the fused graph with both weight-1 signals.
+    C matches B once only and stays out."""
+    t0 = START
+    rows = [
+        ("p1", "t:A", t0, "post", ["https://x.example/1"], None),
+        ("p2", "t:B", t0 + timedelta(seconds=20), "post", ["https://x.example/1"], None),
+        ("p3", "t:A", t0 + timedelta(hours=5), "repost", [], "t:seed"),
+        ("p4", "t:B", t0 + timedelta(hours=5, seconds=30), "repost", [], "t:seed"),
+        ("p5", "t:C", t0 + timedelta(hours=9), "post", ["https://x.example/9"], None),
+        ("p6", "t:B", t0 + timedelta(hours=9, seconds=5), "post", ["https://x.example/9"], None),
+    ]
+    posts = pl.DataFrame(
+        [{"post_id": p, "account_id": a, "created_at": t, "kind": k, "urls": u, "shared_post_id": s, "text": f"text {p}"}
+         for p, a, t, k, u, s in rows]
+    )
+    net = CoordinationNetwork(signals=("co_link", "co_share"), random_state=0).fit(posts)
+    assert net.edges_.is_empty()
+    fused = net.fused_edges_.select("account_a", "account_b", "weight_co_link", "weight_co_share").rows()
+    assert fused == [("t:A", "t:B", 1, 1)]
+
+
+def test_partitioned_weights_equal_single_pass():
+    from workbench.coordination.weights import toolkit_edges, toolkit_edges_and_repeats
+
+    posts, _, _ = planted_corpus()
+    net = CoordinationNetwork(random_state=0).fit(posts)
+    whole = toolkit_edges_and_repeats(net._pairs, 2)
+    split = toolkit_edges_and_repeats(net._pairs, 2, pairs_per_partition=500)
+    assert whole[0].height > 50 and whole[1].height > whole[0].height
+    assert whole[0].equals(split[0]) and whole[1].equals(split[1])
+    for signal, pairs in net._pairs.items():
+        reference = toolkit_edges(pairs, 2)
+        ours = whole[0].filter(pl.col("signal") == signal).drop("signal")
+        assert ours.equals(reference)

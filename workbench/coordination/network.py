@@ -25,7 +25,7 @@ times differ by at most ``window_s`` seconds (inclusive). ``semantics="toolkit"`
 Fusion: per account pair and signal, the undirected signal weight is the larger of the two directed
 weights (toolkit) or the CooRTweet weight; the fused weight is ``sum(signal_weights[s] * weight_s)``.
 Under the toolkit semantics the fused graph keeps the pairs whose co-actions repeat across signals taken
-together (:func:`workbench.coordination.weights.repeated_pairs`), with all their per-signal weights.
+together (:func:`workbench.coordination.weights.toolkit_edges_and_repeats`), with all their per-signal weights.
 Communities: Leiden (modularity with ``resolution``) on the fused graph, seeded by ``random_state``.
 Coordination score of an account: ``log1p(strength) * n_signals / len(signals)`` where strength is its
 fused weighted degree and n_signals the number of signals carrying at least ``min_signal_share`` of that
@@ -53,7 +53,7 @@ from workbench.coordination.signals import (
     window_pairs,
 )
 from workbench.coordination.similar import similar_text_pairs
-from workbench.coordination.weights import coortweet_edges, repeated_pairs, toolkit_edges
+from workbench.coordination.weights import coortweet_edges, toolkit_edges_and_repeats
 
 DEFAULT_SIGNALS = ("co_link", "co_share", "co_text", "co_similar_text", "co_reply", "co_hashtag", "co_mention")
 # What a signal shows. Reposting and replying to the same post are both reactions to someone else's post,
@@ -270,28 +270,22 @@ class CoordinationNetwork:
         return pairs, hot_rows
 
     def _build_edges(self) -> None:
-        frames, unthresholded = [], []
-        for signal, pairs in self._pairs.items():
-            if self.semantics == "toolkit":
-                all_weights = toolkit_edges(pairs, 1).with_columns(signal=pl.lit(signal))
-                unthresholded.append(all_weights)
-                edges = all_weights.filter(pl.col("weight") >= self.min_edge_weight)
-            else:
-                edges = coortweet_edges(
-                    pairs, self.min_participation, self.edge_weight_quantile, self._action_counts.get(signal)
-                ).with_columns(signal=pl.lit(signal))
-            frames.append(edges)
-        empty = pl.DataFrame(schema={"source": pl.Int64, "target": pl.Int64, "weight": pl.Int64, "signal": pl.String})
-        edges = pl.concat(frames) if frames else empty
-        self._edge_codes = edges.with_columns(pl.col("source").cast(pl.Int64), pl.col("target").cast(pl.Int64))
         if self.semantics == "toolkit":
-            # The fused graph keeps every pair that repeats across signals, so its evidence is all the
-            # pair's co-actions (weight 1 per signal included) rather than only the edges kept per signal.
-            fusable = pl.concat(unthresholded) if unthresholded else empty
-            self._fusable_codes = fusable.with_columns(pl.col("source").cast(pl.Int64), pl.col("target").cast(pl.Int64))
-            self._repeated = repeated_pairs(list(self._pairs.values()), self.min_edge_weight)
+            # The fused graph keeps every pair that repeats across signals, with all its co-actions
+            # (weight 1 per signal included), not only the edges kept per signal.
+            edges, self._fusable_codes = toolkit_edges_and_repeats(self._pairs, self.min_edge_weight)
         else:
-            self._fusable_codes, self._repeated = self._edge_codes, None
+            frames = [
+                coortweet_edges(pairs, self.min_participation, self.edge_weight_quantile, self._action_counts.get(signal))
+                .with_columns(signal=pl.lit(signal))
+                for signal, pairs in self._pairs.items()
+            ]
+            edges = pl.concat(frames) if frames else pl.DataFrame(
+                schema={"source": pl.Int64, "target": pl.Int64, "weight": pl.Int64, "signal": pl.String}
+            )
+        self._edge_codes = edges.with_columns(pl.col("source").cast(pl.Int64), pl.col("target").cast(pl.Int64))
+        if self.semantics != "toolkit":
+            self._fusable_codes = self._edge_codes
         labels = self.account_labels_
         self.edges_ = self._edge_codes.select(
             account_a=labels.gather(self._edge_codes["source"]),
@@ -313,8 +307,6 @@ class CoordinationNetwork:
             .group_by("source", "target", "signal")
             .agg(pl.col("weight").max())
         )
-        if self._repeated is not None:
-            undirected = undirected.join(self._repeated, on=["source", "target"], how="semi")
         fused = (
             undirected.with_columns(
                 weighted=pl.col("weight") * pl.col("signal").replace_strict(weights, default=1.0, return_dtype=pl.Float64)

@@ -24,16 +24,20 @@ from __future__ import annotations
 import polars as pl
 
 
-def toolkit_edges(pairs: pl.DataFrame, min_edge_weight: int = 2) -> pl.DataFrame:
-    """Directed toolkit edges: columns ``source``, ``target`` (account codes), ``weight`` (int64)."""
-    directed = pl.concat(
+def _directed_rows(pairs: pl.DataFrame) -> pl.DataFrame:
+    """Distinct (source, target, row): the posts of ``source`` that match a post of ``target``."""
+    return pl.concat(
         [
             pairs.select(source=pl.col("account_a"), target=pl.col("account_b"), row=pl.col("row_a")),
             pairs.select(source=pl.col("account_b"), target=pl.col("account_a"), row=pl.col("row_b")),
         ]
-    )
+    ).unique()
+
+
+def toolkit_edges(pairs: pl.DataFrame, min_edge_weight: int = 2) -> pl.DataFrame:
+    """Directed toolkit edges: columns ``source``, ``target`` (account codes), ``weight`` (int64)."""
     return (
-        directed.unique()
+        _directed_rows(pairs)
         .group_by("source", "target")
         .agg(weight=pl.len().cast(pl.Int64))
         .filter(pl.col("weight") >= min_edge_weight)
@@ -41,35 +45,58 @@ def toolkit_edges(pairs: pl.DataFrame, min_edge_weight: int = 2) -> pl.DataFrame
     )
 
 
-def repeated_pairs(signal_pairs: list[pl.DataFrame], min_edge_weight: int = 2) -> pl.DataFrame:
-    """Undirected account pairs (``source`` < ``target``) that repeat across all signals together.
+_EDGE_SCHEMA = {"source": pl.Int64, "target": pl.Int64, "weight": pl.Int64, "signal": pl.String}
 
-    The toolkit's weight applied to the union of the signals: the number of distinct posts of A that match
-    at least one post of B on *any* signal; a pair is kept when either direction reaches ``min_edge_weight``.
-    A squad member who shares the seed's link in one wave and reposts it in the next co-acts twice with
-    the same partner, although no single signal repeats.
+
+def toolkit_edges_and_repeats(
+    signal_pairs: dict[str, pl.DataFrame], min_edge_weight: int = 2, *, pairs_per_partition: int = 20_000_000
+) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """Toolkit edges per signal, and every per-signal weight of the pairs that repeat across signals.
+
+    Returns ``(edges, repeating)``, both with columns source, target, weight, signal (directed):
+    ``edges`` = :func:`toolkit_edges` of each signal; ``repeating`` = all directed per-signal weights (1s
+    included) of the account pairs whose co-actions repeat across the signals taken together: the
+    toolkit weight applied to the union of the signals (distinct posts of A that match at least one post
+    of B on *any* signal) reaches ``min_edge_weight`` in either direction. A squad member who shares the
+    seed's link in one wave and reposts it in the next co-acts twice with the same partner, although no
+    single signal repeats.
+
+    Work is split by undirected account pair into partitions of about ``pairs_per_partition`` matched
+    pairs, so memory stays a fraction of the pairs themselves at 10M posts.
     """
-    directed = pl.concat(
-        [
-            frame
-            for pairs in signal_pairs
-            if len(pairs)
-            for frame in (
-                pairs.select(source=pl.col("account_a"), target=pl.col("account_b"), row=pl.col("row_a")),
-                pairs.select(source=pl.col("account_b"), target=pl.col("account_a"), row=pl.col("row_b")),
-            )
-        ]
-        or [pl.DataFrame(schema={"source": pl.Int64, "target": pl.Int64, "row": pl.Int64})]
-    )
-    return (
-        directed.unique()
-        .group_by("source", "target")
-        .agg(weight=pl.len())
-        .filter(pl.col("weight") >= min_edge_weight)
-        .select(source=pl.min_horizontal("source", "target").cast(pl.Int64),
-                target=pl.max_horizontal("source", "target").cast(pl.Int64))
-        .unique()
-    )
+    total = sum(len(pairs) for pairs in signal_pairs.values())
+    partitions = max(1, -(-total // pairs_per_partition))
+    edge_parts, repeating_parts = [], []
+    for part in range(partitions):
+        per_signal = []
+        for signal, pairs in signal_pairs.items():
+            if not len(pairs):
+                continue
+            if partitions > 1:
+                pairs = pairs.filter(pl.min_horizontal("account_a", "account_b") % partitions == part)
+            per_signal.append(_directed_rows(pairs).with_columns(signal=pl.lit(signal)))
+        if not per_signal:
+            continue
+        rows = pl.concat(per_signal)
+        weights = rows.group_by("source", "target", "signal").agg(weight=pl.len().cast(pl.Int64))
+        edge_parts.append(weights.filter(pl.col("weight") >= min_edge_weight))
+        repeated = (
+            rows.select("source", "target", "row").unique()
+            .group_by("source", "target").agg(weight=pl.len())
+            .filter(pl.col("weight") >= min_edge_weight)
+            .select(low=pl.min_horizontal("source", "target"), high=pl.max_horizontal("source", "target"))
+            .unique()
+        )
+        del rows
+        repeating_parts.append(
+            weights.with_columns(low=pl.min_horizontal("source", "target"), high=pl.max_horizontal("source", "target"))
+            .join(repeated, on=["low", "high"], how="semi")
+            .drop("low", "high")
+        )
+    edges = pl.concat(edge_parts) if edge_parts else pl.DataFrame(schema=_EDGE_SCHEMA)
+    repeating = pl.concat(repeating_parts) if repeating_parts else pl.DataFrame(schema=_EDGE_SCHEMA)
+    order = ["signal", "source", "target"]
+    return edges.select(list(_EDGE_SCHEMA)).sort(order), repeating.select(list(_EDGE_SCHEMA)).sort(order)
 
 
 def coortweet_edges(
