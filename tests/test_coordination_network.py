@@ -226,3 +226,14 @@ def test_partitioned_weights_equal_single_pass():
         reference = toolkit_edges(pairs, 2)
         ours = whole[0].filter(pl.col("signal") == signal).drop("signal")
         assert ours.equals(reference)
+
+
+def test_corpus_without_any_co_action_gives_empty_graph():
+    posts = pl.DataFrame(
+        {"post_id": ["a", "b"], "account_id": ["t:x", "t:y"], "created_at": [START, START + timedelta(days=1)],
+         "kind": ["post", "post"], "text": ["hello", "other"], "urls": [[], []], "shared_post_id": ["s1", "s2"]},
+        schema_overrides={"urls": pl.List(pl.String)},
+    )
+    net = CoordinationNetwork(signals=("co_link", "co_share", "co_text"), random_state=0).fit(posts)
+    assert net.edges_.is_empty() and net.fused_edges_.is_empty()
+    assert not net.nodes_["flagged"].any() and net.nodes_.height == 2

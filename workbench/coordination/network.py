@@ -24,17 +24,19 @@ times differ by at most ``window_s`` seconds (inclusive). ``semantics="toolkit"`
 
 Fusion: per account pair and signal, the undirected signal weight is the larger of the two directed
 weights (toolkit) or the CooRTweet weight; the fused weight is ``sum(signal_weights[s] * weight_s)``.
-Under the toolkit semantics the fused graph keeps the pairs whose co-actions repeat across signals taken
-together (:func:`workbench.coordination.weights.toolkit_edges_and_repeats`), with all their per-signal weights.
+Under the toolkit semantics the fused graph keeps the pairs whose co-actions repeat across signals
+taken together (:func:`workbench.coordination.weights.toolkit_edges_and_repeats`), with all their
+per-signal weights.
 Communities: Leiden (modularity with ``resolution``) on the fused graph, seeded by ``random_state``.
 Coordination score of an account: ``log1p(strength) * n_signals / len(signals)`` where strength is its
 fused weighted degree and n_signals the number of signals carrying at least ``min_signal_share`` of that
 strength; an account is flagged when its fused strength is at least ``flag_min_strength``, its signals
-are of at least ``flag_min_signals`` kinds (``SIGNAL_KINDS``: reaction, text, link, hashtag, mention; fan clubs
-reposting the brand's posts at launch time are co_share with a sprinkle of its link; a campaign that
-posts the same link with machine-written text shows several kinds), and its community has at least ``min_community_size`` accounts and an internal edge
-density of at least ``min_community_density`` (heavy organic reposters of viral posts form large sparse
-communities; squads are dense).
+are of at least ``flag_min_signals`` kinds (``SIGNAL_KINDS``: reaction, text, link, hashtag, mention;
+fan clubs reposting the brand's posts at launch time are co_share with a sprinkle of its link; a
+campaign that posts the same link with machine-written text shows several kinds), and its community has
+at least ``min_community_size`` accounts and an internal edge density of at least
+``min_community_density`` (heavy organic reposters of viral posts form large sparse communities; squads
+are dense).
 """
 from __future__ import annotations
 
@@ -53,7 +55,7 @@ from workbench.coordination.signals import (
     window_pairs,
 )
 from workbench.coordination.similar import similar_text_pairs
-from workbench.coordination.weights import coortweet_edges, toolkit_edges_and_repeats
+from workbench.coordination.weights import EDGE_SCHEMA, coortweet_edges, toolkit_edges_and_repeats
 
 DEFAULT_SIGNALS = ("co_link", "co_share", "co_text", "co_similar_text", "co_reply", "co_hashtag", "co_mention")
 # What a signal shows. Reposting and replying to the same post are both reactions to someone else's post,
@@ -273,19 +275,17 @@ class CoordinationNetwork:
         if self.semantics == "toolkit":
             # The fused graph keeps every pair that repeats across signals, with all its co-actions
             # (weight 1 per signal included), not only the edges kept per signal.
-            edges, self._fusable_codes = toolkit_edges_and_repeats(self._pairs, self.min_edge_weight)
+            edges, fusable = toolkit_edges_and_repeats(self._pairs, self.min_edge_weight)
         else:
             frames = [
                 coortweet_edges(pairs, self.min_participation, self.edge_weight_quantile, self._action_counts.get(signal))
                 .with_columns(signal=pl.lit(signal))
                 for signal, pairs in self._pairs.items()
             ]
-            edges = pl.concat(frames) if frames else pl.DataFrame(
-                schema={"source": pl.Int64, "target": pl.Int64, "weight": pl.Int64, "signal": pl.String}
-            )
+            edges = pl.concat(frames) if frames else pl.DataFrame(schema=EDGE_SCHEMA)
+            fusable = edges
         self._edge_codes = edges.with_columns(pl.col("source").cast(pl.Int64), pl.col("target").cast(pl.Int64))
-        if self.semantics != "toolkit":
-            self._fusable_codes = self._edge_codes
+        self._fusable_codes = fusable.with_columns(pl.col("source").cast(pl.Int64), pl.col("target").cast(pl.Int64))
         labels = self.account_labels_
         self.edges_ = self._edge_codes.select(
             account_a=labels.gather(self._edge_codes["source"]),
@@ -294,9 +294,11 @@ class CoordinationNetwork:
             weight=pl.col("weight"),
         ).sort(["signal", "account_a", "account_b"])
 
+    def _fusion_weights(self) -> dict[str, float]:
+        return {**DEFAULT_SIGNAL_WEIGHTS, **(self.signal_weights or {})}
+
     def _build_fused(self) -> None:
-        weights = dict(DEFAULT_SIGNAL_WEIGHTS)
-        weights.update(self.signal_weights or {})
+        weights = self._fusion_weights()
         undirected = (
             self._fusable_codes.select(
                 source=pl.min_horizontal("source", "target"),
@@ -391,10 +393,10 @@ class CoordinationNetwork:
         Counting every signal that ever touched an account would let a fan club that reposts the brand's
         posts together, and once in a while shares its official link or launch hashtag, look multi-signal.
         """
-        weights = dict(DEFAULT_SIGNAL_WEIGHTS)
-        weights.update(self.signal_weights or {})
+        weights = self._fusion_weights()
         per_signal = [
-            pl.concat([fused.select(node=end, weight=pl.col(f"weight_{signal}") * weights.get(signal, 1.0)) for end in ("source", "target")])
+            pl.concat([fused.select(node=end, weight=pl.col(f"weight_{signal}") * weights.get(signal, 1.0))
+                       for end in ("source", "target")])
             .with_columns(signal=pl.lit(signal))
             for signal in self.signals
         ]

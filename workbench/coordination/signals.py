@@ -165,16 +165,17 @@ def window_pairs(
     empty = np.empty(0, dtype=np.int64)
     if n < 2:
         return WindowPairs(empty, empty, np.bincount(object_codes, minlength=n_objects), np.zeros(n_objects, np.int64), empty)
-    # Stable multi-threaded sort by (object, time); ties keep input order.
-    order = (
-        pl.DataFrame({"object": object_codes, "time": times_us})
-        .select(pl.arg_sort_by(["object", "time"], maintain_order=True))
-        .to_series()
-        .to_numpy()
-        .astype(np.int64, copy=False)
-    )
+    order = stable_order({"object": object_codes, "time": times_us})
     return sorted_window_pairs(order, object_codes[order], times_us[order], window_us, n_objects,
                                max_pairs_per_object=max_pairs_per_object)
+
+
+def stable_order(columns: dict[str, np.ndarray]) -> np.ndarray:
+    """int64 indices that sort by the columns in turn (multi-threaded, stable: ties keep input order)."""
+    return (
+        pl.DataFrame(columns).select(pl.arg_sort_by(list(columns), maintain_order=True)).to_series().to_numpy()
+        .astype(np.int64, copy=False)
+    )
 
 
 def sorted_window_pairs(

@@ -16,7 +16,7 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
-from workbench.coordination.signals import sorted_window_pairs, toolkit_preprocess_expr
+from workbench.coordination.signals import sorted_window_pairs, stable_order, toolkit_preprocess_expr
 from workbench.text.minhash import band_keys, minhash_signatures, nonempty_rows, pairwise_jaccard, shingle_sets
 from workbench.text.normalize import normalize_expr
 
@@ -103,10 +103,7 @@ def similar_text_pairs(
     accounts = np.asarray(accounts)
     for band in range(bands):
         band_key = keys[eligible_rows, band]
-        order = (
-            pl.DataFrame({"key": band_key}).select(pl.arg_sort_by("key", maintain_order=True)).to_series().to_numpy()
-            .astype(np.int64, copy=False)
-        )
+        order = stable_order({"key": band_key})
         sorted_keys = band_key[order]
         # Dense bucket codes in sorted order: a new code wherever the key changes.
         objects = np.zeros(order.size, dtype=np.int64)

@@ -46,7 +46,7 @@ def toolkit_edges(pairs: pl.DataFrame, min_edge_weight: int = 2) -> pl.DataFrame
     )
 
 
-_EDGE_SCHEMA = {"source": pl.Int64, "target": pl.Int64, "weight": pl.Int64, "signal": pl.String}
+EDGE_SCHEMA = {"source": pl.Int64, "target": pl.Int64, "weight": pl.Int64, "signal": pl.String}
 
 
 def toolkit_edges_and_repeats(
@@ -63,8 +63,8 @@ def toolkit_edges_and_repeats(
     single signal repeats.
 
     Work is split by undirected account pair into partitions of about ``pairs_per_partition`` matched
-    pairs, in 32-bit columns, so the extra memory is a small fraction of the pairs themselves (10M posts
-    give ~100M matched pairs).
+    pairs, in 32-bit columns, so the extra memory stays a fraction of the pairs themselves (the 10M-post
+    scale corpus gives ~18M matched pairs).
     """
     names = [name for name, pairs in signal_pairs.items() if len(pairs)]
     total = sum(len(signal_pairs[name]) for name in names)
@@ -81,10 +81,10 @@ def toolkit_edges_and_repeats(
             pairs = signal_pairs[name]
             if partitions > 1:
                 pairs = pairs[np.flatnonzero(partition_of[name] == part)]
-            slim = pairs.select(
-                pl.col("account_a", "account_b", "row_a", "row_b").cast(pl.Int32)
-            )
+            slim = pairs.select(pl.col("account_a", "account_b", "row_a", "row_b").cast(pl.Int32))
             per_signal.append(_directed_rows(slim).with_columns(signal=pl.lit(code, dtype=pl.UInt8)))
+        if not per_signal:
+            continue
         rows = pl.concat(per_signal)
         weights = rows.group_by("source", "target", "signal").agg(weight=pl.len().cast(pl.Int64))
         edge_parts.append(weights.filter(pl.col("weight") >= min_edge_weight))
@@ -105,7 +105,7 @@ def toolkit_edges_and_repeats(
 
     def finish(parts: list[pl.DataFrame]) -> pl.DataFrame:
         if not parts:
-            return pl.DataFrame(schema=_EDGE_SCHEMA)
+            return pl.DataFrame(schema=EDGE_SCHEMA)
         frame = pl.concat(parts)
         return frame.select(
             pl.col("source").cast(pl.Int64), pl.col("target").cast(pl.Int64), "weight",
