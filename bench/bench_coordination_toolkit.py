@@ -1,6 +1,10 @@
 """Coordination networks: ours vs coordination_network_toolkit 1.5.2 on the same generated input, same run.
 
-    .venv/bin/python bench/bench_coordination_toolkit.py --posts 200000 [--skip-similar-toolkit]
+    .venv/bin/python bench/bench_coordination_toolkit.py --posts 200000 [--corpus twitter|synth] [--skip-similar-toolkit]
+
+--corpus twitter (default): the generator below. --corpus synth: the project's synthetic water-army corpus
+(workbench.synth, default scenario: Chinese-majority text, fan clubs, squads co-reposting seed posts),
+with its post kinds mapped to the toolkit's retweet and reply ids.
 
 Each tool starts from its own loaded store: the toolkit from its SQLite after its own `preprocess_data`
 (what its CSV loader calls, given proper URL lists: its CSV loader would turn an empty urls cell into the
@@ -95,6 +99,16 @@ def generate(n_posts: int, seed: int = 0) -> pl.DataFrame:
 
 
 
+def generate_synth(n_posts: int, seed: int = 0) -> pl.DataFrame:
+    """The workbench.synth corpus (default scenario) in the columns both tools read."""
+    from workbench.synth.generator import generate as generate_corpus
+
+    with tempfile.TemporaryDirectory(prefix="bench_synth_") as tmp:
+        generate_corpus(tmp, posts=n_posts, seed=seed)
+        posts = pl.read_parquet(Path(tmp) / "posts.parquet")
+    return posts.select("post_id", "account_id", "created_at", "kind", "text", "urls", "shared_post_id", "parent_post_id")
+
+
 def run_toolkit(parquet: Path, workdir: Path, skip_similar: bool) -> dict:
     from coordination_network_toolkit import compute_networks as cn
     from coordination_network_toolkit.preprocess import preprocess_data
@@ -172,6 +186,7 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--posts", type=int, default=200_000)
     parser.add_argument("--seed", type=int, default=0)
+    parser.add_argument("--corpus", choices=("twitter", "synth"), default="twitter")
     parser.add_argument("--skip-similar-toolkit", action="store_true")
     parser.add_argument("--phase", choices=("toolkit", "ours"), help=argparse.SUPPRESS)
     parser.add_argument("--workdir", help=argparse.SUPPRESS)
@@ -184,7 +199,8 @@ def main() -> None:
         return
     with tempfile.TemporaryDirectory(prefix="bench_coord_") as tmp:
         workdir = Path(tmp)
-        generate(args.posts, args.seed).write_parquet(workdir / "posts.parquet")
+        make = generate_synth if args.corpus == "synth" else generate
+        make(args.posts, args.seed).write_parquet(workdir / "posts.parquet")
         results = {}
         for phase in ("ours", "toolkit"):
             command = [sys.executable, __file__, "--phase", phase, "--workdir", str(workdir), "--posts", str(args.posts)]
@@ -197,7 +213,7 @@ def main() -> None:
             results[phase] = json.loads(lines[-1][7:])
         ours = {k: {tuple(r) for r in v} for k, v in json.load(open(workdir / "our_edges.json")).items()}
         theirs = {k: {tuple(r) for r in v} for k, v in json.load(open(workdir / "toolkit_edges.json")).items()}
-    report = {"posts": args.posts, "ours": results["ours"], "toolkit": results["toolkit"], "comparison": {}}
+    report = {"posts": args.posts, "corpus": args.corpus, "ours": results["ours"], "toolkit": results["toolkit"], "comparison": {}}
     for signal, _ in FOUR:
         report["comparison"][signal] = {"toolkit_edges": len(theirs[signal]), "our_edges": len(ours[signal]),
                                         "identical": ours[signal] == theirs[signal]}

@@ -10,6 +10,8 @@ import pytest
 
 from workbench.coordination import CoordinationNetwork
 from workbench.coordination.signals import window_pairs
+from workbench.coordination.similar import similar_text_pairs
+from workbench.text.minhash import shingle_hashes
 from workbench.coordination.weights import coortweet_edges
 
 START = datetime(2025, 6, 26, 0, 0, 0)
@@ -103,6 +105,32 @@ def test_window_pairs_matches_brute_force():
     expected = {(i, j) for i in range(400) for j in range(i + 1, 400)
                 if codes[i] == codes[j] and abs(times[i] - times[j]) <= 30_000_000}
     assert got == expected
+
+
+def test_similar_text_pairs_match_brute_force_with_sparse_and_dense_times():
+    # Half the posts sit in a dense hour (every one has neighbours within the window), half are spread
+    # over a month (most have none and are never shingled); the result must equal the brute force.
+    rng = np.random.default_rng(5)
+    words = [f"w{i}" for i in range(400)]
+    templates = [rng.choice(words, 12).tolist() for _ in range(6)]
+    texts = []
+    for _ in range(300):
+        tokens = list(templates[rng.integers(6)])
+        if rng.random() < 0.5:
+            tokens[rng.integers(12)] = str(rng.choice(words))
+        texts.append(" ".join(tokens))
+    times = np.concatenate([rng.integers(0, 3600, 150), rng.integers(0, 30 * 86400, 150)]) * 1_000_000
+    accounts = rng.integers(0, 40, 300)
+    left, right, similarity, _ = similar_text_pairs(pl.Series(texts), times, accounts, 60_000_000, threshold=0.8)
+    sets = [set(h.tolist()) for h in shingle_hashes(texts)]
+    expected = {
+        (i, j) for i in range(300) for j in range(i + 1, 300)
+        if accounts[i] != accounts[j] and abs(times[i] - times[j]) <= 60_000_000
+        and len(sets[i] & sets[j]) / len(sets[i] | sets[j]) >= 0.8
+    }
+    assert len(expected) > 30
+    assert set(zip(left.tolist(), right.tolist())) == expected
+    assert (similarity >= 0.8).all()
 
 
 def test_fan_club_visible_as_hot_object(fitted):

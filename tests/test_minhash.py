@@ -124,3 +124,12 @@ def test_large_bucket_is_chained_when_capped():
 def test_candidate_probability_curve():
     assert candidate_probability(0.9, 16, 4) > 0.999
     assert candidate_probability(0.2, 8, 8) < 0.001
+
+
+def test_distinct_equals_numpy_unique():
+    from workbench.arrays import distinct
+
+    rng = np.random.default_rng(0)
+    for values in (rng.integers(-10**12, 10**12, 5000), rng.integers(0, 5, 100), np.empty(0, np.int64),
+                   rng.integers(0, 2**63, 1000, dtype=np.uint64), rng.integers(0, 9, (20, 2))):
+        assert np.array_equal(distinct(values), np.unique(values))

@@ -6,6 +6,8 @@ import leidenalg
 import numpy as np
 import polars as pl
 
+from workbench.arrays import distinct
+
 
 def leiden_communities(
     sources: np.ndarray, targets: np.ndarray, weights: np.ndarray, n_nodes: int, *, resolution: float = 1.0, seed: int = 0
@@ -20,7 +22,7 @@ def leiden_communities(
     if len(sources) == 0:
         return membership
     # Leiden runs on the connected nodes only (isolated accounts are most of a corpus and cost time).
-    connected = np.unique(np.concatenate((np.asarray(sources), np.asarray(targets))))
+    connected = distinct(np.concatenate((np.asarray(sources), np.asarray(targets))))
     local_sources = np.searchsorted(connected, sources)
     local_targets = np.searchsorted(connected, targets)
     graph = ig.Graph(n=connected.size, edges=np.column_stack((local_sources, local_targets)).tolist(), directed=False)

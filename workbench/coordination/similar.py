@@ -16,6 +16,7 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
+from workbench.arrays import distinct
 from workbench.coordination.signals import sorted_window_pairs, stable_order, toolkit_preprocess_expr
 from workbench.text.minhash import band_keys, minhash_signatures, nonempty_rows, pairwise_jaccard, shingle_sets
 from workbench.text.normalize import normalize_expr
@@ -82,6 +83,20 @@ def similar_text_pairs(
     """
     if num_perm is None or bands is None or rows is None:
         num_perm, bands, rows = lsh_settings(threshold)
+    times_us = np.asarray(times_us, dtype=np.int64)
+    # Only a post with another post within the window can pair: the others are never shingled. On a
+    # corpus spread over months most posts have no neighbour within a minute; on a dense one all do.
+    sorted_times = np.sort(times_us)
+    neighbours = (np.searchsorted(sorted_times, times_us + window_us, side="right")
+                  - np.searchsorted(sorted_times, times_us - window_us, side="left"))
+    active = np.flatnonzero(neighbours > 1)
+    if active.size < len(texts):
+        left, right, similarity, hot = similar_text_pairs(
+            texts.gather(active), times_us[active], np.asarray(accounts)[active], window_us, threshold=threshold,
+            text_normalizer=text_normalizer, tokenizer=tokenizer, min_shingles=min_shingles, num_perm=num_perm,
+            bands=bands, rows=rows, max_pairs_per_object=max_pairs_per_object, seed=seed,
+        )
+        return active[left], active[right], similarity, hot
     if text_normalizer == "toolkit":
         prepared = pl.select(toolkit_preprocess_expr(pl.lit(texts.cast(pl.String)))).to_series()
     elif text_normalizer == "none":
@@ -118,7 +133,7 @@ def similar_text_pairs(
         different = accounts[left] != accounts[right]
         left, right = left[different], right[different]
         candidate_codes.append(np.minimum(left, right) * np.int64(n) + np.maximum(left, right))
-    codes = np.unique(np.concatenate(candidate_codes)) if candidate_codes else np.empty(0, np.int64)
+    codes = distinct(np.concatenate(candidate_codes)) if candidate_codes else np.empty(0, np.int64)
     left, right = codes // max(n, 1), codes % max(n, 1)
     similarity = pairwise_jaccard(shingles, np.column_stack((left, right)))
     keep = similarity >= threshold

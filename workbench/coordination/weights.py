@@ -24,6 +24,8 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
+from workbench.arrays import distinct
+
 
 def _directed_rows(pairs: pl.DataFrame) -> pl.DataFrame:
     """Distinct (source, target, row): the posts of ``source`` that match a post of ``target``."""
@@ -47,12 +49,6 @@ def toolkit_edges(pairs: pl.DataFrame, min_edge_weight: int = 2) -> pl.DataFrame
 
 
 EDGE_SCHEMA = {"source": pl.Int64, "target": pl.Int64, "weight": pl.Int64, "signal": pl.String}
-
-
-def _distinct(keys: np.ndarray) -> np.ndarray:
-    """The sorted distinct values of an int64 array (a sort and a mask: numpy's sort is vectorised)."""
-    keys = np.sort(keys)
-    return keys[np.concatenate(([True], keys[1:] != keys[:-1]))] if keys.size else keys
 
 
 def _runs(sorted_keys: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
@@ -110,12 +106,12 @@ def toolkit_edges_and_repeats(
             if partitions > 1:
                 keep = np.flatnonzero(np.minimum(a, b) % partitions == part)
                 a, b, ra, rb = a[keep], b[keep], ra[keep], rb[keep]
-            post_partners.append(_distinct(np.concatenate([ra * n + b, rb * n + a])))
+            post_partners.append(distinct(np.concatenate([ra * n + b, rb * n + a])))
         # Key = edge * n_signals + signal code: its count is the signal's toolkit weight of the edge.
         keys, weights = _runs(np.sort(np.concatenate([edge_of(k) * n_signals + code for code, k in enumerate(post_partners)])))
         edge_parts.append((keys[weights >= min_edge_weight], weights[weights >= min_edge_weight]))
-        union_edges, union_weights = _runs(np.sort(edge_of(_distinct(np.concatenate(post_partners)))))
-        repeated = _distinct(undirected(union_edges[union_weights >= min_edge_weight]))
+        union_edges, union_weights = _runs(np.sort(edge_of(distinct(np.concatenate(post_partners)))))
+        repeated = distinct(undirected(union_edges[union_weights >= min_edge_weight]))
         pair = undirected(keys // n_signals)
         position = np.minimum(np.searchsorted(repeated, pair), max(repeated.size - 1, 0))
         hit = repeated[position] == pair if repeated.size else np.zeros(pair.size, dtype=bool)

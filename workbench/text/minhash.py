@@ -53,6 +53,8 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
+from workbench.arrays import distinct
+
 EMPTY_SIGNATURE_VALUE = np.uint32(0xFFFFFFFF)
 
 # Scripts without spaces between words: shingled as character n-grams.
@@ -353,7 +355,7 @@ def _unique_pairs(pairs: np.ndarray, n: int) -> np.ndarray:
     low = np.minimum(pairs[:, 0], pairs[:, 1])
     high = np.maximum(pairs[:, 0], pairs[:, 1])
     keep = low != high
-    codes = np.unique(low[keep] * np.int64(max(n, 1)) + high[keep])
+    codes = distinct(low[keep] * np.int64(max(n, 1)) + high[keep])
     return np.column_stack((codes // max(n, 1), codes % max(n, 1))).astype(np.int64)
 
 
@@ -390,7 +392,7 @@ def pairwise_jaccard(shingles: ShingleSets, pairs: np.ndarray, *, block_pairs: i
     result = np.zeros(pairs.shape[0], dtype=np.float64)
     if pairs.shape[0] == 0:
         return result
-    docs = np.unique(pairs)
+    docs = distinct(pairs)
     subset = shingles.take(docs).deduplicated()
     # Dense ids keep the within-text order because the hashes are sorted within each text.
     _, token_ids = np.unique(subset.hashes, return_inverse=True)
