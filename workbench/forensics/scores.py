@@ -22,7 +22,7 @@ import polars as pl
 
 # Why these weights: coordination and batch registration are the strongest separators of a water army
 # from an enthusiastic crowd; shared slogans and surges on events are weak (fans do both), so they weigh
-# little. Chosen on synthetic seed 1 and validated on seed 2 (bench/notes/forensics.md).
+# little. Chosen on synthetic seed 1 and validated on seed 2 (BENCHMARKS.md, account forensics).
 DEFAULT_WEIGHTS: dict[str, float] = {
     "coordination": 2.0,
     "content_duplication": 0.5,
