@@ -57,6 +57,15 @@ def lsh_settings(threshold: float) -> tuple[int, int, int]:
     return 64, 32, 2
 
 
+def _with_neighbours(times_us: np.ndarray, window_us: int) -> np.ndarray:
+    """Indices of the posts with another post within the window: only those can pair, so only those are
+    shingled. In a corpus spread over months many posts have no neighbour within a minute."""
+    sorted_times = np.sort(times_us)
+    neighbours = np.searchsorted(sorted_times, times_us + window_us, side="right")
+    neighbours -= np.searchsorted(sorted_times, times_us - window_us, side="left")
+    return np.flatnonzero(neighbours > 1)
+
+
 def similar_text_pairs(
     texts: pl.Series,
     times_us: np.ndarray,
@@ -84,12 +93,7 @@ def similar_text_pairs(
     if num_perm is None or bands is None or rows is None:
         num_perm, bands, rows = lsh_settings(threshold)
     times_us = np.asarray(times_us, dtype=np.int64)
-    # Only a post with another post within the window can pair: the others are never shingled. On a
-    # corpus spread over months most posts have no neighbour within a minute; on a dense one all do.
-    sorted_times = np.sort(times_us)
-    neighbours = (np.searchsorted(sorted_times, times_us + window_us, side="right")
-                  - np.searchsorted(sorted_times, times_us - window_us, side="left"))
-    active = np.flatnonzero(neighbours > 1)
+    active = _with_neighbours(times_us, window_us)
     if active.size < len(texts):
         left, right, similarity, hot = similar_text_pairs(
             texts.gather(active), times_us[active], np.asarray(accounts)[active], window_us, threshold=threshold,
