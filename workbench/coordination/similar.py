@@ -101,6 +101,7 @@ def similar_text_pairs(
             bands=bands, rows=rows, max_pairs_per_object=max_pairs_per_object, seed=seed,
         )
         return active[left], active[right], similarity, hot
+    del active
     if text_normalizer == "toolkit":
         prepared = pl.select(toolkit_preprocess_expr(pl.lit(texts.cast(pl.String)))).to_series()
     elif text_normalizer == "none":
