@@ -127,6 +127,54 @@ def test_ingest_killed_midway_leaves_the_database_as_before(tmp_path):
         assert store.counts() == before
 
 
+
+@pytest.mark.slow
+def test_parquet_ingest_killed_after_posts_were_inserted_leaves_the_database_as_before(tmp_path):
+    """Posts go in in large inserts whose row groups DuckDB writes into the file before the commit: a kill
+    after several of them must still leave the database as it was, and the file must then load whole."""
+    import pyarrow as pa
+    import pyarrow.parquet as pq
+
+    db = tmp_path / "corpus.duckdb"
+    small = tmp_path / "small.csv"
+    _big_csv(small, 10)
+    with Store(db) as store:
+        ingest(store, small)
+        before = store.counts()
+        size_before = db.stat().st_size
+    n = 1_000_000
+    big = tmp_path / "big.parquet"
+    pq.write_table(pa.table({
+        "post_id": pa.array([f"p{i}" for i in range(n)]), "account_id": pa.array([f"u{i % 1000}" for i in range(n)]),
+        "created_at": pa.array(range(1_700_000_000, 1_700_000_000 + n), pa.int64()).cast(pa.timestamp("s")), "text": pa.array([f"post number {i}" for i in range(n)]),
+        "kind": pa.array(["post"] * n),
+    }), big, row_group_size=50_000)
+    script = (
+        "import sys; from workbench.store import Store; from workbench.ingest import ingest_file\n"
+        f"s = Store({str(db)!r})\n"
+        "keep = s.append\n"
+        "def announce(table, frame, *args, **kwargs):\n"
+        "    added = keep(table, frame, *args, **kwargs)\n"
+        "    if table == 'posts':\n"
+        "        print('posts', flush=True)\n"
+        "    return added\n"
+        "s.append = announce\n"
+        f"ingest_file(s, {str(big)!r}, 'synth', batch_rows=50_000, insert_rows=100_000)\n"
+    )
+    process = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    for _ in range(7):
+        assert process.stdout.readline().strip() == "posts"
+    assert process.poll() is None, "the ingest finished before it could be killed"
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait()
+    assert db.stat().st_size > size_before, "no row group reached the file before the kill; the test proves less than it says"
+    with Store(db) as store:
+        assert store.counts() == before
+        summary = ingest_file(store, big, "synth")
+        assert summary.rows_loaded == n and summary.reconciles
+        assert store.scalar("SELECT count(*) FROM posts") == before["posts"] + n
+
+
 def test_locked_database_gives_a_clear_message(tmp_path):
     from workbench.errors import DatabaseLockedError
 

@@ -8,6 +8,7 @@ import hashlib
 import io
 import json
 
+import polars as pl
 import pyarrow as pa
 import pyarrow.parquet as pq
 import pytest
@@ -76,6 +77,81 @@ def test_parquet_rows_with_lists_come_back_exactly(store, tmp_path):
     expected = table.to_pylist()
     for row in loaded_rows(store, summary.source_id):
         assert store.original_rows(summary.source_id, row) == [expected[row - 1]]
+
+
+
+def _parquet_table(n: int) -> pa.Table:
+    return pa.table({
+        "post_id": [f"synth:p{i}" for i in range(n)],
+        "account_id": [f"synth:u{i % 7}" for i in range(n)],
+        "created_at": pa.array([dt.datetime(2024, 1, 1, tzinfo=dt.timezone.utc) + dt.timedelta(minutes=i) for i in range(n)],
+                               pa.timestamp("us", tz="UTC")),
+        "text": [HOSTILE[i % len(HOSTILE)] for i in range(n)],
+        "kind": pa.array(["post"] * n).dictionary_encode(),
+        "urls": [[f"https://ex.com/{i}"] if i % 2 else [] for i in range(n)],
+        "extra": [{"a": i, "b": [i, None]} if i % 4 else None for i in range(n)],
+    })
+
+
+@pytest.mark.parametrize("row_group_size,batch_rows,keep_max", [
+    (60, 100, None),       # several row groups per batch
+    (250, 100, None),      # several batches per row group
+    (77, 77, None),        # aligned
+    (100, 100, 1),         # row groups too large to keep as bytes: packed again as Arrow
+])
+def test_parquet_raw_layer_layouts_give_every_row_back(store, tmp_path, monkeypatch, row_group_size, batch_rows, keep_max):
+    if keep_max is not None:
+        monkeypatch.setattr(readers, "PARQUET_KEEP_MAX_BYTES", keep_max)
+    table = _parquet_table(301)
+    path = tmp_path / "posts.parquet"
+    pq.write_table(table, path, row_group_size=row_group_size)
+    summary = ingest_file(store, path, "synth", batch_rows=batch_rows, insert_rows=150)
+    assert summary.rows_loaded == table.num_rows and summary.reconciles
+    expected = table.to_pylist()
+    for row in loaded_rows(store, summary.source_id):
+        assert store.original_rows(summary.source_id, row) == [expected[row - 1]]
+    batches = store.query("SELECT layout, n_rows FROM source_batches WHERE source_id = ?", [summary.source_id])
+    assert batches["n_rows"].sum() == table.num_rows
+    layouts = set(batches["layout"])
+    assert layouts == ({"columns"} if keep_max else {"parquet_footer", "parquet_row_group"})
+    # Every row group's bytes as they are in the file.
+    if not keep_max:
+        assert batches.filter(pl.col("layout") == "parquet_row_group").height == pq.ParquetFile(path).metadata.num_row_groups
+
+
+def test_parquet_bytes_the_reader_needs_but_were_not_kept_fall_back_to_packing(store, tmp_path, monkeypatch):
+    """If the reader wanted bytes outside the kept ranges, the file is read the old way, not lost."""
+    exact = readers.parquet_row_group_range
+    monkeypatch.setattr(readers, "parquet_row_group_range", lambda metadata, index, end: (exact(metadata, index, end)[0],
+                                                                                           exact(metadata, index, end)[1] - 200))
+    table = _parquet_table(120)
+    path = tmp_path / "posts.parquet"
+    pq.write_table(table, path, row_group_size=50)
+    summary = ingest_file(store, path, "synth", batch_rows=40)
+    assert summary.rows_loaded == table.num_rows and summary.reconciles
+    assert set(store.query("SELECT layout FROM source_batches")["layout"]) == {"columns"}
+    expected = table.to_pylist()
+    for row in loaded_rows(store, summary.source_id):
+        assert store.original_rows(summary.source_id, row) == [expected[row - 1]]
+
+
+def test_parquet_written_by_duckdb_and_empty_parquet(store, tmp_path):
+    import duckdb
+
+    path = tmp_path / "duck.parquet"
+    with duckdb.connect() as con:
+        con.execute("COPY (SELECT 'synth:p' || i AS post_id, 'synth:u' || (i % 5) AS account_id, TIMESTAMP '2024-01-01' + "
+                    "INTERVAL (i) MINUTE AS created_at, 'text ' || i AS text, 'post' AS kind, [i, i + 1] AS numbers "
+                    f"FROM range(1000) t(i)) TO '{path}' (FORMAT parquet, ROW_GROUP_SIZE 300)")
+    summary = ingest_file(store, path, "synth", batch_rows=128)
+    assert summary.rows_loaded == 1000
+    expected = pq.read_table(path).to_pylist()
+    for row in (1, 2, 299, 300, 301, 640, 999, 1000):
+        assert store.original_rows(summary.source_id, row) == [expected[row - 1]]
+    empty = tmp_path / "empty.parquet"
+    pq.write_table(_parquet_table(0), empty)
+    summary = ingest_file(store, empty, "synth")
+    assert (summary.rows_read, summary.rows_loaded) == (0, 0) and summary.reconciles
 
 
 @pytest.mark.parametrize("bad_row", [None, b"id_bad,user,2024-05-01T10:00:00Z,bad \xff bytes"])

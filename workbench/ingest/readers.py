@@ -23,6 +23,8 @@ import pyarrow as pa
 
 from workbench.errors import InputFileError
 from workbench.schema import PAYLOAD_RECORD_COLUMN, PAYLOAD_ROW_COLUMN
+from workbench.store import (PackedRows, ParquetBytesMissing, pack_parquet_footer, pack_parquet_row_group, parquet_footer,
+                             parquet_row_group_file, parquet_row_group_range)
 
 GZIP_MAGIC = b"\x1f\x8b"
 ZSTD_MAGIC = b"\x28\xb5\x2f\xfd"
@@ -30,6 +32,9 @@ PARQUET_MAGIC = b"PAR1"
 ROW_COLUMN = PAYLOAD_ROW_COLUMN
 RAW_COLUMN = PAYLOAD_RECORD_COLUMN
 BATCH_ROWS = 100_000
+# A Parquet row group up to this size (compressed, as in the file) is kept in the raw layer as its own bytes;
+# a file with a larger one is decoded and packed again batch by batch, so memory stays bounded.
+PARQUET_KEEP_MAX_BYTES = 64 << 20
 # Arrow's CSV reader needs a whole row inside one block; a longer row makes it fail and the file is then
 # read row by row by Python's csv module, which has no such limit.
 CSV_BLOCK_BYTES = 32 << 20
@@ -54,6 +59,8 @@ class RawBatch:
     original : the same rows as read, as Arrow (`_row` plus the input columns, or `_row` and `_raw` for
         JSON records), kept in the raw layer so every row can be given back exactly.
     layout : how `original` holds the rows: "columns" or "json_records".
+    packed : raw-layer entries the reader has already packed (a Parquet file's row groups as their own
+        bytes, and its footer), written with this batch.
     """
 
     frame: pl.DataFrame
@@ -61,6 +68,7 @@ class RawBatch:
     rows_read: int = 0
     original: pa.Table | None = None
     layout: str = "columns"
+    packed: list[PackedRows] = field(default_factory=list)
 
 
 @dataclass
@@ -498,12 +506,82 @@ def iter_json_array(info: InputInfo, expand: RecordExpander | None = None, batch
 
 # -- Parquet -----------------------------------------------------------------------------------
 def iter_parquet(info: InputInfo, batch_rows: int = BATCH_ROWS) -> Iterator[RawBatch]:
+    """Parquet rows in batches. The raw layer keeps the file's own bytes: its footer and each row group's
+    bytes, and the rows are decoded from exactly those bytes (so they are known to give every row back).
+    A file whose row groups cannot be kept that way (one larger than PARQUET_KEEP_MAX_BYTES, a layout not
+    understood, or a reader that needs bytes outside the row groups' ranges before the first batch) is read
+    as before: rows decoded from the file, each batch packed again as Arrow."""
     import pyarrow.parquet as pq
 
     try:
         parquet = pq.ParquetFile(str(info.path))
     except Exception as error:
         raise InputFileError(f"{info.path}: not a readable Parquet file: {error}") from error
+    kept = _parquet_keepable(info.path, parquet.metadata)
+    if kept is not None:
+        batches = _iter_parquet_kept(info.path, parquet, kept, batch_rows)
+        try:
+            first = next(batches, None)
+        except ParquetBytesMissing:
+            first = batches = None
+        if batches is not None:
+            if first is not None:
+                yield first
+                yield from batches
+            return
+    yield from _iter_parquet_repacked(parquet, batch_rows)
+
+
+def _iter_parquet_kept(path: Path, parquet, kept: tuple[bytes, list[tuple[int, int]], int], batch_rows: int) -> Iterator[RawBatch]:
+    import pyarrow.parquet as pq
+
+    footer, ranges, size = kept
+    metadata = parquet.metadata
+    pending: pa.Table | None = None
+    packed: list[PackedRows] = [pack_parquet_footer(footer)]
+    first_row = offset = 0
+    with path.open("rb") as handle:
+        for index, (start, end) in enumerate(ranges):
+            n_rows = metadata.row_group(index).num_rows
+            if n_rows == 0:
+                continue
+            handle.seek(start)
+            data = handle.read(end - start)
+            packed.append(pack_parquet_row_group(first_row + 1, n_rows, index, start, data, size))
+            first_row += n_rows
+            group = pq.ParquetFile(parquet_row_group_file(start, data, footer, size), metadata=metadata)
+            for record_batch in group.iter_batches(batch_size=batch_rows, row_groups=[index]):
+                table = pa.Table.from_batches([record_batch])
+                pending = table if pending is None else pa.concat_tables([pending, table])
+                while pending.num_rows >= batch_rows:
+                    yield _parquet_batch(pending.slice(0, batch_rows), offset, packed)
+                    offset += batch_rows
+                    pending, packed = pending.slice(batch_rows), []
+    if (pending is not None and pending.num_rows) or packed:
+        yield _parquet_batch(pending if pending is not None else parquet.schema_arrow.empty_table(), offset, packed)
+
+
+def _parquet_keepable(path: Path, metadata) -> tuple[bytes, list[tuple[int, int]], int] | None:
+    """(footer, each row group's byte range, file size) when the file's row groups can be kept as bytes."""
+    try:
+        size = path.stat().st_size
+        footer = parquet_footer(path, size)
+        data_end = size - len(footer)
+        ranges = [parquet_row_group_range(metadata, index, data_end) for index in range(metadata.num_row_groups)]
+    except (OSError, ValueError):
+        return None
+    if any(end - start > PARQUET_KEEP_MAX_BYTES for start, end in ranges):
+        return None
+    return footer, ranges, size
+
+
+def _parquet_batch(table: pa.Table, offset: int, packed: list[PackedRows]) -> RawBatch:
+    numbers = pa.array(range(offset + 1, offset + 1 + table.num_rows), pa.int64())
+    frame = pl.from_arrow(table.append_column(ROW_COLUMN, numbers))
+    return RawBatch(frame, [], rows_read=table.num_rows, packed=packed)
+
+
+def _iter_parquet_repacked(parquet, batch_rows: int) -> Iterator[RawBatch]:
     offset = 0
     for record_batch in parquet.iter_batches(batch_size=batch_rows):
         numbers = pa.array(range(offset + 1, offset + 1 + record_batch.num_rows), pa.int64())

@@ -114,6 +114,15 @@ def qualify(expr: pl.Expr, platform: str | pl.Expr) -> pl.Expr:
     return pl.when(text.is_null()).then(None).when(text.str.starts_with(prefix + ":")).then(text).otherwise(prefix + ":" + text)
 
 
+def _already_qualified(ids: pl.Series, platform: str | pl.Expr) -> bool:
+    """True when every id is null or already starts with the (literal) platform's prefix: qualify would give
+    the column back unchanged, so it is skipped (it builds a new string per row; 0.19 of 0.45 s per 1M
+    synthetic posts, whose ids are all qualified)."""
+    if not isinstance(platform, str) or ids.dtype != pl.String:
+        return False
+    return bool(ids.str.starts_with(platform + ":").fill_null(True).all())
+
+
 def _extract_where_marked(texts: pl.Series, name: str, extractor) -> pl.Series:
     """`extractor` (urls, hashtags or mentions) over the texts, as a list per text ([] for none).
 
@@ -214,22 +223,27 @@ def build_posts(frame: pl.DataFrame, ctx: MapContext, fields: Mapping[str, pl.Ex
     # Retweets known only from their text ("RT @handle: ..." or, as in the IRA export, a repost row
     # holding the original's text): the target is the retweeted author + text, hashed, so two accounts
     # retweeting the same tweet share one shared_post_id (what co-share needs).
-    rt_handle = extract.extract_retweet_handle(text)
-    derived_rt = rt_handle.str.to_lowercase().fill_null("") + pl.lit("|") + extract.retweeted_text(text)
+    # The handle's pattern only matches texts starting "RT @", and the key is only built for rows that need
+    # one: when a batch has none, neither regex runs (0.11 s per 1M synthetic posts otherwise).
+    has_rt_prefix = bool(base["text"].str.starts_with("RT @").any())
+    rt_handle = extract.extract_retweet_handle(text) if has_rt_prefix else pl.lit(None, dtype=pl.String)
     is_text_repost = rt_handle.is_not_null() | ((pl.col("kind").str.to_lowercase() == "repost") & text.is_not_null())
+    needs_key = pl.col("shared_post_id").is_null() & is_text_repost
+    rt_key = None
+    if base.select(needs_key.any()).item():
+        derived_rt = rt_handle.str.to_lowercase().fill_null("") + pl.lit("|") + extract.retweeted_text(text)
+        rt_key = base.select(pl.when(needs_key).then(derived_rt).otherwise(None))
     base = base.with_columns(
-        pl.when(pl.col("shared_post_id").is_null() & is_text_repost).then(derived_rt).otherwise(None).alias("_rt_key"),
         pl.when(pl.col("kind").is_null() & (pl.col("shared_post_id").is_not_null() | rt_handle.is_not_null())).then(pl.lit("repost"))
         .when(pl.col("kind").is_null() & pl.col("parent_post_id").is_not_null()).then(pl.lit("reply"))
         .when(pl.col("kind").is_null()).then(pl.lit("post"))
         .otherwise(pl.col("kind").str.to_lowercase()).alias("kind"),
     )
-    if base["_rt_key"].is_not_null().any():
-        hashed = stable_hash(base["_rt_key"])
+    if rt_key is not None and rt_key.to_series().is_not_null().any():
+        hashed = stable_hash(rt_key.to_series())
         base = base.with_columns(
             pl.when(hashed.is_not_null()).then(pl.lit(f"{ctx.platform}:rt:") + hashed).otherwise(pl.col("shared_post_id")).alias("shared_post_id")
         )
-    base = base.drop("_rt_key")
 
     for name, extractor in (("urls", extract.extract_urls), ("hashtags", extract.extract_hashtags), ("mentions", extract.extract_mentions)):
         if name not in base.columns:
@@ -246,6 +260,7 @@ def build_posts(frame: pl.DataFrame, ctx: MapContext, fields: Mapping[str, pl.Ex
     platform_of_rows = _platform_of(base)
     base = base.with_columns(
         qualify(pl.col(name), platform_of_rows).alias(name) for name in ("post_id", "account_id", "parent_post_id", "shared_post_id")
+        if not _already_qualified(base[name], platform_of_rows)
     )
     base = base.with_columns(
         _first_reason(
