@@ -47,7 +47,9 @@ with :func:`pairwise_jaccard` (precision): the default ``bands=16, rows=4`` suit
 """
 from __future__ import annotations
 
+import os
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numpy as np
@@ -67,6 +69,7 @@ _WORD_PUNCT = rf"[\w--[{_CJK}]]+(?:['’.:,][\w--[{_CJK}]]+)*|[^\w\s]"
 _TOKENIZERS = {"words": _WORD, "words_punct": _WORD_PUNCT}
 
 _SHINGLE_HASH_SEED = 0x5EED
+_THREADS = max(1, min(4, os.cpu_count() or 1))  # minhash threads
 _CHUNK_SHINGLES = 4_000_000  # shingles per block in minhash: bounds temporary memory (~100 MB)
 
 
@@ -148,15 +151,15 @@ def shingle_sets(
     frame = pl.DataFrame({"doc": np.arange(n, dtype=np.int64), "text": series.cast(pl.String)})
     frame = frame.with_columns(pl.col("text").fill_null("").str.to_lowercase())
 
-    words = (
-        frame.select("doc", token=pl.col("text").str.extract_all(_TOKENIZERS[tokenizer]))
-        .explode("token")
-        .drop_nulls("token")
-    )
-    if word_ngram > 1:
-        words = _word_ngrams(words, word_ngram)
+    # Shingles are hashed inside per-text lists and exploded once, as numbers: exploding millions of
+    # token strings first cost more than the tokenising itself.
+    tokens = pl.col("text").str.extract_all(_TOKENIZERS[tokenizer])
+    if word_ngram == 1:
+        per_text = frame.select(shingles=tokens.list.eval(pl.element().hash(seed=seed)))["shingles"]
+    else:
+        words = frame.select("doc", token=tokens).explode("token").drop_nulls("token")
+        per_text = _hashed_lists(_word_ngrams(words, word_ngram), n, seed)
     runs = frame.select("doc", run=pl.col("text").str.extract_all(_CJK_RUN)).explode("run").drop_nulls("run")
-    shingles = words.select("doc", "token")
     if len(runs):
         cjk = (
             runs.with_columns(length=pl.col("run").str.len_chars().cast(pl.Int64))
@@ -164,14 +167,24 @@ def shingle_sets(
             .explode("start")
             .select("doc", token=pl.col("run").str.slice(pl.col("start"), cjk_ngram))
         )
-        # Keep each text's shingles contiguous (a stable sort on the text number only).
-        shingles = pl.concat([shingles, cjk], how="vertical").sort("doc", maintain_order=True)
-    docs = shingles["doc"].to_numpy()
-    counts = np.bincount(docs, minlength=n) if docs.size else np.zeros(n, np.int64)
+        # Each text's shingles stay contiguous: its words, then its CJK n-grams.
+        per_text = pl.select(pl.concat_list(pl.lit(per_text), pl.lit(_hashed_lists(cjk, n, seed)))).to_series()
+    counts = per_text.list.len().to_numpy().astype(np.int64)
     offsets = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(counts, out=offsets[1:])
-    hashes = shingles["token"].hash(seed=seed).to_numpy().astype(np.uint64, copy=False)
+    hashes = per_text.explode().drop_nulls().to_numpy().astype(np.uint64, copy=False)
     return ShingleSets(offsets=offsets, hashes=hashes)
+
+
+def _hashed_lists(tokens: pl.DataFrame, n: int, seed: int) -> pl.Series:
+    """Per text 0..n-1, the list of hashes of its tokens (frame doc, token; docs in order), [] when none."""
+    lists = tokens.group_by("doc", maintain_order=True).agg(shingles=pl.col("token").hash(seed=seed))
+    return (
+        pl.DataFrame({"doc": np.arange(n, dtype=np.int64)})
+        .join(lists, on="doc", how="left", maintain_order="left")
+        .select(pl.col("shingles").fill_null(pl.lit([], dtype=pl.List(pl.UInt64))))
+        .to_series()
+    )
 
 
 def _word_ngrams(words: pl.DataFrame, k: int) -> pl.DataFrame:
@@ -242,13 +255,19 @@ def minhash_signatures(
         lo, hi = shingles.offsets[docs[0]], shingles.offsets[docs[-1] + 1]
         block = shingles.hashes[lo:hi]
         starts = shingles.offsets[docs] - lo
-        scratch = np.empty_like(block)
-        with np.errstate(over="ignore"):
-            for k in range(num_perm):
-                np.multiply(block, multipliers[k], out=scratch)
-                np.add(scratch, adders[k], out=scratch)
-                np.right_shift(scratch, shift, out=scratch)
-                signatures[docs, k] = np.minimum.reduceat(scratch, starts)
+
+        def permute(permutations: range, block=block, starts=starts, docs=docs) -> None:
+            scratch = np.empty_like(block)
+            with np.errstate(over="ignore"):
+                for k in permutations:
+                    np.multiply(block, multipliers[k], out=scratch)
+                    np.add(scratch, adders[k], out=scratch)
+                    np.right_shift(scratch, shift, out=scratch)
+                    signatures[docs, k] = np.minimum.reduceat(scratch, starts)
+
+        # numpy releases the GIL in these loops: one thread per core, each its own permutations.
+        with ThreadPoolExecutor(_THREADS) as pool:
+            list(pool.map(permute, [range(t, num_perm, _THREADS) for t in range(_THREADS)]))
         block_start = block_end
     return signatures
 
@@ -385,8 +404,7 @@ def pairwise_jaccard(shingles: ShingleSets, pairs: np.ndarray, *, block_pairs: i
     """Exact Jaccard of the shingle sets of each pair of texts: float64 (m,); 0.0 when both sets are empty.
 
     Vectorised: only the texts named in ``pairs`` are deduplicated and given dense token ids; per block,
-    the right-hand sets are laid out as one globally sorted key array (pair number, token id) and the
-    left-hand keys are looked up with a binary search.
+    each side's sets are laid out as one sorted key array (pair number, token id) and the two are merged.
     """
     pairs = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
     result = np.zeros(pairs.shape[0], dtype=np.float64)
@@ -402,25 +420,21 @@ def pairwise_jaccard(shingles: ShingleSets, pairs: np.ndarray, *, block_pairs: i
     sizes = subset.counts
     for lo in range(0, local.shape[0], block_pairs):
         block = local[lo : lo + block_pairs]
-        left_keys, left_pair = _pair_keys(subset, token_ids, block[:, 0], vocabulary)
-        right_keys, _ = _pair_keys(subset, token_ids, block[:, 1], vocabulary)
-        if right_keys.size:
-            found = np.minimum(np.searchsorted(right_keys, left_keys), right_keys.size - 1)
-            hit = right_keys[found] == left_keys
-        else:
-            hit = np.zeros(left_keys.size, dtype=bool)
-        intersection = np.bincount(left_pair[hit], minlength=block.shape[0]).astype(np.float64)
+        left_keys = _pair_keys(subset, token_ids, block[:, 0], vocabulary)
+        right_keys = _pair_keys(subset, token_ids, block[:, 1], vocabulary)
+        # Both key arrays are sorted and distinct: a stable sort of the two merges them (timsort finds the
+        # two runs), and a key present on both sides shows up twice in a row.
+        merged = np.sort(np.concatenate((left_keys, right_keys)), kind="stable")
+        shared = merged[1:][merged[1:] == merged[:-1]]
+        intersection = np.bincount(shared // np.int64(vocabulary), minlength=block.shape[0]).astype(np.float64)
         union = sizes[block[:, 0]] + sizes[block[:, 1]] - intersection
         result[lo : lo + block.shape[0]] = np.where(union > 0, intersection / np.maximum(union, 1), 0.0)
     return result
 
 
-def _pair_keys(
-    shingles: ShingleSets, token_ids: np.ndarray, docs: np.ndarray, vocabulary: int
-) -> tuple[np.ndarray, np.ndarray]:
-    """Keys pair_number * vocabulary + token_id for the sets of ``docs`` (sorted), and their pair numbers."""
+def _pair_keys(shingles: ShingleSets, token_ids: np.ndarray, docs: np.ndarray, vocabulary: int) -> np.ndarray:
+    """Keys pair_number * vocabulary + token_id for the sets of ``docs``: sorted and distinct."""
     sizes = shingles.counts[docs]
     pair_number = np.repeat(np.arange(docs.size, dtype=np.int64), sizes)
     positions = np.repeat(shingles.offsets[docs], sizes) + _ranges(sizes)
-    keys = pair_number * np.int64(vocabulary) + token_ids[positions]
-    return keys, pair_number
+    return pair_number * np.int64(vocabulary) + token_ids[positions]
