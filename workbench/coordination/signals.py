@@ -86,7 +86,9 @@ def signal_actions(posts: pl.DataFrame, signal: str, *, text_normalizer: str = "
     needed = _SIGNAL_COLUMNS.get(signal)
     if needed is not None and needed not in posts.columns:
         return pl.DataFrame(schema={"row": pl.Int64, "object": pl.String})
-    frame = posts.with_row_index("row").with_columns(pl.col("row").cast(pl.Int64))
+    # Only the columns this signal reads, so that filtering out reposts copies nothing else.
+    wanted = [c for c in (needed, NORMALIZED_TEXT if signal == "co_text" else None, "kind") if c is not None and c in posts.columns]
+    frame = posts.select(pl.int_range(pl.len(), dtype=pl.Int64).alias("row"), *wanted)
     if "kind" not in frame.columns:
         frame = frame.with_columns(kind=pl.lit("post"))
     if signal in ("co_link", "co_domain"):
