@@ -41,6 +41,7 @@ are dense).
 from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
+from concurrent.futures import ThreadPoolExecutor
 
 import numpy as np
 import polars as pl
@@ -176,14 +177,17 @@ class CoordinationNetwork:
         self._pairs: dict[str, pl.DataFrame] = {}
         self._action_counts: dict[str, pl.DataFrame] = {}
         self._object_labels: dict[str, pl.Series] = {}
+        plain = [signal for signal in self.signals if signal != "co_similar_text"]
+        # The plain signals run two at a time: much of each is single-threaded numpy, which releases the GIL.
+        with ThreadPoolExecutor(2) as pool:
+            found = dict(zip(plain, pool.map(lambda signal: self._plain_pairs(posts, signal), plain)))
+        if "co_similar_text" in self.signals:
+            found["co_similar_text"] = self._similar_pairs(posts)
         hot_rows: list[dict] = []
         for signal in self.signals:
-            if signal == "co_similar_text":
-                pairs, hot = self._similar_pairs(posts)
-            else:
-                pairs, hot = self._plain_pairs(posts, signal)
-            self._pairs[signal] = pairs
+            self._pairs[signal], hot = found[signal]
             hot_rows.extend(hot)
+        self._object_labels = {signal: self._object_labels[signal] for signal in plain}  # signal order
         self.hot_objects_ = pl.DataFrame(
             hot_rows, schema={"signal": pl.String, "object": pl.String, "posts": pl.Int64, "pairs": pl.Int64, "skipped": pl.Boolean}
         )
