@@ -96,36 +96,49 @@ def _big_csv(path: Path, rows: int) -> None:
             handle.write(f"{i},u{i % 5000},2024-01-01T00:{(i // 60) % 60:02d}:{i % 60:02d}Z,post number {i} about things\n")
 
 
+def _kill_after_posts_inserts(db, path, count: int, call_arguments: str) -> None:
+    """Ingest `path` in a child and kill -9 it once `count` posts inserts have been written.
+
+    The child says when each insert is done, so it is killed midway whatever the machine's speed.
+    """
+    script = (
+        "from workbench.store import Store; from workbench.ingest import ingest_file\n"
+        f"s = Store({str(db)!r})\n"
+        "keep = s.append\n"
+        "def announce(table, frame, *args, **kwargs):\n"
+        "    added = keep(table, frame, *args, **kwargs)\n"
+        "    if table == 'posts':\n"
+        "        print('posts', flush=True)\n"
+        "    return added\n"
+        "s.append = announce\n"
+        f"ingest_file(s, {str(path)!r}, {call_arguments})\n"
+    )
+    process = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
+    for _ in range(count):
+        assert process.stdout.readline().strip() == "posts"
+    assert process.poll() is None, "the ingest finished before it could be killed"
+    os.kill(process.pid, signal.SIGKILL)
+    process.wait()
+
+
 @pytest.mark.slow
-def test_ingest_killed_midway_leaves_the_database_as_before(tmp_path):
+def _store_with_a_small_file(tmp_path):
+    """A database holding one small ingested file, and its table counts."""
     db = tmp_path / "corpus.duckdb"
     small = tmp_path / "small.csv"
     _big_csv(small, 10)
     with Store(db) as store:
         ingest(store, small)
-        before = store.counts()
+        return db, store.counts()
+
+
+def test_ingest_killed_midway_leaves_the_database_as_before(tmp_path):
+    db, before = _store_with_a_small_file(tmp_path)
     big = tmp_path / "big.csv"
     _big_csv(big, 400_000)
-    # The child says when each batch's rows are written, so it is killed midway whatever the machine's speed.
-    script = (
-        "import sys; from workbench.store import Store; from workbench.ingest import ingest_file\n"
-        f"s = Store({str(db)!r})\n"
-        "keep = s.append_source_batch\n"
-        "def announce(*args, **kwargs):\n"
-        "    keep(*args, **kwargs)\n"
-        "    print('batch', flush=True)\n"
-        "s.append_source_batch = announce\n"
-        f"ingest_file(s, {str(big)!r}, 'generic', options={MAP!r}, batch_rows=20000)\n"
-    )
-    process = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
-    for _ in range(5):
-        assert process.stdout.readline().strip() == "batch"
-    assert process.poll() is None, "the ingest finished before it could be killed"
-    os.kill(process.pid, signal.SIGKILL)
-    process.wait()
+    _kill_after_posts_inserts(db, big, 5, f"'generic', options={MAP!r}, batch_rows=20000, insert_rows=20000")
     with Store(db, read_only=True) as store:
         assert store.counts() == before
-
 
 
 @pytest.mark.slow
@@ -135,13 +148,8 @@ def test_parquet_ingest_killed_after_posts_were_inserted_leaves_the_database_as_
     import pyarrow as pa
     import pyarrow.parquet as pq
 
-    db = tmp_path / "corpus.duckdb"
-    small = tmp_path / "small.csv"
-    _big_csv(small, 10)
-    with Store(db) as store:
-        ingest(store, small)
-        before = store.counts()
-        size_before = db.stat().st_size
+    db, before = _store_with_a_small_file(tmp_path)
+    size_before = db.stat().st_size
     n = 1_000_000
     big = tmp_path / "big.parquet"
     pq.write_table(pa.table({
@@ -149,24 +157,7 @@ def test_parquet_ingest_killed_after_posts_were_inserted_leaves_the_database_as_
         "created_at": pa.array(range(1_700_000_000, 1_700_000_000 + n), pa.int64()).cast(pa.timestamp("s")), "text": pa.array([f"post number {i}" for i in range(n)]),
         "kind": pa.array(["post"] * n),
     }), big, row_group_size=50_000)
-    script = (
-        "import sys; from workbench.store import Store; from workbench.ingest import ingest_file\n"
-        f"s = Store({str(db)!r})\n"
-        "keep = s.append\n"
-        "def announce(table, frame, *args, **kwargs):\n"
-        "    added = keep(table, frame, *args, **kwargs)\n"
-        "    if table == 'posts':\n"
-        "        print('posts', flush=True)\n"
-        "    return added\n"
-        "s.append = announce\n"
-        f"ingest_file(s, {str(big)!r}, 'synth', batch_rows=50_000, insert_rows=100_000)\n"
-    )
-    process = subprocess.Popen([sys.executable, "-c", script], stdout=subprocess.PIPE, text=True)
-    for _ in range(7):
-        assert process.stdout.readline().strip() == "posts"
-    assert process.poll() is None, "the ingest finished before it could be killed"
-    os.kill(process.pid, signal.SIGKILL)
-    process.wait()
+    _kill_after_posts_inserts(db, big, 7, "'synth', batch_rows=50_000, insert_rows=100_000")
     assert db.stat().st_size > size_before, "no row group reached the file before the kill; the test proves less than it says"
     with Store(db) as store:
         assert store.counts() == before
