@@ -24,7 +24,7 @@ def add_parser(subparsers) -> None:
                         help="edge weights: toolkit (directed, distinct matching posts) or coortweet (undirected, co-shared objects)")
     parser.add_argument("--min-edge-weight", type=int, default=2, help="toolkit semantics: keep edges with weight >= this")
     parser.add_argument("--min-participation", type=int, default=2, help="coortweet semantics: min coordinated shares per account")
-    parser.add_argument("--similarity-threshold", type=float, default=0.8, help="co_similar_text Jaccard threshold")
+    parser.add_argument("--similarity-threshold", type=float, default=0.8, help="co_similar_text Jaccard threshold (0.3 catches template variants; the toolkit uses 0.9)")
     parser.add_argument("--seed", type=int, default=0, help="random_state for MinHash and Leiden")
     parser.add_argument("--format", default="parquet,csv,graphml", help="comma-separated: parquet,csv,graphml")
     parser.set_defaults(run=run)

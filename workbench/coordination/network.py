@@ -7,7 +7,7 @@ Usage::
     net.edges_            # account_a, account_b, signal, weight (directed for toolkit, a < b for coortweet)
     net.fused_edges_      # account_a < account_b, weight (fused), one weight_<signal> column per signal, signals
     net.nodes_            # account_id, community, coordination_score, strength, partners, n_signals,
-                          # signals, strongest_partners (list), flagged
+                          # signals, strongest_partners (list), flagged, flag_reason
     net.communities_      # community, size, n_flagged, signals, first_at, last_at, top_objects, top_texts
     net.hot_objects_      # signal, object, posts, pairs, skipped
     net.evidence("synth:a1", "synth:a2", signal="co_text")   # the post pairs behind an edge
@@ -36,7 +36,10 @@ fan clubs reposting the brand's posts at launch time are co_share with a sprinkl
 campaign that posts the same link with machine-written text shows several kinds), and its community has
 at least ``min_community_size`` accounts and an internal edge density of at least
 ``min_community_density`` (heavy organic reposters of viral posts form large sparse communities; squads
-are dense).
+are dense), and the community's own evidence is of as many kinds (``flag_reason = "repeated"``).
+Accounts that never repeat a co-action with one partner but co-act once each with several flagged
+accounts, on at least ``attach_min_posts`` posts and ``flag_min_signals`` kinds, are attached
+(``flag_reason = "attached"``; :mod:`workbench.coordination.flags`).
 """
 from __future__ import annotations
 
@@ -47,6 +50,7 @@ import numpy as np
 import polars as pl
 
 from workbench.coordination.communities import community_density, leiden_communities, node_strengths, strongest_partners
+from workbench.coordination.flags import attach_by_co_actions, community_kind_counts
 from workbench.coordination.signals import (
     ALL_SIGNALS,
     NORMALIZED_TEXT,
@@ -87,7 +91,9 @@ class CoordinationNetwork:
     min_edge_weight: toolkit semantics: keep directed edges with weight >= this.
     semantics: "toolkit" or "coortweet".
     min_participation, edge_weight_quantile: coortweet semantics filters.
-    similarity_threshold: co_similar_text exact Jaccard threshold on shingle sets.
+    similarity_threshold: co_similar_text exact Jaccard threshold on shingle sets (0.3 also catches
+        variants of one template, at a cost in time and memory on large corpora; 0.9 compares with the
+        toolkit's co_similar_tweet).
     text_normalizer: "workbench" (normalize_text) or "toolkit" (the toolkit's message_preprocessor) for
         co_text and co_similar_text; similarity_tokenizer: "words" or "words_punct".
     signal_weights: fusion weights per signal (defaults: DEFAULT_SIGNAL_WEIGHTS).
@@ -97,6 +103,8 @@ class CoordinationNetwork:
         ``communities_`` is empty, nobody is flagged): edges, fusion and scores only.
     flag_min_strength, flag_min_signals, min_signal_share, min_community_size, min_community_density:
         flagging rule (see the module docstring).
+    attach_min_posts, attach_rounds: attachment of accounts by their single co-actions with flagged
+        accounts (:mod:`workbench.coordination.flags`); ``attach_rounds=0`` turns it off.
     top_hot_objects: how many of the busiest objects per signal ``hot_objects_`` lists.
     random_state: seeds MinHash and Leiden.
     """
@@ -121,6 +129,8 @@ class CoordinationNetwork:
         min_signal_share: float = 0.1,
         min_community_density: float = 0.05,
         min_community_size: int = 3,
+        attach_min_posts: int = 2,
+        attach_rounds: int = 2,
         top_hot_objects: int = 10,
         random_state: int = 0,
     ):
@@ -142,6 +152,8 @@ class CoordinationNetwork:
         self.min_signal_share = min_signal_share
         self.min_community_density = min_community_density
         self.min_community_size = min_community_size
+        self.attach_min_posts = attach_min_posts
+        self.attach_rounds = attach_rounds
         self.top_hot_objects = top_hot_objects
         self.random_state = random_state
 
@@ -384,9 +396,23 @@ class CoordinationNetwork:
             flagged=pl.col("flagged")
             & (pl.col("signals").list.eval(pl.element().replace(SIGNAL_KINDS)).list.n_unique() >= self.flag_min_signals)
         )
+        community_kinds = community_kind_counts(
+            fused, membership, self.signals, self._fusion_weights(), SIGNAL_KINDS, self.min_signal_share
+        )
+        repeated = nodes["flagged"].to_numpy() & (
+            np.where(membership >= 0, community_kinds[np.maximum(membership, 0)], 0) >= self.flag_min_signals
+        )
+        attached = attach_by_co_actions(
+            self._pairs, SIGNAL_KINDS, repeated, membership,
+            min_posts=self.attach_min_posts, min_kinds=self.flag_min_signals, rounds=self.attach_rounds,
+        )
+        nodes = nodes.with_columns(repeated=pl.Series(repeated), attached=pl.Series(attached)).with_columns(
+            flagged=pl.col("repeated") | pl.col("attached"),
+            flag_reason=pl.when("repeated").then(pl.lit("repeated")).when("attached").then(pl.lit("attached")),
+        )
         self.nodes_ = nodes.select(
             "account_id", "community", "coordination_score", "strength", "partners", "n_signals", "signals",
-            "strongest_partners", "flagged",
+            "strongest_partners", "flagged", "flag_reason",
         )
         self._membership = membership
         self.communities_ = self._community_summary(membership)

@@ -3,7 +3,8 @@
 Definition: two non-repost posts match when the exact Jaccard similarity of their shingle sets
 (:mod:`workbench.text.minhash`; by default word sets plus CJK character bigrams of the normalised text) is
 at least ``threshold`` (default 0.8; coordination_network_toolkit's co_similar_tweet uses Jaccard on its
-word-token sets with 0.9). Texts with fewer than ``min_shingles`` shingles never match.
+word-token sets with 0.9; variants of one template, with slots filled, synonyms swapped and sentences
+reordered, share only about a third of their shingles, which 0.3 catches at a cost: docs/coordination.md). Texts with fewer than ``min_shingles`` shingles never match.
 
 Candidates come from MinHash LSH: every band bucket is treated as a shared object and swept with the same
 time window as the other signals (:func:`workbench.coordination.signals.window_pairs`), so only pairs
@@ -44,11 +45,11 @@ def _band_keys_in_blocks(shingles, num_perm: int, bands: int, rows: int, seed: i
 
 
 def lsh_settings(threshold: float) -> tuple[int, int, int]:
-    """(num_perm, bands, rows) for a Jaccard threshold: recall >= 0.999 at the threshold, fewest permutations.
+    """(num_perm, bands, rows) for a Jaccard threshold: few permutations, few misses just above the threshold.
 
     >= 0.85: 32 permutations, 8 bands x 4 rows (P(candidate | 0.85) = 0.997, | 0.9 = 0.9998);
     >= 0.7: 64 permutations, 16 x 4 (P(candidate | 0.8) = 0.9998, | 0.7 = 0.98);
-    lower: 64 permutations, 32 x 2.
+    lower: 64 permutations, 32 x 2 (P(candidate | 0.3) = 0.951, | 0.4 = 0.995, | 0.5 = 0.9999).
     """
     if threshold >= 0.85:
         return 32, 8, 4
