@@ -28,6 +28,19 @@ import polars as pl
 from workbench.arrays import distinct
 
 
+def significant_labels(weights: pl.DataFrame, key: str, label: str, min_share: float) -> pl.DataFrame:
+    """The (key, label) rows whose summed weight is positive and at least ``min_share`` of the key's total.
+
+    weights: one row per (key, label, weight) contribution, e.g. (node, signal, weighted co-actions).
+    Shared by the per-account signals and the per-community kinds, so both use one notion of "carries".
+    """
+    return (
+        weights.group_by(key, label).agg(pl.col("weight").sum())
+        .filter(pl.col("weight") > 0)
+        .filter(pl.col("weight") >= min_share * pl.col("weight").sum().over(key))
+    )
+
+
 def community_kind_counts(
     fused: pl.DataFrame,
     membership: np.ndarray,
@@ -48,17 +61,12 @@ def community_kind_counts(
     if not inside.any():
         return counts
     internal = fused.filter(pl.Series(inside)).with_columns(community=pl.Series(source_community[inside]))
-    per_kind = (
-        pl.concat([
-            internal.select("community", kind=pl.lit(signal_kinds.get(signal, signal)),
-                            weight=pl.col(f"weight_{signal}") * signal_weights.get(signal, 1.0))
-            for signal in signals
-        ])
-        .group_by("community", "kind").agg(pl.col("weight").sum())
-        .filter(pl.col("weight") > 0)
-        .filter(pl.col("weight") >= min_share * pl.col("weight").sum().over("community"))
-        .group_by("community").agg(kinds=pl.len())
-    )
+    contributions = pl.concat([
+        internal.select("community", kind=pl.lit(signal_kinds.get(signal, signal)),
+                        weight=pl.col(f"weight_{signal}") * signal_weights.get(signal, 1.0))
+        for signal in signals
+    ])
+    per_kind = significant_labels(contributions, "community", "kind", min_share).group_by("community").agg(kinds=pl.len())
     counts[per_kind["community"].to_numpy()] = per_kind["kinds"].to_numpy()
     return counts
 

@@ -50,7 +50,7 @@ import numpy as np
 import polars as pl
 
 from workbench.coordination.communities import community_density, leiden_communities, node_strengths, strongest_partners
-from workbench.coordination.flags import attach_by_co_actions, community_kind_counts
+from workbench.coordination.flags import attach_by_co_actions, community_kind_counts, significant_labels
 from workbench.coordination.signals import (
     ALL_SIGNALS,
     NORMALIZED_TEXT,
@@ -433,10 +433,7 @@ class CoordinationNetwork:
         if not per_signal:
             return pl.DataFrame(schema={"node": pl.Int64, "signals": pl.List(pl.String)})
         return (
-            pl.concat(per_signal)
-            .group_by("node", "signal").agg(pl.col("weight").sum())
-            .filter(pl.col("weight") > 0)
-            .filter(pl.col("weight") >= self.min_signal_share * pl.col("weight").sum().over("node"))
+            significant_labels(pl.concat(per_signal), "node", "signal", self.min_signal_share)
             .group_by("node")
             .agg(signals=pl.col("signal").sort())
         )
