@@ -7,8 +7,9 @@ CoordinationNetwork with every signal except co_post (synchronous posting pairs 
 within the window: ~470 partners per post at 10M posts over 30 days, billions of pairs; it is a
 baseline for small corpora) and reports the fit time and its own peak RSS (VmHWM).
 The corpus: accounts = posts / 20, 30 days, 35 % of posts with a Zipf-distributed link, reposts and
-replies of Zipf-distributed targets, 20 % with a hashtag, 20 % with a mention, 2 % campaign posts by
-2,000 accounts in bursts (templated text with one changed word, one link per burst).
+replies of Zipf-distributed targets, 20 % with a hashtag, 20 % with a mention, 8 % with a Zipf-distributed
+image hash (memes), 2 % campaign posts by 2,000 accounts in bursts (templated text with one changed
+word, one link per burst, half of them with one image per burst).
 """
 from __future__ import annotations
 
@@ -30,7 +31,7 @@ sys.path.insert(0, str(ROOT))
 
 from measure import peak_rss_gb  # noqa: E402
 
-SIGNALS = ("co_link", "co_domain", "co_share", "co_text", "co_similar_text", "co_reply", "co_hashtag", "co_mention")
+SIGNALS = ("co_link", "co_domain", "co_share", "co_text", "co_similar_text", "co_reply", "co_hashtag", "co_mention", "co_media")
 
 
 def generate(n: int, seed: int = 0) -> pl.DataFrame:
@@ -48,6 +49,7 @@ def generate(n: int, seed: int = 0) -> pl.DataFrame:
         "target": rng.zipf(1.4, n) % 100_000,
         "tag": np.where(rng.random(n) < 0.2, rng.zipf(1.5, n) % 5_000, -1),
         "mention": np.where(rng.random(n) < 0.2, rng.zipf(1.5, n) % 20_000, -1),
+        "image": np.where(rng.random(n) < 0.08, rng.zipf(1.5, n) % 50_000, -1),
         **{f"w{i}": words[:, i] for i in range(12)},
     })
     n_campaign = n // 50
@@ -63,6 +65,7 @@ def generate(n: int, seed: int = 0) -> pl.DataFrame:
         "link": 1_000_000 + burst,
         "target": np.zeros(n_campaign, dtype=np.int64),
         "tag": np.full(n_campaign, -1), "mention": np.full(n_campaign, -1),
+        "image": np.where(rng.random(n_campaign) < 0.5, 1_000_000 + burst, -1),
         **{f"w{i}": campaign_words[:, i] for i in range(12)},
     })
     frame = pl.concat([frame.head(n - n_campaign), campaign])
@@ -77,6 +80,7 @@ def generate(n: int, seed: int = 0) -> pl.DataFrame:
         parent_post_id=pl.when(pl.col("kind_code") == 2).then(pl.lit("tw:") + pl.col("target").cast(pl.String)),
         hashtags=pl.when(pl.col("tag") >= 0).then(pl.concat_list(pl.lit("tag") + pl.col("tag").cast(pl.String))).otherwise(pl.lit([], dtype=pl.List(pl.String))),
         mentions=pl.when(pl.col("mention") >= 0).then(pl.concat_list(pl.lit("user") + pl.col("mention").cast(pl.String))).otherwise(pl.lit([], dtype=pl.List(pl.String))),
+        media_hashes=pl.when(pl.col("image") >= 0).then(pl.concat_list(pl.format("img{}", pl.col("image")))).otherwise(pl.lit([], dtype=pl.List(pl.String))),
     )
 
 

@@ -265,3 +265,31 @@ def test_corpus_without_any_co_action_gives_empty_graph():
     net = CoordinationNetwork(signals=("co_link", "co_share", "co_text"), random_state=0).fit(posts)
     assert net.edges_.is_empty() and net.fused_edges_.is_empty()
     assert not net.nodes_["flagged"].any() and net.nodes_.height == 2
+
+
+def test_co_media_matches_the_same_image_within_the_window_and_ignores_reposts():
+    """A and B attach the same image twice within the window: weight 2 each way. C reposts A's post (a
+    repost carries its original's media, so it is no action of C's), D posts the image outside the window,
+    and empty or missing hashes never match."""
+    t0 = START
+    rows = [
+        ("m1", "t:A", t0, "post", ["img1"], None),
+        ("m2", "t:B", t0 + timedelta(seconds=30), "post", ["img1", ""], None),
+        ("m3", "t:C", t0 + timedelta(seconds=40), "repost", ["img1"], "m1"),
+        ("m4", "t:A", t0 + timedelta(hours=2), "post", ["img2"], None),
+        ("m5", "t:B", t0 + timedelta(hours=2, seconds=59), "post", ["img2"], None),
+        ("m6", "t:D", t0 + timedelta(hours=2, seconds=200), "post", ["img2"], None),
+        ("m7", "t:D", t0 + timedelta(hours=5), "post", [""], None),
+        ("m8", "t:E", t0 + timedelta(hours=5, seconds=1), "post", None, None),
+    ]
+    posts = pl.DataFrame(
+        [{"post_id": p, "account_id": a, "created_at": t, "kind": k, "media_hashes": m, "shared_post_id": s, "text": p}
+         for p, a, t, k, m, s in rows],
+        schema_overrides={"media_hashes": pl.List(pl.String)},
+    )
+    net = CoordinationNetwork(signals=("co_media",), random_state=0).fit(posts)
+    assert sorted(net.edges_.rows()) == [("t:A", "t:B", "co_media", 2), ("t:B", "t:A", "co_media", 2)]
+    evidence = net.evidence("t:A", "t:B", signal="co_media")
+    assert sorted(zip(evidence["post_id_a"], evidence["post_id_b"])) == [("m1", "m2"), ("m4", "m5")]
+    assert net.evidence("t:A", "t:C", signal="co_media").is_empty()
+    assert net.evidence("t:B", "t:D", signal="co_media").is_empty()

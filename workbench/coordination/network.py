@@ -31,7 +31,7 @@ Communities: Leiden (modularity with ``resolution``) on the fused graph, seeded 
 Coordination score of an account: ``log1p(strength) * n_signals / len(signals)`` where strength is its
 fused weighted degree and n_signals the number of signals carrying at least ``min_signal_share`` of that
 strength; an account is flagged when its fused strength is at least ``flag_min_strength``, its signals
-are of at least ``flag_min_signals`` kinds (``SIGNAL_KINDS``: reaction, text, link, hashtag, mention;
+are of at least ``flag_min_signals`` kinds (``SIGNAL_KINDS``: reaction, text, link, hashtag, mention, media;
 fan clubs reposting the brand's posts at launch time are co_share with a sprinkle of its link; a
 campaign that posts the same link with machine-written text shows several kinds), and its community has
 at least ``min_community_size`` accounts and an internal edge density of at least
@@ -62,11 +62,12 @@ from workbench.coordination.signals import (
 from workbench.coordination.similar import similar_text_pairs
 from workbench.coordination.weights import EDGE_SCHEMA, coortweet_edges, toolkit_edges_and_repeats
 
-DEFAULT_SIGNALS = ("co_link", "co_share", "co_text", "co_similar_text", "co_reply", "co_hashtag", "co_mention")
+DEFAULT_SIGNALS = ("co_link", "co_share", "co_text", "co_similar_text", "co_reply", "co_hashtag", "co_mention", "co_media")
 # What a signal shows. Reposting and replying to the same post are both reactions to someone else's post,
 # and organic users react to a viral post in bursts, so the two together still count as one kind of evidence.
 SIGNAL_KINDS = {"co_share": "reaction", "co_reply": "reaction", "co_text": "text", "co_similar_text": "text",
-                "co_link": "link", "co_domain": "link", "co_hashtag": "hashtag", "co_mention": "mention", "co_post": "time"}
+                "co_link": "link", "co_domain": "link", "co_hashtag": "hashtag", "co_mention": "mention", "co_media": "media",
+                "co_post": "time"}
 DEFAULT_SIGNAL_WEIGHTS = {
     "co_link": 1.0,
     "co_domain": 0.25,
@@ -76,6 +77,7 @@ DEFAULT_SIGNAL_WEIGHTS = {
     "co_reply": 1.0,
     "co_hashtag": 0.5,
     "co_mention": 0.5,
+    "co_media": 1.0,
     "co_post": 0.1,
 }
 

@@ -16,6 +16,8 @@ co_text            the normalised text (not reposts; empty normalised texts neve
 co_reply           ``parent_post_id`` (not reposts)
 co_hashtag         the post's set of hashtags, lower-cased, sorted and joined (not reposts, >= 1 tag)
 co_mention         each mentioned handle, lower-cased (not reposts)
+co_media           each attached media hash in ``media_hashes`` (not reposts: a repost carries its
+                   original's media); the same image or video pushed by several accounts
 co_post            nothing: any two posts (synchronous posting, a baseline; expensive, off by default)
 co_similar_text    near-duplicate text, see :mod:`workbench.coordination.similar`
 =================  ========================================================================================
@@ -36,7 +38,7 @@ import polars as pl
 from workbench.text.minhash import _ranges
 from workbench.text.normalize import normalize_expr
 
-PLAIN_SIGNALS = ("co_link", "co_domain", "co_share", "co_text", "co_reply", "co_hashtag", "co_mention", "co_post")
+PLAIN_SIGNALS = ("co_link", "co_domain", "co_share", "co_text", "co_reply", "co_hashtag", "co_mention", "co_media", "co_post")
 ALL_SIGNALS = PLAIN_SIGNALS + ("co_similar_text",)
 
 # Optional precomputed column: the normalised text (CoordinationNetwork computes it once for co_text and
@@ -45,7 +47,7 @@ NORMALIZED_TEXT = "__normalized_text"
 
 _SIGNAL_COLUMNS = {
     "co_link": "urls", "co_domain": "urls", "co_share": "shared_post_id", "co_text": "text",
-    "co_reply": "parent_post_id", "co_hashtag": "hashtags", "co_mention": "mentions",
+    "co_reply": "parent_post_id", "co_hashtag": "hashtags", "co_mention": "mentions", "co_media": "media_hashes",
 }
 _NOT_REPOST = pl.col("kind").fill_null("post") != "repost"
 
@@ -126,11 +128,14 @@ def signal_actions(posts: pl.DataFrame, signal: str, *, text_normalizer: str = "
     elif signal == "co_mention":
         out = frame.filter(_NOT_REPOST).select("row", object=pl.col("mentions")).explode("object")
         out = out.drop_nulls("object").with_columns(pl.col("object").str.to_lowercase())
+    elif signal == "co_media":
+        out = frame.filter(_NOT_REPOST).select("row", object=pl.col("media_hashes")).explode("object")
+        out = out.filter(pl.col("object").is_not_null() & (pl.col("object").str.strip_chars() != ""))
     elif signal == "co_post":
         out = frame.select("row", object=pl.lit("*"))
     else:
         raise ValueError(f"unknown signal {signal!r}; known: {', '.join(ALL_SIGNALS)}")
-    if signal in ("co_link", "co_domain", "co_mention"):  # several objects per post: drop repeats, sort
+    if signal in ("co_link", "co_domain", "co_mention", "co_media"):  # several objects per post: drop repeats, sort
         return out.unique(["row", "object"]).sort(["row", "object"])
     return out  # one object per post, already in row order
 
