@@ -93,8 +93,8 @@ def signal_actions(posts: pl.DataFrame, signal: str, *, text_normalizer: str = "
     frame = posts.select(pl.int_range(pl.len(), dtype=pl.Int64).alias("row"), *wanted)
     if "kind" not in frame.columns:
         frame = frame.with_columns(kind=pl.lit("post"))
-    if signal in ("co_link", "co_domain"):
-        out = frame.filter(_NOT_REPOST).select("row", object=pl.col("urls")).explode("object")
+    if signal in ("co_link", "co_domain", "co_media"):  # lists where '' and NULL are not objects
+        out = frame.filter(_NOT_REPOST).select("row", object=pl.col(needed)).explode("object")
         out = out.filter(pl.col("object").is_not_null() & (pl.col("object").str.strip_chars() != ""))
         if signal == "co_domain":
             host = (
@@ -128,9 +128,6 @@ def signal_actions(posts: pl.DataFrame, signal: str, *, text_normalizer: str = "
     elif signal == "co_mention":
         out = frame.filter(_NOT_REPOST).select("row", object=pl.col("mentions")).explode("object")
         out = out.drop_nulls("object").with_columns(pl.col("object").str.to_lowercase())
-    elif signal == "co_media":
-        out = frame.filter(_NOT_REPOST).select("row", object=pl.col("media_hashes")).explode("object")
-        out = out.filter(pl.col("object").is_not_null() & (pl.col("object").str.strip_chars() != ""))
     elif signal == "co_post":
         out = frame.select("row", object=pl.lit("*"))
     else:
