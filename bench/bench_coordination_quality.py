@@ -5,9 +5,11 @@
 Precision and recall of `nodes_.flagged` against truth_accounts.is_campaign; fan-club members that are
 flagged count as false positives (and are reported separately). Also reports the same without
 attachment (attach_rounds=0: repeated pairs only) and with similarity_threshold=0.3 (template variants
-count as similar text), and the ceiling of the repetition rule: the share of campaign accounts that
-co-act (any signal, within the window) with at least one other campaign account on at least
-min_edge_weight distinct posts. No flag rule built on repeated pairs alone can recall more than that.
+count as similar text), and recall ceilings computed with the truth (`recall_ceilings`): the share of
+campaign accounts that co-act (any signal, within the window) with at least one other campaign account
+on at least min_edge_weight distinct posts (no rule on repeated pairs alone can recall more), and the
+share whose co-actions with other campaign accounts cover two posts and two kinds of evidence (no rule
+asking for that, as attachment does, can recall more, even knowing the campaign).
 """
 from __future__ import annotations
 
@@ -27,19 +29,28 @@ from workbench.coordination import CoordinationNetwork  # noqa: E402
 from workbench.synth.generator import generate  # noqa: E402
 
 
-def repetition_ceiling(net: CoordinationNetwork, truth: pl.DataFrame) -> tuple[float, float]:
-    """Shares of campaign accounts with any co-action, and with a repeated one, with another campaign account."""
+def recall_ceilings(net: CoordinationNetwork, truth: pl.DataFrame) -> dict[str, float]:
+    """Shares of campaign accounts whose co-actions with *other campaign accounts* (known from the truth)
+    are: any at all; repeated with one partner on >= min_edge_weight posts (the repeated-pair rule's
+    ceiling); spread over >= 2 own posts and >= flag_min_signals kinds (the ceiling of any rule that asks
+    for two kinds of evidence on two posts, as attachment does, even one that knew the campaign)."""
+    from workbench.coordination.network import SIGNAL_KINDS
+
     campaign = set(truth.filter(pl.col("is_campaign"))["account_id"].to_list())
     is_campaign = net.account_labels_.is_in(list(campaign)).to_numpy()
     matches = pl.concat([
-        pairs.select(x=pl.col(a), y=pl.col(b), row=pl.col(row))
-        for pairs in net._pairs.values()
+        pairs.select(x=pl.col(a), y=pl.col(b), row=pl.col(row), kind=pl.lit(SIGNAL_KINDS[signal]))
+        for signal, pairs in net._pairs.items()
         for a, b, row in (("account_a", "account_b", "row_a"), ("account_b", "account_a", "row_b"))
     ])
     inside = matches.filter(pl.Series(is_campaign[matches["x"].to_numpy()] & is_campaign[matches["y"].to_numpy()]))
     repeated = inside.unique(["x", "y", "row"]).group_by("x", "y").len().filter(pl.col("len") >= net.min_edge_weight)
-    with_repeat = pl.concat([repeated["x"], repeated["y"]]).n_unique()
-    return inside["x"].n_unique() / max(len(campaign), 1), with_repeat / max(len(campaign), 1)
+    spread = inside.group_by("x").agg(posts=pl.col("row").n_unique(), kinds=pl.col("kind").n_unique()).filter(
+        (pl.col("posts") >= 2) & (pl.col("kinds") >= net.flag_min_signals))
+    n = max(len(campaign), 1)
+    return {"ceiling_any_co_action": round(inside["x"].n_unique() / n, 3),
+            "ceiling_repeated": round(pl.concat([repeated["x"], repeated["y"]]).n_unique() / n, 3),
+            "ceiling_two_posts_two_kinds": round(spread.height / n, 3)}
 
 
 def evaluate(posts: pl.DataFrame, truth: pl.DataFrame, **params) -> dict:
@@ -51,12 +62,10 @@ def evaluate(posts: pl.DataFrame, truth: pl.DataFrame, **params) -> dict:
     flagged = set(net.nodes_.filter(pl.col("flagged"))["account_id"].to_list())
     attached = set(net.nodes_.filter(pl.col("flag_reason") == "attached")["account_id"].to_list())
     hits = len(flagged & campaign)
-    any_co_action, repeated = repetition_ceiling(net, truth)
     return {"params": params, "fit_s": round(seconds, 1), "campaign_accounts": len(campaign), "flagged": len(flagged),
             "precision": round(hits / max(len(flagged), 1), 3), "recall": round(hits / max(len(campaign), 1), 3),
             "fan_club_flagged": len(flagged & fans),
-            "attached": len(attached), "attached_campaign": len(attached & campaign), "ceiling_any_co_action": round(any_co_action, 3),
-            "ceiling_repeated": round(repeated, 3)}
+            "attached": len(attached), "attached_campaign": len(attached & campaign), **recall_ceilings(net, truth)}
 
 
 def main() -> None:
