@@ -3,9 +3,11 @@
     .venv/bin/python bench/bench_coordination_quality.py --posts 100000 --scenarios default slow llm small
 
 Precision and recall of `nodes_.flagged` against truth_accounts.is_campaign; fan-club members that are
-flagged count as false positives (and are reported separately). Also reports the same without
-attachment (attach_rounds=0: repeated pairs only) and with similarity_threshold=0.3 (template variants
-count as similar text), and recall ceilings computed with the truth (`recall_ceilings`): the share of
+flagged count as false positives (and are reported separately), and per flag_reason (repeated, attached,
+assets) how many accounts were flagged and how many of them are campaign accounts. Also reports the same
+without the shared-assets rule (asset_min_count=0: window rules only), without it and attachment
+(repeated pairs only), and with similarity_threshold=0.3 (template variants count as similar text), and
+recall ceilings of the *windowed* rules computed with the truth (`recall_ceilings`): the share of
 campaign accounts that co-act (any signal, within the window) with at least one other campaign account
 on at least min_edge_weight distinct posts (no rule on repeated pairs alone can recall more), and the
 share whose co-actions with other campaign accounts cover two posts and two kinds of evidence (no rule
@@ -60,12 +62,14 @@ def evaluate(posts: pl.DataFrame, truth: pl.DataFrame, **params) -> dict:
     net = CoordinationNetwork(random_state=0, **params).fit(posts)
     seconds = time.perf_counter() - started
     flagged = set(net.nodes_.filter(pl.col("flagged"))["account_id"].to_list())
-    attached = set(net.nodes_.filter(pl.col("flag_reason") == "attached")["account_id"].to_list())
+    by_reason = {}
+    for reason, accounts in net.nodes_.filter(pl.col("flagged")).group_by("flag_reason").agg("account_id").rows():
+        by_reason[reason] = {"flagged": len(accounts), "campaign": len(set(accounts) & campaign)}
     hits = len(flagged & campaign)
     return {"params": params, "fit_s": round(seconds, 1), "campaign_accounts": len(campaign), "flagged": len(flagged),
             "precision": round(hits / max(len(flagged), 1), 3), "recall": round(hits / max(len(campaign), 1), 3),
             "fan_club_flagged": len(flagged & fans),
-            "attached": len(attached), "attached_campaign": len(attached & campaign), **recall_ceilings(net, truth)}
+            "by_reason": dict(sorted(by_reason.items())), **recall_ceilings(net, truth)}
 
 
 def main() -> None:
@@ -80,7 +84,8 @@ def main() -> None:
                 generate(tmp, posts=args.posts, seed=seed, scenario=scenario)
                 posts = pl.read_parquet(Path(tmp) / "posts.parquet")
                 truth = pl.read_parquet(Path(tmp) / "truth_accounts.parquet")
-            for params in ({}, {"attach_rounds": 0}, {"similarity_threshold": 0.3}):
+            for params in ({}, {"asset_min_count": 0}, {"attach_rounds": 0, "asset_min_count": 0},
+                           {"similarity_threshold": 0.3}):
                 print(json.dumps({"scenario": scenario, "seed": seed, "posts": args.posts, **evaluate(posts, truth, **params)}), flush=True)
 
 

@@ -1,10 +1,10 @@
 """CoordinationNetwork on the synthetic water-army corpus (workbench.synth), default settings.
 
-What holds at default settings (bench/bench_coordination_quality.py has the full numbers at 100k posts:
-precision >= 0.99, recall 0.79-0.90 on seeds 0-2, short of the issue's 0.9 on two of them): flagged
-accounts are almost all campaign accounts, fan clubs are not flagged, most of the campaign is found,
-attachment by single co-actions finds campaign accounts the repeated-pair rule misses, campaign accounts
-score far above organic ones.
+What holds at default settings (bench/bench_coordination_quality.py has the full numbers at 100k posts):
+flagged accounts are almost all campaign accounts, fan clubs are not flagged, most of the campaign is
+found, attachment by single co-actions and the shared-assets rule each find campaign accounts the
+repeated-pair rule misses (on this 30k corpus: recall 0.78 without the assets rule, 0.89 with it),
+campaign accounts score far above organic ones.
 """
 from __future__ import annotations
 
@@ -30,9 +30,14 @@ def test_flagged_accounts_are_mostly_campaign_and_fans_are_spared(synthetic):
     flagged = nodes.filter(pl.col("flagged"))
     precision = flagged["is_campaign"].fill_null(False).mean()
     recall = len(flagged.filter(pl.col("is_campaign"))) / truth["is_campaign"].sum()
-    assert len(flagged) >= 30 and precision >= 0.95 and recall >= 0.75
-    attached = flagged.filter(pl.col("flag_reason") == "attached")
-    assert len(attached) >= 10 and attached["is_campaign"].fill_null(False).mean() >= 0.9
+    assert len(flagged) >= 30 and precision >= 0.95 and recall >= 0.85
+    for reason in ("attached", "assets"):
+        found = flagged.filter(pl.col("flag_reason") == reason)
+        assert len(found) >= 10 and found["is_campaign"].fill_null(False).mean() >= 0.9, reason
+    # Organic accounts almost never push two of the flagged accounts' assets; flagged campaign accounts do.
+    organic = nodes.filter(~pl.col("is_campaign").fill_null(False))
+    assert (organic["shared_assets"] >= 2).sum() == 0
+    assert flagged.filter(pl.col("is_campaign"))["shared_assets"].median() >= 3
     assert flagged["is_fan_club"].fill_null(False).sum() <= 0.02 * len(flagged)
     campaign_score = nodes.filter(pl.col("is_campaign").fill_null(False))["coordination_score"].mean()
     organic_score = nodes.filter(~pl.col("is_campaign").fill_null(False))["coordination_score"].mean()

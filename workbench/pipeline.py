@@ -253,7 +253,9 @@ def analyse_frames(
 
     forensics = AccountForensics(**params.forensics).fit(
         posts, accounts, events, family_assignments=assignments, tell_post_ids=tells,
-        coordination_nodes=network.nodes_.select("account_id", "coordination_score", "flagged", "partners"),
+        coordination_nodes=network.nodes_.select(
+            "account_id", "coordination_score", "flagged", "partners", "flag_reason", "shared_assets"
+        ),
     )
     scorer = SuspicionScorer(
         weights=params.weights, threshold=params.score_threshold, min_fired=params.min_fired,

@@ -4,8 +4,8 @@ Files written to ``out_dir``:
 ``coordination_edges.{parquet,csv}`` (per-signal edges), ``coordination_fused_edges.{parquet,csv}``,
 ``coordination_nodes.{parquet,csv}``, ``coordination_communities.{parquet,csv}``,
 ``coordination_hot_objects.{parquet,csv}`` and ``coordination_network.graphml`` (fused graph for Gephi:
-node attributes community, coordination_score, strength, flagged, flag_reason, signals; edge attributes weight,
-weight_<signal>, signals). In CSV and GraphML, list columns are joined with ``"|"``. Control characters
+node attributes community, coordination_score, strength, flagged, flag_reason, shared_assets, signals;
+edge attributes weight, weight_<signal>, signals; flagged accounts without edges are isolated nodes). In CSV and GraphML, list columns are joined with ``"|"``. Control characters
 that XML 1.0 forbids are removed from GraphML strings (ids and texts are hostile input).
 """
 from __future__ import annotations
@@ -65,9 +65,11 @@ def write_network(network, out_dir: str | Path, formats: Iterable[str] = FORMATS
 
 
 def fused_graph(network) -> ig.Graph:
-    """The fused account graph as an undirected igraph Graph (accounts with at least one edge)."""
+    """The fused account graph as an undirected igraph Graph: accounts with at least one edge, and flagged
+    accounts without one (attached or flagged for shared assets) as isolated nodes."""
     edges = _flatten_lists(network.fused_edges_)
-    nodes = _flatten_lists(network.nodes_.filter(pl.col("partners") > 0)).with_columns(pl.col("flag_reason").fill_null(""))
+    nodes = _flatten_lists(network.nodes_.filter((pl.col("partners") > 0) | pl.col("flagged"))).with_columns(
+        pl.col("flag_reason").fill_null(""))
     index = {account: i for i, account in enumerate(nodes["account_id"].to_list())}
     graph = ig.Graph(
         n=len(index),
@@ -75,7 +77,8 @@ def fused_graph(network) -> ig.Graph:
         directed=False,
     )
     graph.vs["name"] = [_xml_safe(a) for a in nodes["account_id"].to_list()]
-    for column in ("community", "coordination_score", "strength", "flagged", "flag_reason", "signals", "strongest_partners"):
+    for column in ("community", "coordination_score", "strength", "flagged", "flag_reason", "shared_assets", "signals",
+                   "strongest_partners"):
         graph.vs[column] = [_xml_safe(v) for v in nodes[column].to_list()]
     for column in edges.columns:
         if column not in ("account_a", "account_b"):

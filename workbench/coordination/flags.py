@@ -1,8 +1,9 @@
-"""Which accounts the coordination network flags: the community kinds check and attachment by single co-actions.
+"""Which accounts the coordination network flags: the community kinds check, attachment by single
+co-actions, and shared assets.
 
 Flags start from repeated co-action (:class:`workbench.coordination.network.CoordinationNetwork`): an
-account whose own fused ties carry at least two kinds of evidence, inside a dense community. Two rules
-refine them here.
+account whose own fused ties carry at least two kinds of evidence, inside a dense community. Three rules
+refine and extend them here.
 
 - **Community kinds.** The community's internal fused weight must also carry at least ``min_kinds`` kinds
   of evidence (each at least ``min_share`` of it). A fan club is one big co-share community; the few
@@ -17,6 +18,14 @@ refine them here.
   with no flagged member are never attached: their group (a fan club reposting the brand with some
   campaign accounts in the launch minutes) explains their co-actions and was judged not coordinated.
   Attachment runs ``rounds`` times, each round attaching to the accounts flagged so far.
+- **Shared assets.** A campaign makes its own objects: the smear link, the seed post to repost, the
+  image, the pasted text. Members who follow the seed minutes late, or join only a few waves, never
+  meet a partner within the window, yet they push the same assets. An object is an *asset of the flagged
+  accounts* when at least ``min_flagged`` flagged accounts other than the one judged pushed it and they
+  are at least ``min_share`` of all the accounts that did (at any time: a viral post or a news link that
+  organic users share too is not owned). An unflagged account that pushed at least ``min_assets`` such
+  assets is flagged. Venues (hashtags, reply threads, mentions, domains) are not assets: organic users join a
+  hijacked hashtag or reply under the brand's launch post, and that is what a campaign wants them to do.
 """
 from __future__ import annotations
 
@@ -120,4 +129,74 @@ def attach_by_co_actions(
         if not attached.any():
             break
         current |= attached
+    return current & ~flagged
+
+
+def distinct_account_objects(accounts: np.ndarray, objects: np.ndarray, n_accounts: int) -> np.ndarray:
+    """The distinct (object, account) actions of one signal as sorted int64 keys ``object * n_accounts +
+    account``, restricted to objects that two or more accounts acted on (only those can be shared assets).
+
+    Kept per signal by the network instead of its actions (most objects are one account's: a text, a link).
+    """
+    keys = distinct(np.asarray(objects, dtype=np.int64) * n_accounts + np.asarray(accounts, dtype=np.int64))
+    run = _run_numbers(keys // n_accounts)
+    return keys[np.bincount(run)[run] >= 2]
+
+
+def _run_numbers(values: np.ndarray) -> np.ndarray:
+    """For a sorted array, the number (0, 1, ...) of the run of equal values each element belongs to."""
+    if values.size == 0:
+        return values.astype(np.int64)
+    return np.cumsum(np.concatenate(([False], values[1:] != values[:-1]))).astype(np.int64)
+
+
+def asset_table(keys: np.ndarray, n_accounts: int, flagged: np.ndarray) -> tuple[np.ndarray, ...]:
+    """Per key of :func:`distinct_account_objects` (sorted): object code, account code, how many accounts
+    pushed the object, and how many *other* flagged accounts did (an account is never judged by its own flag)."""
+    objects, accounts = np.divmod(keys, n_accounts)
+    run = _run_numbers(objects)
+    own_flag = flagged[accounts].astype(np.int64)
+    pushers = np.bincount(run)[run]
+    other_flagged = np.bincount(run, weights=own_flag)[run].astype(np.int64) - own_flag
+    return objects, accounts, pushers, other_flagged
+
+
+def is_asset(pushers: np.ndarray, other_flagged: np.ndarray, *, min_share: float, min_flagged: int) -> np.ndarray:
+    """The ownership rule: at least ``min_flagged`` other flagged pushers, and they are at least
+    ``min_share`` of all pushers."""
+    return (other_flagged >= min_flagged) & (other_flagged >= min_share * pushers)
+
+
+def pushed_assets(asset_keys: Mapping[str, np.ndarray], flagged: np.ndarray, *, min_share: float, min_flagged: int) -> np.ndarray:
+    """Per account: how many assets of the (other) flagged accounts it pushed. int64 (n_accounts,)."""
+    n_accounts = flagged.size
+    counts = np.zeros(n_accounts, dtype=np.int64)
+    for keys in asset_keys.values():
+        _, accounts, pushers, other_flagged = asset_table(keys, n_accounts, flagged)
+        owned = is_asset(pushers, other_flagged, min_share=min_share, min_flagged=min_flagged)
+        counts += np.bincount(accounts[owned], minlength=n_accounts)
+    return counts
+
+
+def attach_by_shared_assets(
+    asset_keys: Mapping[str, np.ndarray],
+    flagged: np.ndarray,
+    *,
+    min_assets: int,
+    min_share: float,
+    min_flagged: int = 2,
+    rounds: int = 1,
+) -> np.ndarray:
+    """Accounts that pushed the flagged accounts' assets (module docstring).
+
+    asset_keys: per asset signal, the keys of :func:`distinct_account_objects` (with ``n_accounts =
+    flagged.size``); flagged: bool (n_accounts,) accounts flagged so far. Each round judges assets by the
+    accounts flagged so far. Returns bool (n_accounts,): True for newly flagged accounts.
+    """
+    current = flagged.copy()
+    for _ in range(max(rounds, 0) if min_assets > 0 else 0):
+        found = ~current & (pushed_assets(asset_keys, current, min_share=min_share, min_flagged=min_flagged) >= min_assets)
+        if not found.any():
+            break
+        current |= found
     return current & ~flagged

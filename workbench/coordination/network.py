@@ -7,10 +7,11 @@ Usage::
     net.edges_            # account_a, account_b, signal, weight (directed for toolkit, a < b for coortweet)
     net.fused_edges_      # account_a < account_b, weight (fused), one weight_<signal> column per signal, signals
     net.nodes_            # account_id, community, coordination_score, strength, partners, n_signals,
-                          # signals, strongest_partners (list), flagged, flag_reason
+                          # signals, strongest_partners (list), flagged, flag_reason, shared_assets
     net.communities_      # community, size, n_flagged, signals, first_at, last_at, top_objects, top_texts
     net.hot_objects_      # signal, object, posts, pairs, skipped
     net.evidence("synth:a1", "synth:a2", signal="co_text")   # the post pairs behind an edge
+    net.asset_evidence("synth:a3")   # the flagged accounts' assets an account pushed
 
 Input: the canonical posts frame (docs/architecture.md) with at least ``post_id, account_id, created_at,
 kind`` and the columns the chosen signals read (urls, shared_post_id, text, parent_post_id, hashtags,
@@ -39,7 +40,10 @@ at least ``min_community_size`` accounts and an internal edge density of at leas
 are dense), and the community's own evidence is of as many kinds (``flag_reason = "repeated"``).
 Accounts that never repeat a co-action with one partner but co-act once each with several flagged
 accounts, on at least ``attach_min_posts`` posts and ``flag_min_signals`` kinds, are attached
-(``flag_reason = "attached"``; :mod:`workbench.coordination.flags`).
+(``flag_reason = "attached"``; :mod:`workbench.coordination.flags`). Accounts that pushed at least
+``asset_min_count`` of the flagged accounts' assets (URLs, reposted posts, exact texts, media that flagged
+accounts are at least ``asset_min_share`` of the pushers of, at any time) are flagged too
+(``flag_reason = "assets"``).
 """
 from __future__ import annotations
 
@@ -50,7 +54,16 @@ import numpy as np
 import polars as pl
 
 from workbench.coordination.communities import community_density, leiden_communities, node_strengths, strongest_partners
-from workbench.coordination.flags import attach_by_co_actions, community_kind_counts, significant_labels
+from workbench.coordination.flags import (
+    attach_by_co_actions,
+    asset_table,
+    attach_by_shared_assets,
+    community_kind_counts,
+    distinct_account_objects,
+    is_asset,
+    pushed_assets,
+    significant_labels,
+)
 from workbench.coordination.signals import (
     ALL_SIGNALS,
     NORMALIZED_TEXT,
@@ -80,6 +93,10 @@ DEFAULT_SIGNAL_WEIGHTS = {
     "co_media": 1.0,
     "co_post": 0.1,
 }
+# Objects a campaign makes and pushes (a link, a post to repost, a text, an image), as opposed to venues
+# anyone joins (a hashtag, a reply thread, a mention, a domain): the shared-assets rule counts only these.
+ASSET_SIGNALS = ("co_link", "co_share", "co_text", "co_media")
+ASSET_MIN_FLAGGED = 2  # an object one flagged account pushed is its own, not yet the campaign's
 
 
 class CoordinationNetwork:
@@ -107,6 +124,9 @@ class CoordinationNetwork:
         flagging rule (see the module docstring).
     attach_min_posts, attach_rounds: attachment of accounts by their single co-actions with flagged
         accounts (:mod:`workbench.coordination.flags`); ``attach_rounds=0`` turns it off.
+    asset_min_count, asset_min_share, asset_rounds: the shared-assets rule (an account that pushed at least
+        ``asset_min_count`` objects of ``ASSET_SIGNALS`` of which flagged accounts are at least
+        ``asset_min_share`` of the pushers, at any time); ``asset_min_count=0`` turns it off.
     top_hot_objects: how many of the busiest objects per signal ``hot_objects_`` lists.
     random_state: seeds MinHash and Leiden.
     """
@@ -133,6 +153,9 @@ class CoordinationNetwork:
         min_community_size: int = 3,
         attach_min_posts: int = 2,
         attach_rounds: int = 2,
+        asset_min_count: int = 2,
+        asset_min_share: float = 0.5,
+        asset_rounds: int = 2,
         top_hot_objects: int = 10,
         random_state: int = 0,
     ):
@@ -156,6 +179,9 @@ class CoordinationNetwork:
         self.min_community_size = min_community_size
         self.attach_min_posts = attach_min_posts
         self.attach_rounds = attach_rounds
+        self.asset_min_count = asset_min_count
+        self.asset_min_share = asset_min_share
+        self.asset_rounds = asset_rounds
         self.top_hot_objects = top_hot_objects
         self.random_state = random_state
 
@@ -191,6 +217,7 @@ class CoordinationNetwork:
         self._pairs: dict[str, pl.DataFrame] = {}
         self._action_counts: dict[str, pl.DataFrame] = {}
         self._object_labels: dict[str, pl.Series] = {}
+        self._asset_keys: dict[str, np.ndarray] = {}
         plain = [signal for signal in self.signals if signal != "co_similar_text"]
         # The plain signals run two at a time: much of each is single-threaded numpy, which releases the GIL.
         with ThreadPoolExecutor(2) as pool:
@@ -216,6 +243,8 @@ class CoordinationNetwork:
         self._object_labels[signal] = labels
         rows = actions["row"].to_numpy()
         self._count_actions(signal, rows)
+        if signal in ASSET_SIGNALS and self.asset_min_count > 0 and self.find_communities:
+            self._asset_keys[signal] = distinct_account_objects(self._accounts[rows], codes, len(self.account_labels_))
         found = window_pairs(
             codes, self._times_us[rows], int(round(self.window_for(signal) * 1e6)), max_pairs_per_object=self.max_pairs_per_object
         )
@@ -408,14 +437,26 @@ class CoordinationNetwork:
             self._pairs, SIGNAL_KINDS, repeated, membership,
             min_posts=self.attach_min_posts, min_kinds=self.flag_min_signals, rounds=self.attach_rounds,
         )
-        nodes = nodes.with_columns(repeated=pl.Series(repeated), attached=pl.Series(attached)).with_columns(
-            flagged=pl.col("repeated") | pl.col("attached"),
-            flag_reason=pl.when("repeated").then(pl.lit("repeated")).when("attached").then(pl.lit("attached")),
+        shared_assets = attach_by_shared_assets(
+            self._asset_keys, repeated | attached,
+            min_assets=self.asset_min_count, min_share=self.asset_min_share, min_flagged=ASSET_MIN_FLAGGED,
+            rounds=self.asset_rounds,
         )
+        nodes = nodes.with_columns(
+            repeated=pl.Series(repeated), attached=pl.Series(attached), assets=pl.Series(shared_assets)
+        ).with_columns(
+            flagged=pl.col("repeated") | pl.col("attached") | pl.col("assets"),
+            flag_reason=pl.when("repeated").then(pl.lit("repeated")).when("attached").then(pl.lit("attached"))
+            .when("assets").then(pl.lit("assets")),
+        )
+        final = repeated | attached | shared_assets
+        nodes = nodes.with_columns(shared_assets=pl.Series(
+            pushed_assets(self._asset_keys, final, min_share=self.asset_min_share, min_flagged=ASSET_MIN_FLAGGED)))
         self.nodes_ = nodes.select(
             "account_id", "community", "coordination_score", "strength", "partners", "n_signals", "signals",
-            "strongest_partners", "flagged", "flag_reason",
+            "strongest_partners", "flagged", "flag_reason", "shared_assets",
         )
+        self._flagged_codes = final
         self._membership = membership
         self.communities_ = self._community_summary(membership)
 
@@ -515,6 +556,35 @@ class CoordinationNetwork:
         return out.select(list(schema))
 
     # ------------------------------------------------------------------ evidence
+    def asset_evidence(self, account_id: str, examples: int = 5) -> pl.DataFrame:
+        """The objects of ``ASSET_SIGNALS`` an account pushed that other accounts pushed too, and whether each
+        is an asset of the flagged accounts (the evidence behind ``flag_reason = "assets"`` and the
+        ``shared_assets`` count; judged by the final flags, the account's own left out).
+
+        Returns columns signal, object, pushers (accounts that pushed it, at any time), flagged_pushers
+        (other flagged accounts among them), is_asset, flagged_examples (up to ``examples`` of those
+        flagged accounts), assets first.
+        """
+        schema = {"signal": pl.String, "object": pl.String, "pushers": pl.Int64, "flagged_pushers": pl.Int64,
+                  "is_asset": pl.Boolean, "flagged_examples": pl.List(pl.String)}
+        labels = self.account_labels_
+        code = labels.search_sorted(account_id)
+        if code >= len(labels) or labels[code] != account_id:
+            return pl.DataFrame(schema=schema)
+        rows = []
+        for signal, keys in self._asset_keys.items():
+            objects, accounts, pushers, other_flagged = asset_table(keys, len(labels), self._flagged_codes)
+            owned = is_asset(pushers, other_flagged, min_share=self.asset_min_share, min_flagged=ASSET_MIN_FLAGGED)
+            for at in np.flatnonzero(accounts == code):
+                lo, hi = np.searchsorted(objects, objects[at], side="left"), np.searchsorted(objects, objects[at], side="right")
+                others = accounts[lo:hi]
+                flagged_others = others[(others != code) & self._flagged_codes[others]]
+                rows.append({"signal": signal, "object": self._object_labels[signal][int(objects[at])],
+                             "pushers": int(pushers[at]), "flagged_pushers": int(other_flagged[at]), "is_asset": bool(owned[at]),
+                             "flagged_examples": sorted(labels.gather(flagged_others).to_list())[:examples]})
+        return pl.DataFrame(rows, schema=schema).sort(
+            ["is_asset", "flagged_pushers", "signal", "object"], descending=[True, True, False, False])
+
     def evidence(self, account_a: str, account_b: str, signal: str | None = None) -> pl.DataFrame:
         """The post pairs behind the edge between two accounts (both directions), for one or all signals.
 

@@ -149,11 +149,17 @@ def event_signals(
     )
 
 
+_REASONS = {"repeated": "repeated co-action in a dense community", "attached": "single co-actions with flagged accounts",
+            "assets": "shared assets"}
+
+
 def coordination_signals(nodes: pl.DataFrame | None) -> pl.DataFrame:
     """Signal rows ``coordination`` from a coordination network's node table.
 
     `nodes`: account_id, coordination_score (float, higher = more coordinated), flagged (bool), and
-    optionally partners (int) and community.
+    optionally partners (int), flag_reason and shared_assets. Accounts the network flags without repeated
+    ties (attached by single co-actions, or by the assets they pushed) have score 0, so the "flagged at"
+    line is the lowest score of a flagged account that has one.
     """
     if nodes is None or nodes.height == 0:
         return empty_signals()
@@ -161,11 +167,16 @@ def coordination_signals(nodes: pl.DataFrame | None) -> pl.DataFrame:
     score = frame["coordination_score"].cast(pl.Float64).fill_null(0.0).to_numpy()
     flagged = frame["flagged"].fill_null(False).to_numpy().astype(bool)
     partners = frame["partners"].fill_null(0).to_numpy() if "partners" in frame.columns else np.zeros(frame.height)
-    flagged_min = float(score[flagged].min()) if flagged.any() else float(score.max() or 1.0)
+    scored = flagged & (score > 0)
+    flagged_min = float(score[scored].min()) if scored.any() else float(score.max() or 1.0)
     median = float(np.median(score))
     strength = np.where(flagged, 1.0, np.clip(0.49 * score / max(flagged_min, 1e-12), 0.0, 0.49))
+    reasons = frame["flag_reason"].fill_null("").to_list() if "flag_reason" in frame.columns else [""] * frame.height
+    assets = frame["shared_assets"].fill_null(0).to_list() if "shared_assets" in frame.columns else [0] * frame.height
     details = [
         f"coordination score {fmt(s)} with {int(p)} partners (flagged at {fmt(flagged_min)}; median {fmt(median)})"
-        for s, p in zip(score, partners)
+        + (f"; flagged by the network: {_REASONS.get(r, r)}" if r else "")
+        + (f"; pushed {int(a)} assets of flagged accounts" if a else "")
+        for s, p, r, a in zip(score, partners, reasons, assets)
     ]
     return signal_rows("coordination", frame["account_id"], score, median, flagged_min, flagged, strength, details)
