@@ -5,8 +5,9 @@ Files written to ``out_dir``:
 ``coordination_nodes.{parquet,csv}``, ``coordination_communities.{parquet,csv}``,
 ``coordination_hot_objects.{parquet,csv}`` and ``coordination_network.graphml`` (fused graph for Gephi:
 node attributes community, coordination_score, strength, flagged, flag_reason, shared_assets, signals;
-edge attributes weight, weight_<signal>, signals; flagged accounts without edges are isolated nodes). In CSV and GraphML, list columns are joined with ``"|"``. Control characters
-that XML 1.0 forbids are removed from GraphML strings (ids and texts are hostile input).
+edge attributes weight, weight_<signal>, signals; flagged accounts without edges are isolated nodes). In
+CSV and GraphML, list columns are joined with ``"|"``. Control characters that XML 1.0 forbids are removed
+from GraphML strings (ids and texts are hostile input).
 """
 from __future__ import annotations
 

@@ -55,8 +55,8 @@ import polars as pl
 
 from workbench.coordination.communities import community_density, leiden_communities, node_strengths, strongest_partners
 from workbench.coordination.flags import (
-    attach_by_co_actions,
     asset_table,
+    attach_by_co_actions,
     attach_by_shared_assets,
     community_kind_counts,
     distinct_account_objects,
