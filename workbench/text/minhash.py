@@ -404,41 +404,43 @@ def jaccard(a_tokens, b_tokens) -> float:
     return len(a & b) / union if union else 0.0
 
 
-def pairwise_jaccard(shingles: ShingleSets, pairs: np.ndarray, *, block_pairs: int = 250_000) -> np.ndarray:
+def pairwise_jaccard(shingles: ShingleSets, pairs: np.ndarray) -> np.ndarray:
     """Exact Jaccard of the shingle sets of each pair of texts: float64 (m,); 0.0 when both sets are empty.
 
-    Vectorised: only the texts named in ``pairs`` are deduplicated and given dense token ids; per block,
-    each side's sets are laid out as one sorted key array (pair number, token id) and the two are merged.
+    Only the texts named in ``pairs`` are deduplicated (each text's hashes sorted and distinct); a compiled
+    loop then intersects each pair's two sorted sets by walking them side by side.
     """
     pairs = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
-    result = np.zeros(pairs.shape[0], dtype=np.float64)
     if pairs.shape[0] == 0:
-        return result
+        return np.zeros(0, dtype=np.float64)
     docs = distinct(pairs)
     subset = shingles.take(docs).deduplicated()
-    # Dense ids keep the within-text order because the hashes are sorted within each text.
-    _, token_ids = np.unique(subset.hashes, return_inverse=True)
-    token_ids = token_ids.astype(np.int64).reshape(-1)
-    vocabulary = int(token_ids.max()) + 1 if token_ids.size else 1
     local = np.searchsorted(docs, pairs)
-    sizes = subset.counts
-    for lo in range(0, local.shape[0], block_pairs):
-        block = local[lo : lo + block_pairs]
-        left_keys = _pair_keys(subset, token_ids, block[:, 0], vocabulary)
-        right_keys = _pair_keys(subset, token_ids, block[:, 1], vocabulary)
-        # Both key arrays are sorted and distinct: a stable sort of the two merges them (timsort finds the
-        # two runs), and a key present on both sides shows up twice in a row.
-        merged = np.sort(np.concatenate((left_keys, right_keys)), kind="stable")
-        shared = merged[1:][merged[1:] == merged[:-1]]
-        intersection = np.bincount(shared // np.int64(vocabulary), minlength=block.shape[0]).astype(np.float64)
-        union = sizes[block[:, 0]] + sizes[block[:, 1]] - intersection
-        result[lo : lo + block.shape[0]] = np.where(union > 0, intersection / np.maximum(union, 1), 0.0)
-    return result
+    left, right = np.ascontiguousarray(local[:, 0]), np.ascontiguousarray(local[:, 1])
+    intersection = np.zeros(left.size, dtype=np.int64)
+    _intersection_kernel(np.ascontiguousarray(subset.hashes, dtype=np.uint64), subset.offsets, left, right, intersection)
+    union = subset.counts[left] + subset.counts[right] - intersection
+    return np.where(union > 0, intersection / np.maximum(union, 1), 0.0)
 
 
-def _pair_keys(shingles: ShingleSets, token_ids: np.ndarray, docs: np.ndarray, vocabulary: int) -> np.ndarray:
-    """Keys pair_number * vocabulary + token_id for the sets of ``docs``: sorted and distinct."""
-    sizes = shingles.counts[docs]
-    pair_number = np.repeat(np.arange(docs.size, dtype=np.int64), sizes)
-    positions = np.repeat(shingles.offsets[docs], sizes) + _ranges(sizes)
-    return pair_number * np.int64(vocabulary) + token_ids[positions]
+@numba.njit(
+    [numba.void(numba.types.Array(numba.uint64, 1, "C", readonly=readonly), *[numba.types.Array(numba.int64, 1, "C")] * 4)
+     for readonly in (False, True)],
+    cache=True, nogil=True,
+)
+def _intersection_kernel(hashes, offsets, left, right, out):  # pragma: no cover (compiled)
+    """out[p] = size of the intersection of sets left[p] and right[p] (sorted, distinct hashes per set)."""
+    for p in range(left.size):
+        i, i_end = offsets[left[p]], offsets[left[p] + 1]
+        j, j_end = offsets[right[p]], offsets[right[p] + 1]
+        shared = 0
+        while i < i_end and j < j_end:
+            if hashes[i] == hashes[j]:
+                shared += 1
+                i += 1
+                j += 1
+            elif hashes[i] < hashes[j]:
+                i += 1
+            else:
+                j += 1
+        out[p] = shared
