@@ -19,7 +19,7 @@ import polars as pl
 
 from workbench.arrays import distinct
 from workbench.coordination.signals import sorted_window_pairs, stable_order, toolkit_preprocess_expr
-from workbench.text.minhash import band_keys, minhash_signatures, nonempty_rows, pairwise_jaccard, shingle_sets
+from workbench.text.minhash import band_keys, jaccard_of_pairs, minhash_signatures, nonempty_rows, shingle_sets
 from workbench.text.normalize import normalize_expr
 
 
@@ -67,6 +67,26 @@ def _with_neighbours(times_us: np.ndarray, window_us: int) -> np.ndarray:
     neighbours = np.searchsorted(sorted_times, sorted_times + window_us, side="right")
     neighbours -= np.searchsorted(sorted_times, sorted_times - window_us, side="left")
     return np.sort(order[neighbours > 1])
+
+
+def _band_candidates(band_key, eligible_rows, times, accounts, window_us, n, max_pairs_per_object):
+    """One LSH band: pairs of posts of different accounts in the same bucket within the window, as codes
+    ``min * n + max`` of their row numbers, and the buckets skipped as hot (dicts with posts, pairs).
+
+    band_key: the band's bucket key per eligible row (eligible_rows sorted by time, times their times)."""
+    order = stable_order({"key": band_key})
+    sorted_keys = band_key[order]
+    # Dense bucket codes in sorted order: a new code wherever the key changes.
+    objects = np.zeros(order.size, dtype=np.int64)
+    if order.size:
+        np.cumsum(sorted_keys[1:] != sorted_keys[:-1], out=objects[1:])
+    n_objects = int(objects[-1]) + 1 if order.size else 0
+    found = sorted_window_pairs(order, objects, times[order], window_us, n_objects, max_pairs_per_object=max_pairs_per_object)
+    skipped = [{"posts": int(found.object_posts[code]), "pairs": int(found.object_pairs[code])} for code in found.skipped_objects]
+    left, right = eligible_rows[found.left], eligible_rows[found.right]
+    different = accounts[left] != accounts[right]
+    left, right = left[different], right[different]
+    return np.minimum(left, right) * np.int64(n) + np.maximum(left, right), skipped
 
 
 def similar_text_pairs(
@@ -125,24 +145,14 @@ def similar_text_pairs(
     times = times_us[eligible_rows]
     accounts = np.asarray(accounts)
     for band in range(bands):
-        band_key = keys[eligible_rows, band]
-        order = stable_order({"key": band_key})
-        sorted_keys = band_key[order]
-        # Dense bucket codes in sorted order: a new code wherever the key changes.
-        objects = np.zeros(order.size, dtype=np.int64)
-        if order.size:
-            np.cumsum(sorted_keys[1:] != sorted_keys[:-1], out=objects[1:])
-        n_objects = int(objects[-1]) + 1 if order.size else 0
-        found = sorted_window_pairs(order, objects, times[order], window_us, n_objects,
-                                    max_pairs_per_object=max_pairs_per_object)
-        for code in found.skipped_objects:
-            hot.append({"band": band, "posts": int(found.object_posts[code]), "pairs": int(found.object_pairs[code])})
-        left, right = eligible_rows[found.left], eligible_rows[found.right]
-        different = accounts[left] != accounts[right]
-        left, right = left[different], right[different]
-        candidate_codes.append(np.minimum(left, right) * np.int64(n) + np.maximum(left, right))
+        codes, skipped = _band_candidates(keys[eligible_rows, band], eligible_rows, times, accounts, window_us, n,
+                                          max_pairs_per_object)
+        candidate_codes.append(codes)
+        hot.extend({"band": band, **bucket} for bucket in skipped)
     codes = distinct(np.concatenate(candidate_codes)) if candidate_codes else np.empty(0, np.int64)
-    left, right = codes // max(n, 1), codes % max(n, 1)
-    similarity = pairwise_jaccard(shingles, np.column_stack((left, right)))
+    del candidate_codes, keys
+    left, right = np.divmod(codes, max(n, 1))
+    del codes
+    similarity = jaccard_of_pairs(shingles, left, right)
     keep = similarity >= threshold
     return left[keep], right[keep], similarity[keep], hot

@@ -106,19 +106,19 @@ class ShingleSets:
         np.cumsum(counts, out=offsets[1:])
         return ShingleSets(offsets, self.hashes[positions], self.deduplicated_)
 
-    def deduplicated(self) -> "ShingleSets":
-        """The same texts with each text's shingles sorted ascending and unique."""
+    def deduplicated(self, *, in_place: bool = False) -> "ShingleSets":
+        """The same texts with each text's shingles sorted ascending and unique.
+
+        in_place: reuse this object's hash buffer (for a fresh copy nobody else reads, such as the
+        result of :meth:`take`), so deduplicating costs no second copy of the hashes.
+        """
         if self.deduplicated_:
             return self
-        doc_of = np.repeat(np.arange(len(self), dtype=np.int64), self.counts)
-        order = np.lexsort((self.hashes, doc_of))
-        hashes, doc_of = self.hashes[order], doc_of[order]
-        keep = np.ones(hashes.size, dtype=bool)
-        if hashes.size:
-            keep[1:] = (hashes[1:] != hashes[:-1]) | (doc_of[1:] != doc_of[:-1])
-        offsets = np.zeros(len(self) + 1, dtype=np.int64)
-        np.cumsum(np.bincount(doc_of[keep], minlength=len(self)), out=offsets[1:])
-        return ShingleSets(offsets, hashes[keep], True)
+        hashes = self.hashes if in_place and self.hashes.flags.writeable else self.hashes.copy()
+        offsets = np.empty_like(self.offsets, dtype=np.int64)
+        total = _sort_unique_kernel(np.ascontiguousarray(hashes, dtype=np.uint64),
+                                    np.ascontiguousarray(self.offsets, dtype=np.int64), offsets)
+        return ShingleSets(offsets, hashes[:total], True)
 
     def as_list(self) -> list[np.ndarray]:
         """One sorted array of distinct uint64 shingle hashes per text."""
@@ -147,11 +147,12 @@ def shingle_sets(
     series = texts if isinstance(texts, pl.Series) else pl.Series("text", list(texts), dtype=pl.String)
     n = len(series)
     frame = pl.DataFrame({"doc": np.arange(n, dtype=np.int64), "text": series.cast(pl.String)})
-    frame = frame.with_columns(pl.col("text").fill_null("").str.to_lowercase())
+    frame = frame.with_columns(pl.col("text").fill_null(""))
 
     # Shingles are hashed inside per-text lists and exploded once, as numbers: exploding millions of
-    # token strings first cost more than the tokenising itself.
-    tokens = pl.col("text").str.extract_all(_TOKENIZERS[tokenizer])
+    # token strings first cost more than the tokenising itself. Lower-casing inside the expression keeps
+    # no lower-cased copy of every text alive (CJK runs, below, have no case).
+    tokens = pl.col("text").str.to_lowercase().str.extract_all(_TOKENIZERS[tokenizer])
     if word_ngram == 1:
         per_text = frame.select(shingles=tokens.list.eval(pl.element().hash(seed=seed)))["shingles"]
     else:
@@ -167,10 +168,13 @@ def shingle_sets(
         )
         # Each text's shingles stay contiguous: its words, then its CJK n-grams.
         per_text = pl.select(pl.concat_list(pl.lit(per_text), pl.lit(_hashed_lists(cjk, n, seed)))).to_series()
+    del frame
     counts = per_text.list.len().to_numpy().astype(np.int64)
     offsets = np.zeros(n + 1, dtype=np.int64)
     np.cumsum(counts, out=offsets[1:])
-    hashes = per_text.explode().drop_nulls().to_numpy().astype(np.uint64, copy=False)
+    # The lists' value buffer, read in place (no null hashes inside a list): no exploded copy at 10M texts.
+    values = per_text.rechunk().to_arrow().flatten()
+    hashes = values.to_numpy(zero_copy_only=values.null_count == 0).astype(np.uint64, copy=False)
     return ShingleSets(offsets=offsets, hashes=hashes)
 
 
@@ -407,20 +411,56 @@ def jaccard(a_tokens, b_tokens) -> float:
 def pairwise_jaccard(shingles: ShingleSets, pairs: np.ndarray) -> np.ndarray:
     """Exact Jaccard of the shingle sets of each pair of texts: float64 (m,); 0.0 when both sets are empty.
 
-    Only the texts named in ``pairs`` are deduplicated (each text's hashes sorted and distinct); a compiled
-    loop then intersects each pair's two sorted sets by walking them side by side.
+    pairs: int (m, 2) text indices. See :func:`jaccard_of_pairs`.
     """
     pairs = np.asarray(pairs, dtype=np.int64).reshape(-1, 2)
-    if pairs.shape[0] == 0:
+    return jaccard_of_pairs(shingles, pairs[:, 0], pairs[:, 1])
+
+
+def jaccard_of_pairs(shingles: ShingleSets, left: np.ndarray, right: np.ndarray) -> np.ndarray:
+    """Exact Jaccard of texts ``left[p]`` and ``right[p]``: float64 (m,); 0.0 when both sets are empty.
+
+    Only the texts named are deduplicated (each text's hashes sorted and distinct); a compiled loop then
+    intersects each pair's two sorted sets by walking them side by side. Taking the two index columns
+    separately spares a copy of the pairs (tens of millions of candidates at 10M posts).
+    """
+    if len(left) == 0:
         return np.zeros(0, dtype=np.float64)
-    docs = distinct(pairs)
-    subset = shingles.take(docs).deduplicated()
-    local = np.searchsorted(docs, pairs)
-    left, right = np.ascontiguousarray(local[:, 0]), np.ascontiguousarray(local[:, 1])
+    docs = distinct(np.concatenate((left, right)).astype(np.int64, copy=False))
+    subset = shingles.take(docs).deduplicated(in_place=True)
+    left = np.searchsorted(docs, left)
+    right = np.searchsorted(docs, right)
     intersection = np.zeros(left.size, dtype=np.int64)
     _intersection_kernel(np.ascontiguousarray(subset.hashes, dtype=np.uint64), subset.offsets, left, right, intersection)
     union = subset.counts[left] + subset.counts[right] - intersection
     return np.where(union > 0, intersection / np.maximum(union, 1), 0.0)
+
+
+@numba.njit(
+    numba.int64(numba.types.Array(numba.uint64, 1, "C"), numba.types.Array(numba.int64, 1, "C", readonly=True),
+                numba.types.Array(numba.int64, 1, "C")),
+    cache=True, nogil=True,
+)
+def _sort_unique_kernel(hashes, offsets, new_offsets):  # pragma: no cover (compiled)
+    """Sort each text's slice of ``hashes`` in place and pack its distinct values to the front of the
+    buffer (writes never overtake reads); fills ``new_offsets`` and returns the packed length."""
+    write = 0
+    new_offsets[0] = 0
+    for text in range(offsets.size - 1):
+        lo, hi = offsets[text], offsets[text + 1]
+        if hi > lo:
+            hashes[lo:hi].sort()
+            previous = hashes[lo]
+            hashes[write] = previous
+            write += 1
+            for i in range(lo + 1, hi):
+                value = hashes[i]
+                if value != previous:
+                    hashes[write] = value
+                    write += 1
+                    previous = value
+        new_offsets[text + 1] = write
+    return write
 
 
 @numba.njit(
