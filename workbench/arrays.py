@@ -12,3 +12,13 @@ def distinct(values: np.ndarray) -> np.ndarray:
     """
     values = np.sort(np.asarray(values).reshape(-1))
     return values[np.concatenate(([True], values[1:] != values[:-1]))] if values.size else values
+
+
+def run_numbers(sorted_values: np.ndarray) -> np.ndarray:
+    """For a sorted 1-D array, the number (0, 1, ...) of the run of equal values each element belongs to:
+    dense codes of the distinct values, in order."""
+    if sorted_values.size == 0:
+        return np.zeros(0, dtype=np.int64)
+    codes = np.zeros(sorted_values.size, dtype=np.int64)
+    np.cumsum(sorted_values[1:] != sorted_values[:-1], out=codes[1:])
+    return codes

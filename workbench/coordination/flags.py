@@ -34,7 +34,7 @@ from collections.abc import Mapping
 import numpy as np
 import polars as pl
 
-from workbench.arrays import distinct
+from workbench.arrays import distinct, run_numbers
 
 
 def significant_labels(weights: pl.DataFrame, key: str, label: str, min_share: float) -> pl.DataFrame:
@@ -139,35 +139,34 @@ def distinct_account_objects(accounts: np.ndarray, objects: np.ndarray, n_accoun
     Kept per signal by the network instead of its actions (most objects are one account's: a text, a link).
     """
     keys = distinct(np.asarray(objects, dtype=np.int64) * n_accounts + np.asarray(accounts, dtype=np.int64))
-    run = _run_numbers(keys // n_accounts)
+    run = run_numbers(keys // n_accounts)
     return keys[np.bincount(run)[run] >= 2]
 
 
-def _run_numbers(values: np.ndarray) -> np.ndarray:
-    """For a sorted array, the number (0, 1, ...) of the run of equal values each element belongs to."""
-    if values.size == 0:
-        return values.astype(np.int64)
-    return np.cumsum(np.concatenate(([False], values[1:] != values[:-1]))).astype(np.int64)
+# An object one flagged account pushed is its own, not yet the campaign's.
+MIN_FLAGGED_PUSHERS = 2
 
 
 def asset_table(keys: np.ndarray, n_accounts: int, flagged: np.ndarray) -> tuple[np.ndarray, ...]:
     """Per key of :func:`distinct_account_objects` (sorted): object code, account code, how many accounts
     pushed the object, and how many *other* flagged accounts did (an account is never judged by its own flag)."""
     objects, accounts = np.divmod(keys, n_accounts)
-    run = _run_numbers(objects)
+    run = run_numbers(objects)
     own_flag = flagged[accounts].astype(np.int64)
     pushers = np.bincount(run)[run]
     other_flagged = np.bincount(run, weights=own_flag)[run].astype(np.int64) - own_flag
     return objects, accounts, pushers, other_flagged
 
 
-def is_asset(pushers: np.ndarray, other_flagged: np.ndarray, *, min_share: float, min_flagged: int) -> np.ndarray:
+def is_asset(pushers: np.ndarray, other_flagged: np.ndarray, *, min_share: float,
+             min_flagged: int = MIN_FLAGGED_PUSHERS) -> np.ndarray:
     """The ownership rule: at least ``min_flagged`` other flagged pushers, and they are at least
     ``min_share`` of all pushers."""
     return (other_flagged >= min_flagged) & (other_flagged >= min_share * pushers)
 
 
-def pushed_assets(asset_keys: Mapping[str, np.ndarray], flagged: np.ndarray, *, min_share: float, min_flagged: int) -> np.ndarray:
+def pushed_assets(asset_keys: Mapping[str, np.ndarray], flagged: np.ndarray, *, min_share: float,
+                  min_flagged: int = MIN_FLAGGED_PUSHERS) -> np.ndarray:
     """Per account: how many assets of the (other) flagged accounts it pushed. int64 (n_accounts,)."""
     n_accounts = flagged.size
     counts = np.zeros(n_accounts, dtype=np.int64)
@@ -184,7 +183,7 @@ def attach_by_shared_assets(
     *,
     min_assets: int,
     min_share: float,
-    min_flagged: int = 2,
+    min_flagged: int = MIN_FLAGGED_PUSHERS,
     rounds: int = 1,
 ) -> np.ndarray:
     """Accounts that pushed the flagged accounts' assets (module docstring).

@@ -96,7 +96,6 @@ DEFAULT_SIGNAL_WEIGHTS = {
 # Objects a campaign makes and pushes (a link, a post to repost, a text, an image), as opposed to venues
 # anyone joins (a hashtag, a reply thread, a mention, a domain): the shared-assets rule counts only these.
 ASSET_SIGNALS = ("co_link", "co_share", "co_text", "co_media")
-ASSET_MIN_FLAGGED = 2  # an object one flagged account pushed is its own, not yet the campaign's
 
 
 class CoordinationNetwork:
@@ -439,7 +438,7 @@ class CoordinationNetwork:
         )
         shared_assets = attach_by_shared_assets(
             self._asset_keys, repeated | attached,
-            min_assets=self.asset_min_count, min_share=self.asset_min_share, min_flagged=ASSET_MIN_FLAGGED,
+            min_assets=self.asset_min_count, min_share=self.asset_min_share,
             rounds=self.asset_rounds,
         )
         nodes = nodes.with_columns(
@@ -451,7 +450,7 @@ class CoordinationNetwork:
         )
         final = repeated | attached | shared_assets
         nodes = nodes.with_columns(shared_assets=pl.Series(
-            pushed_assets(self._asset_keys, final, min_share=self.asset_min_share, min_flagged=ASSET_MIN_FLAGGED)))
+            pushed_assets(self._asset_keys, final, min_share=self.asset_min_share)))
         self.nodes_ = nodes.select(
             "account_id", "community", "coordination_score", "strength", "partners", "n_signals", "signals",
             "strongest_partners", "flagged", "flag_reason", "shared_assets",
@@ -574,7 +573,7 @@ class CoordinationNetwork:
         rows = []
         for signal, keys in self._asset_keys.items():
             objects, accounts, pushers, other_flagged = asset_table(keys, len(labels), self._flagged_codes)
-            owned = is_asset(pushers, other_flagged, min_share=self.asset_min_share, min_flagged=ASSET_MIN_FLAGGED)
+            owned = is_asset(pushers, other_flagged, min_share=self.asset_min_share)
             for at in np.flatnonzero(accounts == code):
                 lo, hi = np.searchsorted(objects, objects[at], side="left"), np.searchsorted(objects, objects[at], side="right")
                 others = accounts[lo:hi]

@@ -17,7 +17,7 @@ from __future__ import annotations
 import numpy as np
 import polars as pl
 
-from workbench.arrays import distinct
+from workbench.arrays import distinct, run_numbers
 from workbench.coordination.signals import sorted_window_pairs, stable_order, toolkit_preprocess_expr
 from workbench.text.minhash import band_keys, jaccard_of_pairs, minhash_signatures, nonempty_rows, shingle_sets
 from workbench.text.normalize import normalize_expr
@@ -75,11 +75,7 @@ def _band_candidates(band_key, eligible_rows, times, accounts, window_us, n, max
 
     band_key: the band's bucket key per eligible row (eligible_rows sorted by time, times their times)."""
     order = stable_order({"key": band_key})
-    sorted_keys = band_key[order]
-    # Dense bucket codes in sorted order: a new code wherever the key changes.
-    objects = np.zeros(order.size, dtype=np.int64)
-    if order.size:
-        np.cumsum(sorted_keys[1:] != sorted_keys[:-1], out=objects[1:])
+    objects = run_numbers(band_key[order])  # dense bucket codes in sorted order
     n_objects = int(objects[-1]) + 1 if order.size else 0
     found = sorted_window_pairs(order, objects, times[order], window_us, n_objects, max_pairs_per_object=max_pairs_per_object)
     skipped = [{"posts": int(found.object_posts[code]), "pairs": int(found.object_pairs[code])} for code in found.skipped_objects]

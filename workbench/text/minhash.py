@@ -250,16 +250,17 @@ def minhash_signatures(
     return signatures
 
 
-def _kernel_signature(readonly_hashes: bool):
-    hashes = numba.types.Array(numba.uint64, 1, "C", readonly=readonly_hashes)
-    vector = numba.types.Array(numba.int64, 1, "C")
-    constants = numba.types.Array(numba.uint64, 1, "C")
-    return numba.void(hashes, vector, vector, constants, constants, numba.types.Array(numba.uint32, 2, "C"))
+def _array(dtype, ndim: int = 1, *, readonly: bool = False):
+    """A numba C-contiguous array type for the kernels' explicit signatures. Read-only inputs also accept
+    writable arrays; shingle hashes straight from polars are read-only."""
+    return numba.types.Array(dtype, ndim, "C", readonly=readonly)
 
 
-# Compiled when this module is imported (explicit signatures; shingle hashes straight from polars are
-# read-only), from the cache in the environment: the ~0.4 s of loading it is import time, not a call's.
-@numba.njit([_kernel_signature(False), _kernel_signature(True)], cache=True, nogil=True)
+# The kernels below have explicit signatures, so they are compiled (from the cache in the environment)
+# when this module is imported: the ~0.4 s of loading them is import time, not a call's.
+@numba.njit(numba.void(_array(numba.uint64, readonly=True), _array(numba.int64, readonly=True),
+                       _array(numba.int64, readonly=True), _array(numba.uint64, readonly=True),
+                       _array(numba.uint64, readonly=True), _array(numba.uint32, 2)), cache=True, nogil=True)
 def _signature_kernel(hashes, offsets, docs, multipliers, adders, out):  # pragma: no cover (compiled)
     """out[d, k] = min over text d's shingle hashes h of (multipliers[k] * h + adders[k]) mod 2**64 >> 32.
 
@@ -436,11 +437,8 @@ def jaccard_of_pairs(shingles: ShingleSets, left: np.ndarray, right: np.ndarray)
     return np.where(union > 0, intersection / np.maximum(union, 1), 0.0)
 
 
-@numba.njit(
-    numba.int64(numba.types.Array(numba.uint64, 1, "C"), numba.types.Array(numba.int64, 1, "C", readonly=True),
-                numba.types.Array(numba.int64, 1, "C")),
-    cache=True, nogil=True,
-)
+@numba.njit(numba.int64(_array(numba.uint64), _array(numba.int64, readonly=True), _array(numba.int64)),
+           cache=True, nogil=True)
 def _sort_unique_kernel(hashes, offsets, new_offsets):  # pragma: no cover (compiled)
     """Sort each text's slice of ``hashes`` in place and pack its distinct values to the front of the
     buffer (writes never overtake reads); fills ``new_offsets`` and returns the packed length."""
@@ -463,11 +461,8 @@ def _sort_unique_kernel(hashes, offsets, new_offsets):  # pragma: no cover (comp
     return write
 
 
-@numba.njit(
-    [numba.void(numba.types.Array(numba.uint64, 1, "C", readonly=readonly), *[numba.types.Array(numba.int64, 1, "C")] * 4)
-     for readonly in (False, True)],
-    cache=True, nogil=True,
-)
+@numba.njit(numba.void(_array(numba.uint64, readonly=True), *[_array(numba.int64, readonly=True)] * 3, _array(numba.int64)),
+           cache=True, nogil=True)
 def _intersection_kernel(hashes, offsets, left, right, out):  # pragma: no cover (compiled)
     """out[p] = size of the intersection of sets left[p] and right[p] (sorted, distinct hashes per set)."""
     for p in range(left.size):
