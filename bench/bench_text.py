@@ -74,12 +74,12 @@ print(json.dumps({
 _NARRATIVES = _PRELUDE + r"""
 corpus, db, sample_size = sys.argv[1], sys.argv[2], int(sys.argv[3])
 from workbench.store import Store
-from workbench.text.narratives import fit_narratives
+from workbench.pipeline import fit_narratives_cached
 started = time.perf_counter()
 with Store(db, read_only=True) as store:
     posts = store.posts(columns=["post_id", "account_id", "created_at", "text", "lang"])
     read_s = time.perf_counter() - started
-    model = fit_narratives(posts, cache=store, sample_size=sample_size, random_state=0)
+    model = fit_narratives_cached(posts, store, sample_size=sample_size, random_state=0)
 seconds = time.perf_counter() - started
 truth = pl.read_parquet(corpus + "/truth_posts.parquet")
 joined = posts.select("post_id").with_columns(pl.Series("cluster", model.labels_)).join(truth, on="post_id")

@@ -212,10 +212,11 @@ def test_cli_network_on_a_store(tmp_path):
                                    source_row=pl.int_range(pl.len()).cast(pl.Int64))
         store.append("posts", frame.select([c for c in columns if c in frame.columns]))
     out = tmp_path / "net"
-    assert main(["network", "--db", str(db), "--out", str(out), "--format", "parquet"]) == 0
+    assert main(["network", "--db", str(db), "--out", str(out), "--fit", "--format", "parquet"]) == 0
     nodes = pl.read_parquet(out / "coordination_nodes.parquet")
     assert set(nodes.filter("flagged")["account_id"].to_list()) == campaign
-    assert main(["network", "--db", str(db), "--out", str(out), "--signals", "co_nothing"]) != 0
+    assert main(["network", "--db", str(db), "--out", str(out), "--fit", "--signals", "co_nothing"]) != 0
+    assert main(["network", "--db", str(db), "--out", str(out)]) != 0  # no stored run to read
 
 
 def test_fused_graph_keeps_pairs_that_repeat_only_across_signals():

@@ -7,7 +7,7 @@ import pytest
 
 from forensics_corpus import make_corpus
 from workbench.cli import main
-from workbench.pipeline import AnalysisParams, run_analysis
+from workbench.pipeline import Analysis, AnalysisParams, run_analysis
 from workbench.store import Store
 
 
@@ -57,32 +57,68 @@ def test_supervised_from_ground_truth_only_when_asked(db):
     assert analysis.account_scores.filter(pl.col("flagged")).height > 0
 
 
-def test_results_persist_through_the_store(db):
+def test_a_saved_run_reads_back_whole(db):
     with Store(db, read_only=True) as store:
-        analysis = run_analysis(store)
+        analysis = run_analysis(store, AnalysisParams(target_terms=("Zeta",)))
         analysis.save(store)
-        assert store.load_result(analysis.run_id, "campaigns").height == analysis.campaigns.height
-        evidence = store.load_result(analysis.run_id, "edge_evidence")
-        assert evidence.height > 0 and {"post_id_a", "post_id_b", "signal"} <= set(evidence.columns)
+        loaded = Analysis.load(store)  # the latest complete run
+        runs = store.runs()
+    assert loaded.run_id == analysis.run_id and loaded.params == analysis.params
+    assert runs.row(0, named=True)["status"] == "complete" and runs.height == 1
+    assert json.loads(runs["params"][0])["target_terms"] == ["Zeta"] and len(runs["corpus_fingerprint"][0]) == 64
+    for name in Analysis.STORED_FRAMES:
+        fresh, back = getattr(analysis, name), getattr(loaded, name)
+        if fresh.width == 0:  # narratives were not computed: not stored, not invented
+            assert back.width == 0, name
+            continue
+        assert back.select(fresh.columns).equals(fresh), name
+        extra = [c for c in back.columns if c not in fresh.columns]
+        assert all(back[c].null_count() == back.height for c in extra), (name, extra)
+    assert loaded.edge_posts.height > 0 and {"post_id_a", "post_id_b", "signal"} <= set(loaded.edge_posts.columns)
+    member = analysis.campaign_accounts["account_id"][0]
+    fresh_evidence, stored_evidence = analysis.account_evidence(member), loaded.account_evidence(member)
+    assert stored_evidence["edges"].equals(fresh_evidence["edges"])
+    assert stored_evidence["edge_posts"].equals(fresh_evidence["edge_posts"]) and stored_evidence["edge_posts"].height > 0
 
 
 def test_commands_end_to_end(db, tmp_path, capsys):
-    assert main(["analyze", "--db", str(db), "--target", "Zeta"]) == 0
+    assert main(["analyze", "--db", str(db), "--target", "Zeta", "--save"]) == 0
     out = capsys.readouterr().out
     campaign = out.split("\n")[1].split()[0]
     assert campaign.startswith("C-")
     with Store(db, read_only=True) as store:
-        member = run_analysis(store).campaign_accounts["account_id"][0]
+        member = Analysis.load(store).campaign_accounts["account_id"][0]
     assert main(["verdict", "--db", str(db), "--account", member, "--value", "rejected", "--author", "ana", "--note", "a real customer"]) == 0
     assert main(["verdict", "--db", str(db), "--campaign", campaign, "--value", "confirmed", "--author", "ana", "--note", "templates"]) == 0
     capsys.readouterr()
-    assert main(["export-evidence", "--db", str(db), "--campaign", campaign, "--out", str(tmp_path / "pack"), "--target", "Zeta"]) == 0
+    # the stored run is what export-evidence reads; the verdicts shape the next run, analysed and saved
+    assert main(["analyze", "--db", str(db), "--target", "Zeta", "--save"]) == 0
+    assert main(["export-evidence", "--db", str(db), "--campaign", campaign, "--out", str(tmp_path / "pack")]) == 0
     manifest = json.loads((tmp_path / "pack" / "manifest.json").read_text())
-    assert manifest["sources"][0]["sha256"] == "ab" * 32
+    assert manifest["sources"][0]["sha256"] == "ab" * 32 and manifest["params"]["target_terms"] == ["Zeta"]
     accounts = pl.read_csv(tmp_path / "pack" / "accounts.csv")
     assert member not in accounts["account_id"].to_list()
     assert (pl.read_csv(tmp_path / "pack" / "campaign.csv")["status"] == "confirmed").all()
     assert main(["export-evidence", "--db", str(db), "--campaign", "C-nope", "--out", str(tmp_path / "x")]) == 1
+    assert main(["export-evidence", "--db", str(db), "--run", "run-nope", "--campaign", campaign, "--out", str(tmp_path / "y")]) == 1
+    assert "no complete analysis run 'run-nope'" in capsys.readouterr().err
+    assert main(["network", "--db", str(db), "--out", str(tmp_path / "net"), "--format", "csv"]) == 0
+    assert pl.read_csv(tmp_path / "net" / "coordination_fused_edges.csv").height > 0
+
+
+def test_evidence_pack_from_the_stored_run_equals_the_fresh_one(db, tmp_path):
+    from workbench.forensics.evidence import write_evidence_pack
+
+    with Store(db, read_only=True) as store:
+        analysis = run_analysis(store, AnalysisParams(target_terms=("Zeta",)))
+        analysis.save(store)
+        loaded = Analysis.load(store, analysis.run_id)
+        posts, accounts = store.posts(), store.accounts()
+    campaign = analysis.campaigns["campaign_id"][0]
+    fresh = write_evidence_pack(analysis, campaign, tmp_path / "fresh", posts, accounts)
+    stored = write_evidence_pack(loaded, campaign, tmp_path / "stored", posts, accounts)
+    for path in sorted(fresh.iterdir()):
+        assert (stored / path.name).read_bytes() == path.read_bytes(), path.name
 
 
 def test_account_evidence_links_signals_edges_and_posts(db):

@@ -87,7 +87,7 @@ def test_report_answers_with_evidence(two_runs):
     assert "40" in html and "xiaomifan1000" in html
     assert "The Xiaomi YU7 catches fire" in html
     assert "ab" * 32 in html  # the source file hash is in the evidence
-    assert re.search(r"<td>analysis parameters</td><td>\{(&quot;|\")seed(&quot;|\"): 11\}</td>", html)  # the run's parameters
+    assert re.search(r"<td>analysis parameters</td><td>\{[^<]*(&quot;|\")random_state(&quot;|\"): 11[,}]", html)  # the run's parameters
     assert "YU7 launch &lt;b&gt;event&lt;/b&gt;" in html  # hostile event name shown as text
     assert "n0 [false_claim]: fire yu7 buy" in html  # the narrative with its tactic and keywords
     # the suspicious set (scores >= 0.5 by the fixture: the 40 planted accounts) checked against ground truth

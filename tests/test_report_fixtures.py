@@ -6,6 +6,7 @@ post carries hostile markup whose scripts would set `document.title` / a body at
 """
 from __future__ import annotations
 
+import json
 from datetime import datetime, timedelta
 
 import numpy as np
@@ -66,31 +67,37 @@ def build_store(path, n_organic: int = 1500, seed: int = 11, with_results: bool 
             pl.lit("ground_truth").alias("origin"), pl.lit(datetime(2025, 7, 1)).alias("created_at"))
         store.add_labels(truth)
         if with_results:
-            scores = pl.DataFrame({"account_id": organic_accounts + CAMPAIGN,
-                                   "score": [float(s) for s in rng.uniform(0, 0.3, 200)] + [0.9] * 40})
-            edges = pl.DataFrame([(CAMPAIGN[i], CAMPAIGN[k], 5.0, "co_text") for i in range(40) for k in range(i + 1, min(i + 4, 40))],
-                                 schema=["source", "target", "weight", "kind"], orient="row")
-            nodes = pl.DataFrame({"account_id": CAMPAIGN, "community": ["1"] * 40, "score": [0.9] * 40})
-            families = pl.DataFrame({"family_id": [1, 2], "size": [399, 12],
-                                     "template": ["The Xiaomi YU7 catches fire, do not buy it! @<mention>", "lunch"]})
-            narrative_posts = posts.select("post_id", "account_id", "created_at").with_columns(
-                pl.Series("cluster", [0 if p.startswith("synth:x") else 1 for p in posts["post_id"]]))
-            narrative_map = narrative_posts.join(posts.select("post_id", "text"), on="post_id").with_columns(
-                pl.Series("x", rng.normal(size=posts.height)), pl.Series("y", rng.normal(size=posts.height)))
-            narrative_clusters = pl.DataFrame({
-                "cluster": [0, 1], "size": [400, n_organic], "keywords": [["fire", "yu7", "buy"], ["phone", "lunch"]],
-                "tactic": ["false_claim", None], "exemplars": [["The Xiaomi YU7 catches fire"], ["lunch today"]]})
-            campaign_posts = posts.filter(pl.col("post_id").str.starts_with("synth:x")).sort("post_id")
-            first_post = dict(zip(campaign_posts["account_id"], campaign_posts["post_id"]))  # last wins; deterministic
-            edge_evidence = edges.select(
-                pl.lit("co_text").alias("signal"), pl.col("source").alias("account_a"), pl.col("target").alias("account_b"),
-                pl.col("source").replace_strict(first_post).alias("post_id_a"),
-                pl.col("target").replace_strict(first_post).alias("post_id_b"))
-            for name, frame in (("scores", scores), ("edges", edges), ("nodes", nodes), ("families", families),
-                                ("edge_evidence", edge_evidence)):
-                store.save_result("run-test", name, frame, params={"seed": seed})
-            # narratives are fitted in runs of their own (workbench.text.narratives.fit_narratives)
-            for name, frame in (("narrative_posts", narrative_posts), ("narrative_map", narrative_map),
-                                ("narrative_clusters", narrative_clusters)):
-                store.save_result("narratives-test", name, frame, params={"seed": seed})
+            store_results(store, posts, organic_accounts, n_organic, rng, seed)
     return CAMPAIGN
+
+
+def store_results(store, posts, organic_accounts, n_organic, rng, seed) -> None:
+    """A complete analysis run "run-test" with hand-made results (known scores, edges, narratives), saved
+    the way `Analysis.save` saves one: one run, narratives inside it."""
+    from workbench.pipeline import AnalysisParams
+
+    scores = pl.DataFrame({"account_id": organic_accounts + CAMPAIGN,
+                           "score": [float(s) for s in rng.uniform(0, 0.3, 200)] + [0.9] * 40})
+    scores = scores.with_columns((pl.col("score") >= 0.5).alias("flagged"))
+    edges = pl.DataFrame([(CAMPAIGN[i], CAMPAIGN[k], 5.0, ["co_text"]) for i in range(40) for k in range(i + 1, min(i + 4, 40))],
+                         schema=["account_a", "account_b", "weight", "signals"], orient="row")
+    nodes = pl.DataFrame({"account_id": CAMPAIGN, "community": [1] * 40, "coordination_score": [0.9] * 40})
+    families = pl.DataFrame({"family_id": [1, 2], "size": [399, 12],
+                             "representative_text": ["The Xiaomi YU7 catches fire, do not buy it! @<mention>", "lunch"]})
+    narrative_posts = posts.select("post_id", "account_id", "created_at").with_columns(
+        pl.Series("cluster", [0 if p.startswith("synth:x") else 1 for p in posts["post_id"]]))
+    narrative_map = narrative_posts.join(posts.select("post_id", "text"), on="post_id").with_columns(
+        pl.Series("x", rng.normal(size=posts.height)), pl.Series("y", rng.normal(size=posts.height))).drop("created_at")
+    narrative_clusters = pl.DataFrame({
+        "cluster": [0, 1], "size": [400, n_organic], "keywords": [["fire", "yu7", "buy"], ["phone", "lunch"]],
+        "tactic": ["false_claim", None], "exemplars": [["The Xiaomi YU7 catches fire"], ["lunch today"]]})
+    campaign_posts = posts.filter(pl.col("post_id").str.starts_with("synth:x")).sort("post_id")
+    first_post = dict(zip(campaign_posts["account_id"], campaign_posts["post_id"]))  # last wins; deterministic
+    edge_posts = edges.select(
+        pl.lit("co_text").alias("signal"), "account_a", "account_b",
+        pl.col("account_a").replace_strict(first_post).alias("post_id_a"),
+        pl.col("account_b").replace_strict(first_post).alias("post_id_b"))
+    frames = {"account_scores": scores, "coordination_fused_edges": edges, "coordination_nodes": nodes,
+              "families": families, "edge_posts": edge_posts, "narrative_posts": narrative_posts,
+              "narrative_map": narrative_map, "narrative_clusters": narrative_clusters}
+    store.save_run("run-test", frames, json.loads(AnalysisParams(random_state=seed).to_json()))

@@ -74,20 +74,20 @@ def test_knn_assign_votes_by_similarity():
 
 
 def test_fit_narratives_rerun_loads_cached_results(tmp_path, fitted):
+    from workbench.pipeline import fit_narratives_cached as fit_narratives
     from workbench.store import Store
-    from workbench.text.narratives import fit_narratives
 
     posts = fitted[0]
     with Store(tmp_path / "corpus.duckdb") as store:
-        first = fit_narratives(posts, cache=store, sample_size=500, random_state=0)
+        first = fit_narratives(posts, store, sample_size=500, random_state=0)
         assert not first.cache_hit_ and first.embedding_stats_.embedded > 0
-        second = fit_narratives(posts, cache=store, sample_size=500, random_state=0)
+        second = fit_narratives(posts, store, sample_size=500, random_state=0)
         assert second.cache_hit_
         assert np.array_equal(first.labels_, second.labels_)
         assert second.clusters_.select("cluster", "size", "keywords", "tactic").equals(
             first.clusters_.select("cluster", "size", "keywords", "tactic"))
         # Other parameters are another run: embeddings come from the cache, the clustering is refitted.
-        third = fit_narratives(posts, cache=store, sample_size=400, random_state=0)
+        third = fit_narratives(posts, store, sample_size=400, random_state=0)
         assert not third.cache_hit_ and third.embedding_stats_.embedded == 0
 
 

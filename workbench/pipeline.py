@@ -21,15 +21,18 @@ import hashlib
 import json
 import time
 from dataclasses import dataclass, field
-from importlib import metadata
 
 import polars as pl
 
 from workbench.forensics.campaigns import assemble_campaigns, campaign_links, campaign_summary, share_of_voice
 from workbench.forensics.features import AccountForensics
 from workbench.forensics.scores import SuspicionScorer, network_signal_rows, propagate_flags
+from workbench.provenance import package_versions
 
-PACKAGES = ("workbench", "polars", "duckdb", "numpy", "scikit-learn", "igraph", "leidenalg")
+# The post pairs stored with a run (`Analysis.edge_posts`): behind the strongest edges (the report cites
+# them) and behind each campaign's strongest edges among its members (evidence packs cite them).
+STRONGEST_EDGES = 50
+CAMPAIGN_EDGES = 2000
 
 
 @dataclass(frozen=True)
@@ -82,6 +85,17 @@ class AnalysisParams:
     def to_json(self) -> str:
         return json.dumps(dataclasses.asdict(self), sort_keys=True, default=list)
 
+    @classmethod
+    def from_json(cls, text: str) -> "AnalysisParams":
+        """The parameters `to_json` wrote (as stored with a run); lists become tuples again."""
+        values = json.loads(text)
+        known = {f.name: f for f in dataclasses.fields(cls)}
+        values = {k: v for k, v in values.items() if k in known}
+        for name in ("target_terms", "campaign_links"):
+            if isinstance(values.get(name), list):
+                values[name] = tuple(values[name])
+        return cls(**values)
+
 
 @dataclass
 class Analysis:
@@ -108,11 +122,12 @@ class Analysis:
     share_of_voice: pl.DataFrame
     verdicts: pl.DataFrame
     tells: pl.DataFrame
+    edge_posts: pl.DataFrame = field(default_factory=pl.DataFrame)
     narrative_posts: pl.DataFrame = field(default_factory=pl.DataFrame)
     narrative_clusters: pl.DataFrame = field(default_factory=pl.DataFrame)
     narrative_map: pl.DataFrame = field(default_factory=pl.DataFrame)
     campaign_narratives: pl.DataFrame = field(default_factory=pl.DataFrame)
-    network: object = None
+    network: object = None  # the fitted CoordinationNetwork; None for a run read back from the store
     account_posts: pl.DataFrame | None = None  # post_id, account_id of the analysed posts (for evidence look-ups)
     timings: dict = field(default_factory=dict)  # step -> seconds (for benchmarks; not stored, not in packs)
 
@@ -122,14 +137,53 @@ class Analysis:
         "coordination_nodes", "communities", "hot_objects", "families", "family_assignments", "campaign_accounts",
         "campaigns", "campaign_timeline", "campaign_families", "share_of_voice", "verdicts", "tells",
     )
+    STORED_FRAMES = FRAMES + ("edge_posts", "sources") + NARRATIVE_FRAMES  # what `save` writes and `load` reads
+
+    @classmethod
+    def load(cls, store, run_id: str | None = None) -> "Analysis":
+        """A stored run, whole: every frame it saved, its parameters and versions (narratives included when
+        that run computed them, never taken from another run). run_id None: the latest complete run.
+        Raises RunNotFoundError (a WorkbenchError) naming the stored runs when there is no such run.
+        The coordination network itself is not stored: `edge_evidence` answers from the stored post pairs."""
+        from workbench.store import RunNotFoundError, empty_result
+
+        if run_id is None:
+            run_id = store.latest_run()
+            if run_id is None:
+                raise RunNotFoundError(f"no complete analysis run is stored for {store.path}: run "
+                                       "`workbench analyze --save` (or `Analysis.save`) first")
+        info, frames = store.load_run(run_id)
+        params = AnalysisParams.from_json(info["params"])
+        posts = store.posts(columns=["post_id", "account_id"], since=params.since, until=params.until)
+
+        def frame(name: str) -> pl.DataFrame:
+            if name in frames:
+                return frames[name]
+            # a frame the run did not compute: narratives are "not computed" (no columns), others "none found"
+            return pl.DataFrame() if name in cls.NARRATIVE_FRAMES else empty_result(name)
+
+        return cls(
+            run_id=run_id, params=params, versions=json.loads(info["versions"] or "{}"),
+            **{name: frame(name) for name in cls.STORED_FRAMES},
+            network=None, account_posts=posts.sort("post_id"),
+        )
 
     def suspicious_accounts(self) -> list[str]:
         """Flagged accounts, sorted."""
         return self.account_scores.filter(pl.col("flagged"))["account_id"].sort().to_list()
 
     def edge_evidence(self, account_a: str, account_b: str) -> pl.DataFrame:
-        """The post pairs behind a coordination edge (see CoordinationNetwork.evidence)."""
-        return self.network.evidence(account_a, account_b)
+        """The post pairs behind a coordination edge (see CoordinationNetwork.evidence), `account_a` first.
+        A run read back from the store answers from its stored pairs (`edge_posts`)."""
+        if self.network is not None:
+            return self.network.evidence(account_a, account_b)
+        if self.edge_posts.width == 0:
+            return pl.DataFrame()
+        forward = self.edge_posts.filter((pl.col("account_a") == account_a) & (pl.col("account_b") == account_b))
+        backward = self.edge_posts.filter((pl.col("account_a") == account_b) & (pl.col("account_b") == account_a)).rename({
+            "account_a": "account_b", "account_b": "account_a", "post_id_a": "post_id_b", "post_id_b": "post_id_a",
+            "created_at_a": "created_at_b", "created_at_b": "created_at_a"})
+        return pl.concat([forward, backward.select(forward.columns)]).sort(["signal", "created_at_a", "post_id_a", "post_id_b"])
 
     def account_evidence(self, account_id: str, max_partners: int = 10) -> dict[str, pl.DataFrame]:
         """Everything behind one account's score: its signal rows (value, baseline, threshold, fired,
@@ -159,20 +213,16 @@ class Analysis:
         return self.account_posts.filter(pl.col("account_id") == account_id)["post_id"].to_list()
 
     def save(self, store) -> str:
-        """Persist every frame as `result_<name>` tagged with run_id (in the store's cache database)."""
-        params = json.loads(self.params.to_json())
-        for name in self.FRAMES + self.NARRATIVE_FRAMES:
-            frame = getattr(self, name)
-            if frame.width:  # narratives are optional: nothing to store when they were not computed
-                store.save_result(self.run_id, name, frame, params)
-        for name, frame in self.report_frames().items():
-            store.save_result(self.run_id, name, frame, params)
-        return self.run_id
+        """Store the run (every frame of `STORED_FRAMES` that was computed, its parameters, versions and
+        corpus fingerprint) in one transaction; see `Store.save_run`. Returns the run id."""
+        frames = {name: getattr(self, name) for name in self.STORED_FRAMES if getattr(self, name).width}
+        return store.save_run(self.run_id, frames, json.loads(self.params.to_json()), kind="analysis",
+                              versions=self.versions, corpus_fingerprint=corpus_fingerprint(self.sources))
 
-    def strongest_edge_evidence(self, top: int = 50) -> pl.DataFrame:
+    def strongest_edge_evidence(self, top: int = STRONGEST_EDGES) -> pl.DataFrame:
         """The post pairs behind the `top` strongest fused coordination edges (weight desc, then ids)."""
         edges = self.coordination_fused_edges.sort(["weight", "account_a", "account_b"], descending=[True, False, False]).head(top)
-        pairs = [self.edge_evidence(a, b) for a, b in edges.select("account_a", "account_b").iter_rows()] if self.network else []
+        pairs = [self.edge_evidence(a, b) for a, b in edges.select("account_a", "account_b").iter_rows()]
         pairs = [p for p in pairs if p.height]
         return pl.concat(pairs) if pairs else pl.DataFrame(
             schema={"signal": pl.String, "account_a": pl.String, "post_id_a": pl.String, "account_b": pl.String, "post_id_b": pl.String}
@@ -190,23 +240,33 @@ class Analysis:
             "families": self.families,
             "tells": self.tells,
             "campaigns": self.campaigns,
-            **({"narratives": self.narrative_map} if self.narrative_map.width else {}),
+            **{name: getattr(self, name) for name in ("narrative_posts", "narrative_clusters", "narrative_map")
+               if getattr(self, name).width},
         }
 
 
-def package_versions() -> dict[str, str]:
-    out = {}
-    for name in PACKAGES:
-        try:
-            out[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            if name == "workbench":
-                from workbench import __version__
+def corpus_fingerprint(sources: pl.DataFrame) -> str:
+    """sha256 over the analysed sources' sha256, sorted: which corpus a run was made from."""
+    digest = hashlib.sha256()
+    for sha in sorted(sources["sha256"].to_list()) if "sha256" in sources.columns else []:
+        digest.update(sha.encode())
+    return digest.hexdigest()
 
-                out[name] = __version__
-            else:
-                out[name] = "not installed"
-    return out
+
+def edge_posts_of(network, fused_edges: pl.DataFrame, members: pl.DataFrame,
+                  strongest: int = STRONGEST_EDGES, per_campaign: int = CAMPAIGN_EDGES) -> pl.DataFrame:
+    """The post pairs behind the `strongest` fused edges and behind each campaign's `per_campaign`
+    strongest edges among its members, one block per edge in the fused edges' orientation."""
+    ordered = fused_edges.sort(["weight", "account_a", "account_b"], descending=[True, False, False])
+    chosen = [ordered.head(strongest).select("account_a", "account_b")]
+    for (_campaign,), group in members.group_by("campaign_id", maintain_order=True):
+        inside = group["account_id"].implode()
+        chosen.append(ordered.filter(pl.col("account_a").is_in(inside) & pl.col("account_b").is_in(inside))
+                      .head(per_campaign).select("account_a", "account_b"))
+    pairs = pl.concat(chosen).unique(maintain_order=True)
+    blocks = [network.evidence(a, b) for a, b in pairs.iter_rows()]
+    blocks = [b for b in blocks if b.height]
+    return pl.concat(blocks) if blocks else network.evidence("", "")
 
 
 def make_run_id(params: AnalysisParams, sources: pl.DataFrame) -> str:
@@ -299,12 +359,11 @@ def analyse_frames(
     campaigns, timeline, campaign_families = campaign_summary(members, posts, accounts, events, assignments)
     sov = share_of_voice(posts, members, list(params.target_terms))
     timings["scores_campaigns_s"] = time.perf_counter() - clock
+    edge_posts = edge_posts_of(network, network.fused_edges_, members)
     narrative_frames = {}
     if params.narratives:
-        from workbench.text.narratives import fit_narratives
-
         clock = time.perf_counter()
-        model = fit_narratives(posts, cache=cache, **{"random_state": params.random_state, **params.narrative_params})
+        model = fit_narratives_cached(posts, cache, **{"random_state": params.random_state, **params.narrative_params})
         narrative_frames = {
             "narrative_posts": model.posts_, "narrative_clusters": model.clusters_, "narrative_map": model.map_,
             "campaign_narratives": (
@@ -343,11 +402,35 @@ def analyse_frames(
         share_of_voice=sov,
         verdicts=verdicts,
         tells=tells_found,
+        edge_posts=edge_posts,
         network=network,
         account_posts=posts.select("post_id", "account_id"),
         **narrative_frames,
         timings={k: round(v, 2) for k, v in timings.items()},
     )
+
+
+NARRATIVE_RESULTS = ("narrative_posts", "narrative_clusters", "narrative_map")
+
+
+def fit_narratives_cached(posts: pl.DataFrame, store=None, **params):
+    """`fit_narratives` with its embeddings cached by text hash and its whole result kept in the store as a
+    run of kind "narratives" (keyed by corpus fingerprint, backend and parameters), so a rerun on the same
+    corpus reads it back instead of refitting. store None: no cache."""
+    from workbench.errors import WorkbenchError
+    from workbench.text.narratives import fit_narratives
+
+    def stored(key: str):
+        try:
+            return store.load_run(key, kind="narratives")[1]
+        except WorkbenchError:  # not stored yet: the normal first run
+            return None
+
+    model = fit_narratives(posts, cache=store, lookup=stored if store is not None else None, **params)
+    if store is not None and not model.cache_hit_:
+        frames = {"narrative_posts": model.posts_, "narrative_clusters": model.clusters_, "narrative_map": model.map_}
+        store.save_run(model.run_id_, frames, model.settings_, kind="narratives", versions=package_versions())
+    return model
 
 
 def _training_labels(labels: pl.DataFrame | None, origin: str) -> pl.DataFrame:

@@ -13,7 +13,7 @@ Run `python -m workbench.schema` to print the Markdown reference.
 """
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 
 @dataclass(frozen=True)
@@ -23,6 +23,7 @@ class Column:
     description: str
     required: bool = False
     compression: str | None = None  # DuckDB's storage compression, when not left to DuckDB's choice
+    optional: bool = False  # a result column a run may lack (e.g. the weight of a signal it did not use)
 
 
 @dataclass(frozen=True)
@@ -205,22 +206,7 @@ LABELS = Table(
     ),
 )
 
-RUNS = Table(
-    "runs",
-    "result",
-    "Analysis runs whose results are stored in result tables (tagged with run_id).",
-    (
-        C("run_id", "VARCHAR", "Run id.", True),
-        C("kind", "VARCHAR", "What ran (analysis, report...).", True),
-        C("params", "VARCHAR", "Parameters as JSON.", True),
-        C("versions", "VARCHAR", "Package versions as JSON."),
-        C("started_at", "TIMESTAMP", "UTC.", True),
-        C("finished_at", "TIMESTAMP", "UTC."),
-    ),
-    ("run_id",),
-)
-
-CORPUS_TABLES: tuple[Table, ...] = (SOURCES, POSTS, ACCOUNTS, SOURCE_BATCHES, QUARANTINE, EVENTS, LABELS, RUNS)
+CORPUS_TABLES: tuple[Table, ...] = (SOURCES, POSTS, ACCOUNTS, SOURCE_BATCHES, QUARANTINE, EVENTS, LABELS)
 
 EMBEDDINGS_CACHE = Table(
     "embeddings",
@@ -236,7 +222,175 @@ EMBEDDINGS_CACHE = Table(
 
 CACHE_TABLES: tuple[Table, ...] = (EMBEDDINGS_CACHE,)
 
-TABLES = {table.name: table for table in CORPUS_TABLES + CACHE_TABLES}
+# -- analysis results ----------------------------------------------------------------------------
+# Results live in the cache database beside the corpus (an analysis opens the corpus read-only). A run is
+# one row of `runs` plus its rows in every `result_<frame>` table, all written in one transaction; readers
+# take only runs whose status is `complete`. Adding a result frame is one `result(...)` declaration below
+# plus its name in `Analysis` (workbench/pipeline.py).
+
+RUNS = Table(
+    "runs",
+    "result",
+    "One row per stored analysis run. A run is written in one transaction and marked complete in it; "
+    "readers (the report, verdict, export-evidence, network) only take complete runs.",
+    (
+        C("run_id", "VARCHAR", "Run id: a hash of the parameters and the sources' sha256 (same corpus and "
+          "parameters, same id).", True),
+        C("kind", "VARCHAR", "What ran: analysis, or narratives (a narrative fit cached on its own).", True),
+        C("params", "VARCHAR", "The parameters as JSON (`AnalysisParams`).", True),
+        C("versions", "VARCHAR", "Versions of every package that shapes a result, as JSON."),
+        C("corpus_fingerprint", "VARCHAR", "sha256 over the sources' sha256 (which corpus was analysed)."),
+        C("status", "VARCHAR", "complete (written whole), else not to be read.", True),
+        C("frames", "VARCHAR[]", "The result frames this run stored."),
+        C("started_at", "TIMESTAMP", "When the save began, UTC.", True),
+        C("finished_at", "TIMESTAMP", "When the save committed, UTC."),
+    ),
+    ("run_id",),
+)
+
+RUN_ID = C("run_id", "VARCHAR", "The run (see `runs`).", True)
+ROW = C("row_in_run", "BIGINT", "The row's position in the frame (rows read back in this order).", True)
+
+
+def result(frame: str, description: str, *columns: Column) -> Table:
+    """A result table `result_<frame>`: the frame's columns, tagged with run_id and the row's position."""
+    return Table(f"result_{frame}", "result", description, (RUN_ID, ROW) + columns)
+
+
+def _weights(description: str) -> tuple[Column, ...]:
+    signals = ("co_link", "co_domain", "co_share", "co_text", "co_similar_text", "co_reply", "co_hashtag",
+               "co_mention", "co_media", "co_post")
+    return tuple(C(f"weight_{s}", "BIGINT", f"{description} {s}.", optional=True) for s in signals)
+
+
+FIRED = "Names of the signals that fired, comma-separated."
+RESULT_TABLES: dict[str, Table] = {table.name.removeprefix("result_"): table for table in (
+    result("sources", "The ingested files the run analysed (the `sources` rows: provenance of every result).",
+           *(replace(column, required=False, compression=None) for column in SOURCES.columns)),
+    result("account_signals", "Every signal of every account: value, corpus baseline, threshold, fired.",
+           C("account_id", "VARCHAR", "Account.", True), C("signal", "VARCHAR", "Signal name.", True),
+           C("value", "DOUBLE", "The account's value."), C("baseline", "DOUBLE", "The corpus baseline."),
+           C("threshold", "DOUBLE", "Value from which it fires."), C("fired", "BOOLEAN", "Whether it fired."),
+           C("strength", "DOUBLE", "0..1 strength used by the score."), C("detail", "VARCHAR", "Why, in words.")),
+    result("account_features", "One row per account: its signal strengths side by side.",
+           C("account_id", "VARCHAR", "Account.", True), C("n_posts", "UINTEGER", "Posts analysed."),
+           C("signals_fired", "BIGINT", "Signals that fired."),
+           *(C(name, "DOUBLE", f"Strength of the {name} signal (0..1).") for name in (
+               "coordination", "content_duplication", "ai_text_tells", "registration_burst", "handle_pattern",
+               "cadence_regularity", "interpost_entropy", "posting_density", "activity_hours", "source_app",
+               "follower_anomaly", "fresh_account", "event_concentration"))),
+    result("account_scores", "Suspicion score and flag per account.",
+           C("account_id", "VARCHAR", "Account.", True), C("score", "DOUBLE", "Suspicion score 0..1."),
+           C("signals_fired", "BIGINT", "Signals that fired."), C("fired_signals", "VARCHAR", FIRED),
+           C("flagged", "BOOLEAN", "Flagged by the score rule or the network rule."),
+           C("flag_reason", "VARCHAR", "Which rule flagged it."), C("rank", "BIGINT", "Rank by score (1 = highest)."),
+           C("neighbours", "BIGINT", "Coordination partners."),
+           C("flagged_neighbours", "BIGINT", "Coordination partners that are flagged.")),
+    result("coordination_edges", "Per-signal coordination edges (docs/coordination.md).",
+           C("account_a", "VARCHAR", "Account.", True), C("account_b", "VARCHAR", "Account.", True),
+           C("signal", "VARCHAR", "Signal.", True), C("weight", "BIGINT", "Edge weight under the run's semantics.")),
+    result("coordination_fused_edges", "Account pairs with the signals fused into one weight.",
+           C("account_a", "VARCHAR", "Account.", True), C("account_b", "VARCHAR", "Account.", True),
+           C("weight", "DOUBLE", "Fused weight."), *_weights("Weight of signal"),
+           C("signals", "VARCHAR[]", "Signals linking the pair.")),
+    result("coordination_nodes", "Accounts of the coordination network.",
+           C("account_id", "VARCHAR", "Account.", True), C("community", "BIGINT", "Leiden community."),
+           C("coordination_score", "DOUBLE", "Coordination score 0..1."), C("strength", "DOUBLE", "Weighted degree."),
+           C("partners", "BIGINT", "Accounts it shares an edge with."), C("n_signals", "BIGINT", "Distinct signals."),
+           C("signals", "VARCHAR[]", "Signals of its edges."), C("strongest_partners", "VARCHAR[]", "Strongest partners."),
+           C("flagged", "BOOLEAN", "Flagged by the network's own rule."), C("flag_reason", "VARCHAR", "Why."),
+           C("shared_assets", "BIGINT", "Assets shared with flagged accounts.")),
+    result("communities", "Communities of the coordination network.",
+           C("community", "BIGINT", "Community id.", True), C("size", "BIGINT", "Accounts."),
+           C("n_flagged", "BIGINT", "Flagged accounts."), C("signals", "VARCHAR[]", "Signals inside."),
+           C("first_at", "TIMESTAMP", "First coordinated action, UTC."), C("last_at", "TIMESTAMP", "Last one, UTC."),
+           C("top_objects", "VARCHAR[]", "Most shared objects."), C("top_texts", "VARCHAR[]", "Most shared texts.")),
+    result("hot_objects", "Objects so widely shared that pairing their posts was bounded or skipped.",
+           C("signal", "VARCHAR", "Signal."), C("object", "VARCHAR", "The object (URL, hashtag, post...)."),
+           C("posts", "BIGINT", "Posts sharing it."), C("pairs", "BIGINT", "Pairs within the window."),
+           C("skipped", "BOOLEAN", "Whether it was skipped.")),
+    result("edge_posts", "The post pairs behind the strongest edges and behind every edge inside a campaign "
+           "(what evidence packs and the report cite).",
+           C("signal", "VARCHAR", "Signal."), C("account_a", "VARCHAR", "Account."),
+           C("post_id_a", "VARCHAR", "Its post."), C("created_at_a", "TIMESTAMP", "When, UTC."),
+           C("account_b", "VARCHAR", "Partner account."), C("post_id_b", "VARCHAR", "Its post."),
+           C("created_at_b", "TIMESTAMP", "When, UTC."), C("object", "VARCHAR", "The shared object."),
+           C("similarity", "DOUBLE", "Text similarity (co_similar_text).")),
+    result("families", "Near-duplicate text families.",
+           C("family_id", "BIGINT", "Family id.", True), C("kind", "VARCHAR", "exact or near."),
+           C("size", "UINTEGER", "Posts."), C("distinct_texts", "UINTEGER", "Distinct texts."),
+           C("accounts", "UINTEGER", "Accounts."), C("first_post_at", "TIMESTAMP", "UTC."),
+           C("last_post_at", "TIMESTAMP", "UTC."), C("languages", "VARCHAR[]", "Languages."),
+           C("representative_text", "VARCHAR", "A representative text (hostile)."),
+           C("representative_hash", "VARCHAR", "Its normalised-text hash.")),
+    result("family_assignments", "Posts in near-duplicate families.",
+           C("post_id", "VARCHAR", "Post.", True), C("family_id", "VARCHAR", "Family id."),
+           C("text_hash", "VARCHAR", "Normalised-text hash.")),
+    result("campaign_accounts", "Member accounts of each campaign.",
+           C("campaign_id", "VARCHAR", "Campaign.", True), C("account_id", "VARCHAR", "Account.", True),
+           C("community", "BIGINT", "Coordination community."), C("score", "DOUBLE", "Suspicion score."),
+           C("fired_signals", "VARCHAR", FIRED), C("verdict", "VARCHAR", "Analyst verdict, if any."),
+           C("status", "VARCHAR", "Campaign status.")),
+    result("campaigns", "One row per campaign.",
+           C("campaign_id", "VARCHAR", "Campaign id (stable across runs).", True),
+           C("status", "VARCHAR", "detected, confirmed, ..."), C("n_accounts", "UINTEGER", "Accounts."),
+           C("n_posts", "UINTEGER", "Posts."), C("first_post_at", "TIMESTAMP", "UTC."),
+           C("last_post_at", "TIMESTAMP", "UTC."), C("mean_score", "DOUBLE", "Mean suspicion score."),
+           C("top_signals", "VARCHAR", "Most frequent signals."), C("likes", "BIGINT", "Likes on its posts."),
+           C("reposts", "BIGINT", "Reposts."), C("replies", "BIGINT", "Replies."),
+           C("engagement", "BIGINT", "likes + reposts + replies."),
+           C("audience_followers", "BIGINT", "Followers of its accounts."), C("peak_day", "DATE", "Busiest day."),
+           C("peak_posts", "UINTEGER", "Posts on that day."), C("surge_events", "VARCHAR", "Events near surges."),
+           C("n_families", "UINTEGER", "Near-duplicate families used.")),
+    result("campaign_timeline", "Posts per campaign per day.",
+           C("campaign_id", "VARCHAR", "Campaign.", True), C("day", "DATE", "Day, UTC.", True),
+           C("posts", "UINTEGER", "Posts."), C("active_accounts", "UINTEGER", "Accounts posting."),
+           C("engagement", "BIGINT", "Engagement.")),
+    result("campaign_families", "Near-duplicate families per campaign.",
+           C("campaign_id", "VARCHAR", "Campaign.", True), C("family_id", "VARCHAR", "Family."),
+           C("posts", "UINTEGER", "The campaign's posts in it.")),
+    result("share_of_voice", "Per day and campaign: posts and engagement about the target, and the campaign's share.",
+           C("day", "DATE", "Day, UTC."), C("campaign_id", "VARCHAR", "Campaign (or all)."),
+           C("target_posts", "BIGINT", "Posts about the target."), C("campaign_posts", "BIGINT", "Of them by the campaign."),
+           C("share_posts", "DOUBLE", "campaign_posts / target_posts."),
+           C("target_engagement", "BIGINT", "Engagement on posts about the target."),
+           C("campaign_engagement", "BIGINT", "Of it on the campaign's posts."),
+           C("share_engagement", "DOUBLE", "campaign_engagement / target_engagement.")),
+    result("verdicts", "Analyst verdicts the run took into account.",
+           C("entity_type", "VARCHAR", "account, post or campaign."), C("entity_id", "VARCHAR", "Id."),
+           C("label", "VARCHAR", "Label."), C("value", "VARCHAR", "Value."), C("origin", "VARCHAR", "analyst."),
+           C("author", "VARCHAR", "Who decided."), C("note", "VARCHAR", "Why."),
+           C("created_at", "TIMESTAMP", "When, UTC."), C("source_id", "INTEGER", "Source, when loaded from a file.")),
+    result("tells", "Posts with AI-text tells.",
+           C("post_id", "VARCHAR", "Post.", True), C("account_id", "VARCHAR", "Account."),
+           C("phrase", "VARCHAR", "The tell."), C("category", "VARCHAR", "Kind of tell."),
+           C("tell_lang", "VARCHAR", "Language of the tell.")),
+    result("narrative_posts", "Every post's narrative cluster (runs with narratives on).",
+           C("post_id", "VARCHAR", "Post.", True), C("account_id", "VARCHAR", "Account."),
+           C("created_at", "TIMESTAMP", "UTC."), C("lang", "VARCHAR", "Language."),
+           C("text_hash", "VARCHAR", "Normalised-text hash."), C("cluster", "BIGINT", "Narrative (-1 noise)."),
+           C("outlier_score", "DOUBLE", "0 typical .. 1 outlying.")),
+    result("narrative_clusters", "One row per narrative: size, keywords, exemplars, tactic.",
+           C("cluster", "BIGINT", "Narrative id (by size).", True), C("size", "UINTEGER", "Posts."),
+           C("distinct_texts", "UINTEGER", "Distinct texts."), C("accounts", "UINTEGER", "Accounts."),
+           C("first_post_at", "TIMESTAMP", "UTC."), C("last_post_at", "TIMESTAMP", "UTC."),
+           C("fit_posts", "UINTEGER", "Posts in the fit sample."), C("languages", "VARCHAR[]", "Languages, most posts first."),
+           C("keywords", "VARCHAR[]", "Class-based TF-IDF keywords."), C("keyword_scores", "DOUBLE[]", "Their scores."),
+           C("exemplars", "VARCHAR[]", "Most typical texts (hostile)."), C("exemplar_post_ids", "VARCHAR[]", "Their posts."),
+           C("tactic", "VARCHAR", "Tactic label (false_claim, comparison, division...) or NULL."),
+           C("tactic_share", "DOUBLE", "Share of posts with the tactic's words."),
+           C("tactic_words", "VARCHAR[]", "Words behind the tactic."), C("tactic_source", "VARCHAR", "seeds or override.")),
+    result("narrative_map", "2D map of a sample of posts, for plotting.",
+           C("x", "DOUBLE", "x."), C("y", "DOUBLE", "y."), C("cluster", "BIGINT", "Narrative."),
+           C("post_id", "VARCHAR", "Post."), C("account_id", "VARCHAR", "Account."),
+           C("text", "VARCHAR", "The post's text (hostile).")),
+    result("campaign_narratives", "Posts of each campaign per narrative.",
+           C("campaign_id", "VARCHAR", "Campaign.", True), C("cluster", "BIGINT", "Narrative."),
+           C("posts", "UINTEGER", "The campaign's posts in it."), C("size", "UINTEGER", "The narrative's posts."),
+           C("keywords", "VARCHAR[]", "Its keywords."), C("tactic", "VARCHAR", "Its tactic label.")),
+)}
+
+TABLES = {table.name: table for table in CORPUS_TABLES + CACHE_TABLES + (RUNS,) + tuple(RESULT_TABLES.values())}
 
 POST_KINDS = ("post", "repost", "reply", "quote", "comment")
 
@@ -246,7 +400,7 @@ def markdown_reference() -> str:
     out = ["# Schema reference", "", "Generated by `python -m workbench.schema` from `workbench/schema.py`.", ""]
     out += [line.strip() for line in (__doc__ or "").splitlines()[2:12] if line.strip()]
     out.append("")
-    for table in CORPUS_TABLES + CACHE_TABLES:
+    for table in CORPUS_TABLES + CACHE_TABLES + (RUNS,) + tuple(RESULT_TABLES.values()):
         out += [f"## `{table.name}` ({table.layer})", "", table.description, ""]
         if table.primary_key:
             out += [f"Primary key: `{', '.join(table.primary_key)}`", ""]

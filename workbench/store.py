@@ -1,8 +1,9 @@
 """The store: the one class that opens DuckDB.
 
 A corpus lives in one DuckDB file (default data/workbench.duckdb) with the canonical tables of
-`workbench.schema`. Beside it, `<name>.cache.duckdb` holds caches (embeddings) and analysis results, so an
-analysis that opens the corpus read-only can still reuse and grow its caches.
+`workbench.schema`. Beside it, `<name>.cache.duckdb` holds caches (embeddings) and analysis runs (`runs`
+and the `result_*` tables), so an analysis that opens the corpus read-only can still store its results.
+No connection leaves this class: callers get frames, rows and run ids.
 
 Every query binds its parameters. SQL errors are re-raised with the query and its parameters.
 """
@@ -56,9 +57,12 @@ class Store:
     path : the corpus DuckDB file; created with the canonical schema when opened read-write.
     read_only : analysis and reports open read-only, so several of them (and an analyst's notebook) can
         read at once. Ingest, labels and events need read-write.
-    cache_path : the cache database; default `<corpus>.cache.duckdb` beside the corpus. When another
-        process holds its lock the store falls back to an in-memory cache and warns.
+    cache_path : the cache database (embeddings and analysis runs); default `<corpus>.cache.duckdb` beside
+        the corpus. It is opened for each operation and closed after it, so processes take turns on it.
     """
+
+    CACHE_WAIT_S = 5.0  # embedding look-ups: after this, go on without the cache
+    SAVE_WAIT_S = 120.0  # saving or reading runs: wait this long for another process's save
 
     def __init__(self, path: str | Path = DEFAULT_DB, read_only: bool = False, cache_path: str | Path | None = None):
         self.path = Path(path)
@@ -72,16 +76,13 @@ class Store:
         if not read_only:
             self.path.parent.mkdir(parents=True, exist_ok=True)
         self._con = _open(self.path, read_only)
-        self._cache_con: duckdb.DuckDBPyConnection | None = None
+        self._cache_ready = False
         if not read_only:
             self._create_tables(self._con, schema.CORPUS_TABLES)
 
     # -- lifecycle -------------------------------------------------------------------------------
     def close(self) -> None:
-        for con in (self._con, self._cache_con):
-            if con is not None:
-                con.close()
-        self._cache_con = None
+        self._con.close()
 
     def __enter__(self) -> "Store":
         return self
@@ -330,32 +331,60 @@ class Store:
         return self.append_new("events", events.unique("event_id", keep="first", maintain_order=True), "event_id")
 
     # -- cache database (embeddings, results) ----------------------------------------------------
-    @property
-    def cache(self) -> duckdb.DuckDBPyConnection:
-        if self._cache_con is None:
+    # The cache database is opened for each operation and closed after it, never held: two analyses that
+    # save at the same time then take turns on its lock instead of one of them losing its results.
+    @contextmanager
+    def _cache(self, wait_s: float) -> Iterator[duckdb.DuckDBPyConnection]:
+        """A connection to the cache database, waiting up to `wait_s` seconds for another process's lock.
+        Raises DatabaseLockedError (naming the holder) when the lock is still held after that."""
+        import time
+
+        self.cache_path.parent.mkdir(parents=True, exist_ok=True)
+        deadline = time.monotonic() + wait_s
+        while True:
             try:
-                self.cache_path.parent.mkdir(parents=True, exist_ok=True)
-                self._cache_con = _open(self.cache_path, read_only=False)
-            except DatabaseLockedError as error:
-                warnings.warn(f"{error} Using an in-memory cache for this run instead.", stacklevel=2)
-                self._cache_con = duckdb.connect(":memory:")
-            self._create_tables(self._cache_con, schema.CACHE_TABLES)
-        return self._cache_con
+                con = _open(self.cache_path, read_only=False)
+                break
+            except DatabaseLockedError:
+                if time.monotonic() >= deadline:
+                    raise
+                time.sleep(0.1)
+        try:
+            if not self._cache_ready:
+                self._prepare_cache(con)
+                self._cache_ready = True
+            yield con
+        finally:
+            con.close()
+
+    @staticmethod
+    def _prepare_cache(con: duckdb.DuckDBPyConnection) -> None:
+        """Create the cache and result tables; add columns a newer schema declares to older tables."""
+        for table in schema.CACHE_TABLES + (schema.RUNS,) + tuple(schema.RESULT_TABLES.values()):
+            existing = {name for (name,) in con.execute(
+                "SELECT column_name FROM information_schema.columns WHERE table_name = ?", [table.name]).fetchall()}
+            if not existing:
+                con.execute(table.ddl())
+                continue
+            for column in table.columns:
+                if column.name not in existing:
+                    con.execute(f"ALTER TABLE {table.name} ADD COLUMN {column.name} {column.type}")
 
     def cached_vectors(self, backend: str, text_hashes: Sequence[str]) -> tuple[np.ndarray, np.ndarray]:
         """Look up cached embeddings. Returns (found: bool mask over text_hashes, vectors of the found ones
-        in the order of text_hashes)."""
+        in the order of text_hashes). A cache locked by another process for long counts as empty."""
         hashes = pl.DataFrame({"text_hash": pl.Series(list(text_hashes), dtype=pl.String)}).with_row_index("i")
-        self.cache.register("_wanted", hashes)
-        try:
-            found = self.cache.sql(
-                "SELECT w.i, e.vector FROM _wanted w JOIN embeddings e ON e.text_hash = w.text_hash "
-                "AND e.backend = ? ORDER BY w.i",
-                params=[backend],
-            ).pl()
-        finally:
-            self.cache.unregister("_wanted")
         mask = np.zeros(hashes.height, dtype=bool)
+        try:
+            with self._cache(self.CACHE_WAIT_S) as con:
+                found = con.sql(
+                    "SELECT w.i, e.vector FROM hashes w JOIN embeddings e ON e.text_hash = w.text_hash "
+                    "AND e.backend = ? ORDER BY w.i",
+                    params=[backend],
+                ).pl()
+        except DatabaseLockedError as error:
+            warnings.warn(f"{error} Embeddings are computed without the cache this time.", stacklevel=2)
+            return mask, np.zeros((0, 0), dtype=np.float32)
         mask[found["i"].to_numpy()] = True
         if found.height == 0:
             return mask, np.zeros((0, 0), dtype=np.float32)
@@ -364,7 +393,7 @@ class Store:
         return mask, vectors
 
     def cache_vectors(self, backend: str, text_hashes: Sequence[str], vectors: np.ndarray) -> int:
-        """Store embeddings for text hashes not cached yet under this backend."""
+        """Store embeddings for text hashes not cached yet under this backend; returns how many were new."""
         vectors = np.asarray(vectors, dtype=np.float32)
         frame = pl.DataFrame(
             {
@@ -374,48 +403,154 @@ class Store:
                 "vector": pl.Series("vector", vectors).cast(pl.List(pl.Float32)),
             }
         ).unique("text_hash", keep="first", maintain_order=True)
-        self.cache.register("_new_vectors", frame)
         try:
-            before = self.cache.execute("SELECT count(*) FROM embeddings").fetchall()[0][0]
-            self.cache.execute(
-                "INSERT INTO embeddings SELECT n.backend, n.text_hash, n.vector FROM _new_vectors n "
-                "WHERE NOT EXISTS (SELECT 1 FROM embeddings e WHERE e.backend = n.backend AND e.text_hash = n.text_hash)"
-            )
-            after = self.cache.execute("SELECT count(*) FROM embeddings").fetchall()[0][0]
-        finally:
-            self.cache.unregister("_new_vectors")
+            with self._cache(self.CACHE_WAIT_S) as con:
+                before = con.execute("SELECT count(*) FROM embeddings").fetchall()[0][0]
+                con.execute(
+                    "INSERT INTO embeddings SELECT n.backend, n.text_hash, n.vector FROM frame n "
+                    "WHERE NOT EXISTS (SELECT 1 FROM embeddings e WHERE e.backend = n.backend AND e.text_hash = n.text_hash)"
+                )
+                after = con.execute("SELECT count(*) FROM embeddings").fetchall()[0][0]
+        except DatabaseLockedError as error:
+            warnings.warn(f"{error} These embeddings are not cached.", stacklevel=2)
+            return 0
         return int(after - before)
 
-    def save_result(self, run_id: str, name: str, frame: pl.DataFrame, params: dict | None = None) -> None:
-        """Persist an analysis result frame in the cache database as `result_<name>`, tagged with run_id."""
-        if not re.fullmatch(r"[a-z][a-z0-9_]*", name):
-            raise WorkbenchError(f"result name must be snake_case, got {name!r}")
-        table = f"result_{name}"
-        tagged = frame.with_columns(pl.lit(run_id).alias("run_id"))
-        con = self.cache
-        con.execute(
-            "CREATE TABLE IF NOT EXISTS result_runs (run_id VARCHAR, name VARCHAR, params VARCHAR, saved_at TIMESTAMP)"
-        )
-        con.register("_result", tagged)
+    # -- analysis runs -----------------------------------------------------------------------------
+    def save_run(self, run_id: str, frames: dict[str, pl.DataFrame], params: dict, *, kind: str = "analysis",
+                 versions: dict | None = None, corpus_fingerprint: str | None = None) -> str:
+        """Store a run: its result frames (names of `schema.RESULT_TABLES`) and its `runs` row, in one
+        transaction, marked complete in it. A save killed midway leaves the previous runs as they were and
+        nothing of this one. A run saved again under the same id replaces the old one whole.
+
+        Waits up to `SAVE_WAIT_S` seconds for another process saving at the same time, then raises
+        DatabaseLockedError naming it. Frames are checked against the schema first (undeclared frames or
+        columns raise WorkbenchError); declared columns a frame lacks are stored as NULL."""
+        conformed = {name: conform_result(name, frame) for name, frame in frames.items()}
+        started = _utc_now()
+        with self._cache(self.SAVE_WAIT_S) as con:
+            con.execute("BEGIN TRANSACTION")
+            try:
+                con.execute("DELETE FROM runs WHERE run_id = ?", [run_id])
+                for table in schema.RESULT_TABLES.values():
+                    con.execute(f"DELETE FROM {table.name} WHERE run_id = ?", [run_id])
+                for name, frame in conformed.items():
+                    self._insert_result(con, run_id, name, frame)
+                con.execute(
+                    "INSERT INTO runs (run_id, kind, params, versions, corpus_fingerprint, status, frames, started_at, "
+                    "finished_at) VALUES (?, ?, ?, ?, ?, 'complete', ?, ?, ?)",
+                    [run_id, kind, json.dumps(params, sort_keys=True, default=str),
+                     json.dumps(versions or {}, sort_keys=True), corpus_fingerprint, sorted(conformed), started, _utc_now()],
+                )
+                con.execute("COMMIT")
+            except BaseException:
+                con.execute("ROLLBACK")
+                raise
+        return run_id
+
+    @staticmethod
+    def _insert_result(con: duckdb.DuckDBPyConnection, run_id: str, name: str, frame: pl.DataFrame) -> None:
+        table = schema.RESULT_TABLES[name]
+        tagged = frame.with_columns(pl.lit(run_id).alias("run_id"),
+                                    pl.int_range(pl.len(), dtype=pl.Int64).alias("row_in_run"))
+        con.register("_result_rows", tagged.to_arrow())
         try:
-            exists = con.execute("SELECT count(*) FROM information_schema.tables WHERE table_name = ?", [table]).fetchall()[0][0]
-            if exists:
-                con.execute(f"DELETE FROM {table} WHERE run_id = ?", [run_id])
-                con.execute(f"INSERT INTO {table} BY NAME SELECT * FROM _result")
-            else:
-                con.execute(f"CREATE TABLE {table} AS SELECT * FROM _result")
-            con.execute(
-                "INSERT INTO result_runs VALUES (?, ?, ?, ?)",
-                [run_id, name, json.dumps(params or {}, sort_keys=True, default=str), _utc_now()],
-            )
+            con.execute(f"INSERT INTO {table.name} BY NAME SELECT * FROM _result_rows")
         finally:
-            con.unregister("_result")
+            con.unregister("_result_rows")
+
+    def runs(self, kind: str | None = "analysis", complete_only: bool = False) -> pl.DataFrame:
+        """Stored runs, newest first: run_id, kind, params (JSON), versions (JSON), corpus_fingerprint,
+        status, frames, started_at, finished_at."""
+        columns = schema.RUNS.column_names
+        if not self.cache_path.exists():
+            return pl.DataFrame(schema={c: pl.String for c in columns})
+        clause, params = _where([("kind = ?", kind), ("status = ?", "complete" if complete_only else None)])
+        with self._cache(self.SAVE_WAIT_S) as con:
+            return con.sql(f"SELECT {', '.join(columns)} FROM runs{clause} ORDER BY finished_at DESC NULLS LAST, "
+                           "started_at DESC, run_id", params=params).pl()
+
+    def latest_run(self, kind: str = "analysis") -> str | None:
+        """The id of the most recently saved complete run of this kind, or None."""
+        runs = self.runs(kind, complete_only=True)
+        return runs["run_id"][0] if runs.height else None
+
+    def run_info(self, run_id: str, kind: str | None = "analysis") -> dict:
+        """The `runs` row of a complete run. Raises RunNotFoundError naming the runs that exist."""
+        runs = self.runs(kind, complete_only=True)
+        found = runs.filter(pl.col("run_id") == run_id)
+        if found.height == 0:
+            listed = ", ".join(f"{r} ({t:%Y-%m-%d %H:%M})" for r, t in runs.select("run_id", "finished_at").head(10).iter_rows())
+            raise RunNotFoundError(
+                f"no complete {kind or ''} run {run_id!r} is stored for {self.path}; "
+                + (f"stored runs, newest first: {listed}" if listed else
+                   "none is stored yet: run `workbench analyze --save` first")
+            )
+        return found.row(0, named=True)
+
+    def load_run(self, run_id: str, kind: str | None = "analysis") -> tuple[dict, dict[str, pl.DataFrame]]:
+        """A complete run: its `runs` row and its result frames (name -> frame, rows in their saved order;
+        optional columns the run did not have are left out)."""
+        info = self.run_info(run_id, kind)
+        return info, {name: self.load_result(run_id, name) for name in info["frames"]}
 
     def load_result(self, run_id: str, name: str) -> pl.DataFrame:
-        table = f"result_{name}"
-        if not re.fullmatch(r"[a-z][a-z0-9_]*", name):
-            raise WorkbenchError(f"result name must be snake_case, got {name!r}")
-        return self.cache.sql(f"SELECT * EXCLUDE (run_id) FROM {table} WHERE run_id = ?", params=[run_id]).pl()
+        """One result frame of a run (empty with the declared columns when the run did not store it)."""
+        table = schema.RESULT_TABLES.get(name)
+        if table is None:
+            raise WorkbenchError(f"unknown result {name!r}; results: {', '.join(schema.RESULT_TABLES)}")
+        columns = [c.name for c in table.columns if c.name not in ("run_id", "row_in_run")]
+        with self._cache(self.SAVE_WAIT_S) as con:
+            frame = con.sql(f"SELECT {', '.join(columns)} FROM {table.name} WHERE run_id = ? ORDER BY row_in_run",
+                            params=[run_id]).pl()
+        unused = [c.name for c in table.columns if c.optional and frame[c.name].null_count() == frame.height]
+        return frame.drop(unused).cast(result_dtypes(table, [c for c in frame.columns if c not in unused]))
+
+
+class RunNotFoundError(WorkbenchError):
+    """The analysis run asked for is not stored (or not complete)."""
+
+
+_DUCKDB_TO_POLARS = {
+    "VARCHAR": pl.String, "BIGINT": pl.Int64, "INTEGER": pl.Int32, "UINTEGER": pl.UInt32, "DOUBLE": pl.Float64,
+    "FLOAT": pl.Float32, "BOOLEAN": pl.Boolean, "TIMESTAMP": pl.Datetime("us"), "DATE": pl.Date,
+}
+
+
+def _polars_type(duckdb_type: str) -> pl.DataType:
+    if duckdb_type.endswith("[]"):
+        return pl.List(_polars_type(duckdb_type[:-2]))
+    return _DUCKDB_TO_POLARS[duckdb_type]
+
+
+def result_dtypes(table: schema.Table, columns: Sequence[str]) -> dict[str, pl.DataType]:
+    declared = {c.name: c for c in table.columns}
+    return {name: _polars_type(declared[name].type) for name in columns}
+
+
+def empty_result(name: str) -> pl.DataFrame:
+    """No rows, with the declared (non-optional) columns of result `name`."""
+    table = schema.RESULT_TABLES[name]
+    return pl.DataFrame(schema={c.name: _polars_type(c.type) for c in table.columns
+                                if c.name not in ("run_id", "row_in_run") and not c.optional})
+
+
+def conform_result(name: str, frame: pl.DataFrame) -> pl.DataFrame:
+    """`frame` with the declared columns of result `name`, in their order and types (missing ones NULL).
+    Raises WorkbenchError for an undeclared result or columns the schema does not declare."""
+    table = schema.RESULT_TABLES.get(name)
+    if table is None:
+        raise WorkbenchError(f"result frame {name!r} is not declared in workbench/schema.py (RESULT_TABLES); "
+                             "declare it there with its columns")
+    declared = [c for c in table.columns if c.name not in ("run_id", "row_in_run")]
+    undeclared = [c for c in frame.columns if c not in {d.name for d in declared}]
+    if undeclared:
+        raise WorkbenchError(f"result frame {name!r} has columns workbench/schema.py does not declare: "
+                             f"{', '.join(undeclared)}; declare them in its result(...) entry")
+    return frame.select([
+        (pl.col(c.name) if c.name in frame.columns else pl.lit(None)).cast(_polars_type(c.type)).alias(c.name)
+        for c in declared
+    ])
 
 
 @dataclass(frozen=True)

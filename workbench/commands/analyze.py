@@ -8,7 +8,7 @@ from workbench.config import DEFAULT_DB
 
 
 def add_analysis_options(parser: argparse.ArgumentParser) -> None:
-    """Options shared by analyze, export-evidence and verdict (they must rebuild the same analysis)."""
+    """The analysis options."""
     parser.add_argument("--db", default=str(DEFAULT_DB), help="corpus database (default: %(default)s)")
     parser.add_argument("--target", action="append", default=[], metavar="TERM",
                         help="a word that makes a post about the target, for share of voice (repeatable)")
@@ -42,23 +42,18 @@ def params_from_args(args: argparse.Namespace):
     return AnalysisParams(since=day(args.since), until=day(args.until), target_terms=tuple(args.target), **extra)
 
 
-def analyse_store(args: argparse.Namespace, read_only: bool = True):
-    """Open the store, run the analysis; returns (analysis, posts, accounts). The store is closed."""
-    import datetime as dt
-
-    from workbench.pipeline import analyse_frames
+def analyse_store(args: argparse.Namespace):
+    """Open the store read-only, run the analysis and, with --save, store it as one run (the cache database
+    stays writable). Returns (analysis, posts analysed)."""
+    from workbench.pipeline import run_analysis
     from workbench.store import Store
 
     params = params_from_args(args)
-    since = dt.datetime.fromisoformat(params.since) if params.since else None
-    until = dt.datetime.fromisoformat(params.until) if params.until else None
-    with Store(args.db, read_only=read_only) as store:
-        posts = store.posts(since=since, until=until)
-        accounts = store.accounts()
-        analysis = analyse_frames(posts, accounts, store.events(), store.labels(), store.sources(), params, cache=store)
+    with Store(args.db, read_only=True) as store:
+        analysis = run_analysis(store, params)
         if getattr(args, "save", False):
             analysis.save(store)
-    return analysis, posts, accounts
+    return analysis, analysis.account_posts
 
 
 def add_parser(subparsers) -> None:
@@ -68,7 +63,8 @@ def add_parser(subparsers) -> None:
         description="Run the whole analysis on a corpus database and print the campaigns found.",
     )
     add_analysis_options(parser)
-    parser.add_argument("--save", action="store_true", help="store the result frames in the cache database")
+    parser.add_argument("--save", action="store_true",
+                        help="store the run (one transaction) for the report, verdict, export-evidence and network")
     parser.add_argument("--out", help="also write the result frames as Parquet files into this folder")
     parser.set_defaults(run=run)
 
@@ -76,10 +72,10 @@ def add_parser(subparsers) -> None:
 def run(args: argparse.Namespace) -> int:
     import polars as pl
 
-    analysis, posts, _ = analyse_store(args)
+    analysis, posts = analyse_store(args)
     flagged = analysis.account_scores.filter(pl.col("flagged")).height
     print(f"run {analysis.run_id}: {posts.height} posts, {analysis.account_scores.height} accounts, "
-          f"{flagged} flagged, {analysis.campaigns.height} campaigns")
+          f"{flagged} flagged, {analysis.campaigns.height} campaigns" + (" (saved)" if args.save else ""))
     for row in analysis.campaigns.iter_rows(named=True):
         print(f"  {row['campaign_id']}  {row['status']:<10}  {row['n_accounts']:>6} accounts  {row['n_posts']:>8} posts  "
               f"{row['first_post_at']} .. {row['last_post_at']}  signals: {row['top_signals']}")

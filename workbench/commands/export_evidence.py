@@ -1,19 +1,21 @@
-"""`workbench export-evidence --db PATH --campaign ID --out DIR [analysis options]`."""
+"""`workbench export-evidence --db PATH --campaign ID --out DIR [--run RUN_ID]`."""
 from __future__ import annotations
 
 import argparse
 
-from workbench.commands.analyze import add_analysis_options, analyse_store
+from workbench.config import DEFAULT_DB
 
 
 def add_parser(subparsers) -> None:
     parser = subparsers.add_parser(
         "export-evidence",
         help="write the evidence pack of one campaign (accounts, posts, edges, families, sources, manifest)",
-        description="Re-run the analysis with the given options and write the campaign's evidence pack into "
-                    "DIR. The same corpus and options give byte-identical files.",
+        description="Write the evidence pack of a campaign of a stored analysis run (`workbench analyze --save`) "
+                    "into DIR. The same run gives byte-identical files.",
     )
-    add_analysis_options(parser)
+    parser.add_argument("--db", default=str(DEFAULT_DB), help="corpus database (default: %(default)s)")
+    parser.add_argument("--run", dest="run_id", default=None, metavar="RUN_ID",
+                        help="the stored analysis run (default: the latest complete run)")
     parser.add_argument("--campaign", required=True, help="campaign id, as printed by `workbench analyze`")
     parser.add_argument("--out", required=True, help="folder to write the pack into")
     parser.set_defaults(run=run)
@@ -22,8 +24,13 @@ def add_parser(subparsers) -> None:
 def run(args: argparse.Namespace) -> int:
     from workbench.errors import WorkbenchError
     from workbench.forensics.evidence import write_evidence_pack
+    from workbench.pipeline import Analysis
+    from workbench.store import Store
 
-    analysis, posts, accounts = analyse_store(args)
+    with Store(args.db, read_only=True) as store:
+        analysis = Analysis.load(store, args.run_id)
+        posts = store.posts(since=analysis.params.since, until=analysis.params.until)
+        accounts = store.accounts()
     try:
         out = write_evidence_pack(analysis, args.campaign, args.out, posts, accounts)
     except KeyError as error:

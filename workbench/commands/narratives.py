@@ -24,14 +24,14 @@ def add_parser(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from workbench.pipeline import fit_narratives_cached
     from workbench.store import Store
     from workbench.text.families import NearDuplicateFamilies
-    from workbench.text.narratives import fit_narratives
 
     with Store(args.db, read_only=True) as store:
         posts = store.posts(columns=["post_id", "account_id", "created_at", "text", "lang"])
-        model = fit_narratives(posts, backend=args.backend, cache=store, sample_size=args.sample_size,
-                               random_state=args.seed)
+        model = fit_narratives_cached(posts, store, backend=args.backend, sample_size=args.sample_size,
+                                      random_state=args.seed)
     source = "cached results" if model.cache_hit_ else "fitted"
     print(f"{posts.height:,} posts: {model.clusters_.height} narrative clusters ({source}, run {model.run_id_}), "
           f"noise share {(model.labels_ < 0).mean():.1%}")

@@ -1,5 +1,6 @@
-"""`workbench network --db PATH --out DIR [--signals ...] [--window-s N] [--semantics toolkit|coortweet]
-[--format parquet,csv,graphml]`: coordination networks from a corpus store."""
+"""`workbench network --db PATH --out DIR [--run RUN_ID] [--format parquet,csv,graphml]`: the coordination
+network of a stored analysis run (`workbench analyze --save`), exported; with `--fit [--signals ...]
+[--window-s N] [--semantics toolkit|coortweet] ...`, a network built now from the posts with those knobs."""
 from __future__ import annotations
 
 import argparse
@@ -11,12 +12,17 @@ def add_parser(subparsers) -> None:
     parser = subparsers.add_parser(
         "network",
         help="build coordination networks (co-link, co-share, co-text, near-duplicate text...) and export them",
-        description="Read the posts of a corpus store, find account pairs acting alike within a time window, "
-                    "fuse the signals, find communities and write edges, nodes, communities and hot objects "
-                    "(docs/coordination.md explains every definition).",
+        description="Write the edges, nodes, communities and hot objects of a stored analysis run (default: the "
+                    "latest complete one), or with --fit build them now: find account pairs acting alike within "
+                    "a time window, fuse the signals, find communities (docs/coordination.md explains every "
+                    "definition).",
     )
     parser.add_argument("--db", required=True, help="the corpus DuckDB file (opened read-only)")
     parser.add_argument("--out", required=True, help="output directory")
+    parser.add_argument("--run", dest="run_id", default=None, metavar="RUN_ID",
+                        help="the stored analysis run to export (default: the latest complete run)")
+    parser.add_argument("--fit", action="store_true",
+                        help="build the network now from the posts with the options below instead of reading a run")
     parser.add_argument("--signals", default=None,
                         help=f"comma-separated signals (default: the standard set); known: {','.join(ALL_SIGNALS)}")
     parser.add_argument("--window-s", type=float, default=60.0, help="time window in seconds, +/- (default 60)")
@@ -31,13 +37,43 @@ def add_parser(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from workbench.coordination import DEFAULT_SIGNALS, CoordinationNetwork
     from workbench.coordination.export import write_network
+    from workbench.errors import ParameterError
+
+    network = fit_network(args) if args.fit else stored_network(args.db, args.run_id)
+    formats = [f.strip() for f in args.format.split(",") if f.strip()]
+    try:
+        paths = write_network(network, args.out, formats)
+    except ValueError as error:
+        raise ParameterError(str(error)) from error
+    flagged = int(network.nodes_["flagged"].sum())
+    print(f"{len(network.edges_)} edges, {len(network.fused_edges_)} fused account pairs, "
+          f"{len(network.communities_)} communities, {flagged} flagged accounts")
+    for path in paths:
+        print(path)
+    return 0
+
+
+def stored_network(db: str, run_id: str | None):
+    """The network frames of a stored run, under the fitted network's attribute names (what the exports read)."""
+    from types import SimpleNamespace
+
+    from workbench.pipeline import Analysis
+    from workbench.store import Store
+
+    with Store(db, read_only=True) as store:
+        analysis = Analysis.load(store, run_id)
+    return SimpleNamespace(edges_=analysis.coordination_edges, fused_edges_=analysis.coordination_fused_edges,
+                           nodes_=analysis.coordination_nodes, communities_=analysis.communities,
+                           hot_objects_=analysis.hot_objects)
+
+
+def fit_network(args: argparse.Namespace):
+    from workbench.coordination import DEFAULT_SIGNALS, CoordinationNetwork
     from workbench.errors import ParameterError
     from workbench.store import Store
 
     signals = tuple(s.strip() for s in args.signals.split(",") if s.strip()) if args.signals else DEFAULT_SIGNALS
-    formats = [f.strip() for f in args.format.split(",") if f.strip()]
     network = CoordinationNetwork(
         signals=signals, window_s=args.window_s, semantics=args.semantics, min_edge_weight=args.min_edge_weight,
         min_participation=args.min_participation, similarity_threshold=args.similarity_threshold,
@@ -49,14 +85,4 @@ def run(args: argparse.Namespace) -> int:
         raise ParameterError(str(error)) from error
     with Store(args.db, read_only=True) as store:
         posts = store.posts()
-    network.fit(posts)
-    try:
-        paths = write_network(network, args.out, formats)
-    except ValueError as error:
-        raise ParameterError(str(error)) from error
-    flagged = int(network.nodes_["flagged"].sum())
-    print(f"{len(network.edges_)} edges, {len(network.fused_edges_)} fused account pairs, "
-          f"{len(network.communities_)} communities, {flagged} flagged accounts")
-    for path in paths:
-        print(path)
-    return 0
+    return network.fit(posts)

@@ -1,10 +1,10 @@
-"""`workbench verdict --db PATH (--account ID | --campaign ID) --value confirmed|rejected [--merge-into ID]
---author NAME --note TEXT`: record an analyst verdict as labels, kept across analysis runs."""
+"""`workbench verdict --db PATH [--run RUN_ID] (--account ID | --campaign ID) --value confirmed|rejected
+[--merge-into ID] --author NAME --note TEXT`: record an analyst verdict as labels, kept across analysis runs."""
 from __future__ import annotations
 
 import argparse
 
-from workbench.commands.analyze import add_analysis_options, analyse_store
+from workbench.config import DEFAULT_DB
 
 
 def add_parser(subparsers) -> None:
@@ -12,9 +12,11 @@ def add_parser(subparsers) -> None:
         "verdict",
         help="confirm, reject or merge an account or campaign (stored as analyst labels)",
         description="Rejected accounts drop out of campaigns in later runs; a confirmed or merged campaign "
-                    "keeps its id because its current members are pinned to it.",
+                    "keeps its id because its current members (in the stored run) are pinned to it.",
     )
-    add_analysis_options(parser)
+    parser.add_argument("--db", default=str(DEFAULT_DB), help="corpus database (default: %(default)s)")
+    parser.add_argument("--run", dest="run_id", default=None, metavar="RUN_ID",
+                        help="the stored analysis run the verdict is about (default: the latest complete run)")
     target = parser.add_mutually_exclusive_group(required=True)
     target.add_argument("--account", help="account id")
     target.add_argument("--campaign", help="campaign id")
@@ -30,14 +32,18 @@ def run(args: argparse.Namespace) -> int:
 
     from workbench.errors import WorkbenchError
     from workbench.forensics.campaigns import verdict_labels
+    from workbench.pipeline import Analysis
     from workbench.store import Store
 
     members = None
     if args.campaign:
-        analysis, _, _ = analyse_store(args)
+        with Store(args.db, read_only=True) as store:
+            analysis = Analysis.load(store, args.run_id)  # the stored run: nothing is re-analysed
         members = analysis.campaign_accounts.filter(pl.col("campaign_id") == args.campaign)["account_id"].to_list()
         if not members and args.value == "confirmed":
-            raise WorkbenchError(f"no campaign {args.campaign!r} in the current analysis of {args.db}")
+            known = ", ".join(analysis.campaigns["campaign_id"].to_list()) or "none"
+            raise WorkbenchError(f"no campaign {args.campaign!r} in analysis run {analysis.run_id} of {args.db} "
+                                 f"(its campaigns: {known})")
     entity_type, entity_id = ("campaign", args.campaign) if args.campaign else ("account", args.account)
     try:
         labels = verdict_labels(entity_type, entity_id, args.value, args.author, args.note, args.merge_into, members)
@@ -46,5 +52,5 @@ def run(args: argparse.Namespace) -> int:
     with Store(args.db) as store:
         store.add_labels(labels)
     print(f"{entity_type} {entity_id}: {args.value}" + (f", merged into {args.merge_into}" if args.merge_into else "")
-          + (f" ({len(members)} member accounts pinned)" if members else ""))
+          + (f" ({len(members)} member accounts of run {analysis.run_id} pinned)" if members else ""))
     return 0

@@ -20,11 +20,12 @@ with microseconds, JSON keys are sorted, and no wall-clock time is written anywh
 """
 from __future__ import annotations
 
-import hashlib
 import json
 from pathlib import Path
 
 import polars as pl
+
+from workbench.provenance import sha256_file
 
 FLOAT_PRECISION = 6
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M:%S%.6f"
@@ -47,10 +48,6 @@ def _jsonl(frame: pl.DataFrame, path: Path) -> None:
             handle.write(json.dumps(clean, ensure_ascii=True, sort_keys=True, allow_nan=False) + "\n")
 
 
-def _sha256(path: Path) -> str:
-    return hashlib.sha256(path.read_bytes()).hexdigest()
-
-
 def write_evidence_pack(
     analysis,
     campaign_id: str,
@@ -61,8 +58,10 @@ def write_evidence_pack(
 ) -> Path:
     """Write the evidence pack of `campaign_id` into `out_dir` (created; existing pack files replaced).
 
-    analysis: a `workbench.pipeline.Analysis`; posts/accounts: the canonical frames it was run on.
-    max_edges: the strongest edges whose post pairs are written (all edges are listed in edges.csv).
+    analysis: the run's frames (a `workbench.pipeline.Analysis`, fresh or read back with `Analysis.load`:
+        only its frames, run_id, params and versions are read); posts/accounts: the canonical frames.
+    max_edges: the strongest edges whose post pairs are written (all edges are listed in edges.csv; the
+        run keeps the pairs of each campaign's strongest `workbench.pipeline.CAMPAIGN_EDGES`).
     Returns the folder. Raises KeyError for an unknown campaign.
     """
     campaign = analysis.campaigns.filter(pl.col("campaign_id") == campaign_id)
@@ -103,9 +102,9 @@ def write_evidence_pack(
         .sort(["weight", "account_a", "account_b"], descending=[True, False, False])
     )
     _csv(edges, out / "edges.csv")
-    pairs = [analysis.edge_evidence(a, b) for a, b in edges.head(max_edges).select("account_a", "account_b").iter_rows()]
-    pairs = [p for p in pairs if p.height]
-    edge_posts = pl.concat(pairs) if pairs else pl.DataFrame(schema={"signal": pl.String, "account_a": pl.String, "post_id_a": pl.String})
+    # The post pairs behind the strongest member edges, as the analysis stored them (`edge_posts`).
+    edge_posts = analysis.edge_posts.join(edges.head(max_edges).select("account_a", "account_b"),
+                                          on=["account_a", "account_b"], how="semi")
     if edge_posts.height:
         edge_posts = edge_posts.sort(["account_a", "account_b", "signal", "post_id_a", "post_id_b"])
     _csv(edge_posts, out / "edge_posts.csv")
@@ -149,7 +148,7 @@ def write_evidence_pack(
         "params": json.loads(analysis.params.to_json()),
         "versions": analysis.versions,
         "sources": sources.select([c for c in ("path", "sha256") if c in sources.columns]).rows(named=True),
-        "files": {name: _sha256(out / name) for name in files},
+        "files": {name: sha256_file(out / name) for name in files},
         "counts": {"accounts": len(member_ids), "posts": member_posts.height, "edges": edges.height, "edge_posts": edge_posts.height, "families": families.height},
     }
     (out / "manifest.json").write_text(json.dumps(manifest, indent=2, sort_keys=True, default=str) + "\n", encoding="utf-8", newline="\n")

@@ -606,13 +606,9 @@ def iter_batches(info: InputInfo, expand: RecordExpander | None = None, batch_ro
 
 
 def sha256_of(path: Path) -> str:
-    import hashlib
+    from workbench.provenance import sha256_file
 
-    digest = hashlib.sha256()
-    with path.open("rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
+    return sha256_file(path)
 
 
 __all__ = ["InputInfo", "RawBatch", "RawReject", "inspect_input", "iter_batches", "raw_json", "sha256_of", "ROW_COLUMN",

@@ -16,18 +16,16 @@ import re
 import subprocess
 import time
 from dataclasses import dataclass, field
-from importlib import metadata
 from pathlib import Path
 from typing import Any
 
 
 from workbench.errors import WorkbenchError
+from workbench.provenance import package_versions, sha256_file
 from workbench.report.display import REPORT_RUN_ENV
 from workbench.report.html import export_html
 from workbench.report.parameters import read_parameters, validate_parameters
 
-PACKAGES = ("workbench", "duckdb", "polars", "numpy", "scikit-learn", "umap-learn", "hdbscan", "altair",
-            "vl-convert-python", "papermill", "nbconvert", "igraph", "leidenalg", "jieba")
 WORKBENCH_DIR = Path(__file__).resolve().parents[1]
 
 
@@ -47,14 +45,6 @@ class ReportRun:
     manifest: dict[str, Any] = field(default_factory=dict)
 
 
-def sha256_file(path: str | Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
-
-
 def source_hashes() -> dict[str, str]:
     """sha256 of every workbench source file (relative path -> hex), and of them all together."""
     hashes = {}
@@ -63,16 +53,6 @@ def source_hashes() -> dict[str, str]:
             hashes[str(path.relative_to(WORKBENCH_DIR.parent))] = sha256_file(path)
     combined = hashlib.sha256("".join(f"{k}:{v}\n" for k, v in hashes.items()).encode()).hexdigest()
     return {"combined": combined, **hashes}
-
-
-def package_versions() -> dict[str, str]:
-    versions = {}
-    for name in PACKAGES:
-        try:
-            versions[name] = metadata.version(name)
-        except metadata.PackageNotFoundError:
-            versions[name] = "not installed"
-    return versions
 
 
 def git_commit() -> dict[str, Any]:

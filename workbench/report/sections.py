@@ -6,12 +6,14 @@ labels and the latest stored analysis results, and pseudonymises everything once
 function takes that `ReportData` and returns a polars frame, a dict of facts or a list of finding
 sentences; none of them touches the database.
 
-Analysis results come from the pipeline (issue 6) through `Store.load_result(run_id, name)`: the report
-shows whichever of `RESULT_NAMES` the chosen run stored, and says plainly which ones are missing.
+Analysis results are one stored run, read whole with `Analysis.load(store, run_id)` (default: the latest
+complete run; narratives only from that same run); `Analysis.report_frames` names them as `RESULT_NAMES`.
+A run id that is not stored is an error naming the runs that are.
 """
 from __future__ import annotations
 
 import datetime as dt
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -73,58 +75,6 @@ def target_expr(terms: list[str]) -> pl.Expr:
     return (text_hit | tag_hit.fill_null(False)).alias("on_target")
 
 
-def latest_run_id(store) -> str | None:
-    """The most recently saved analysis run in the store's cache database, or None."""
-    try:
-        rows = store.cache.execute(
-            "SELECT run_id FROM result_runs ORDER BY saved_at DESC, run_id DESC LIMIT 1").fetchall()
-    except Exception:  # no result_runs table yet: nothing analysed
-        return None
-    return rows[0][0] if rows else None
-
-
-def stored_run_params(store, run_id: str | None) -> str:
-    """The parameters (JSON text) an analysis run was saved with, or "" when unknown."""
-    if not run_id:
-        return ""
-    try:
-        rows = store.cache.execute("SELECT params FROM result_runs WHERE run_id = ? ORDER BY name LIMIT 1",
-                                   [run_id]).fetchall()
-    except Exception:  # no result_runs table
-        return ""
-    return rows[0][0] if rows else ""
-
-
-def latest_run_with(store, name: str) -> str | None:
-    """The most recent run that saved result `name` (narratives are fitted in runs of their own)."""
-    try:
-        rows = store.cache.execute("SELECT run_id FROM result_runs WHERE name = ? ORDER BY saved_at DESC, run_id DESC "
-                                   "LIMIT 1", [name]).fetchall()
-    except Exception:  # no result_runs table yet
-        return None
-    return rows[0][0] if rows else None
-
-
-def load_results(store, run_id: str | None) -> dict[str, pl.DataFrame]:
-    """The result frames of `run_id` that exist (name -> frame). Narrative results missing from that run
-    come from the latest run that stored them (`fit_narratives` stores them under its own run id)."""
-    results: dict[str, pl.DataFrame] = {}
-    for name in RESULT_NAMES:
-        candidates = [run_id] if run_id else []
-        if name.startswith("narrative_"):
-            candidates.append(latest_run_with(store, name))
-        for candidate in filter(None, candidates):
-            try:
-                frame = store.load_result(candidate, name)
-            except Exception:  # no run ever stored this result
-                continue
-            if frame.height or name not in results:
-                results[name] = frame  # an empty frame means "not in this run": keep looking
-            if frame.height:
-                break
-    return results
-
-
 def narrative_labels(data: ReportData, keywords_shown: int = 4) -> pl.DataFrame | None:
     """`cluster`, `narrative` (readable label: number, tactic and top keywords) per narrative cluster."""
     clusters = result_or_none(data, "narrative_clusters")
@@ -146,11 +96,13 @@ def load_report_data(db_path: str, target_terms: list[str] | None = None, since:
     """Load a report's data from the corpus at `db_path`, opened read-only.
 
     since/until : ISO dates (UTC, until exclusive; "" = open). max_posts : cap for quick runs (0 = all;
-    the first posts in time order). analysis_run_id : stored analysis run to show ("" = latest).
+    the first posts in time order). analysis_run_id : stored analysis run to show ("" = the latest
+    complete one; an id that is not stored raises RunNotFoundError naming the stored runs).
     analyse : when given, run the analysis now with these knobs (window_s, min_edge_weight, score_threshold,
         narratives, embedding_backend, narrative_sample_size, seed), store it in the cache database (writable
         while the corpus is read-only) and report that run instead of a stored one.
     """
+    from workbench.pipeline import Analysis
     from workbench.store import Store
 
     with Store(db_path, read_only=True) as store:
@@ -162,10 +114,12 @@ def load_report_data(db_path: str, target_terms: list[str] | None = None, since:
         events, sources, labels = store.events(), store.sources(), store.labels()
         if analyse is not None:
             analysis_run_id = run_analysis_now(store, analyse, target_terms, since, until)
-        # the latest *analysis* run: narrative fits are saved as runs of their own
-        run_id = analysis_run_id or latest_run_with(store, "scores") or latest_run_id(store)
-        results = load_results(store, run_id)
-        analysis_params = stored_run_params(store, run_id)
+        run_id = analysis_run_id or store.latest_run()
+        results, analysis_params = {}, ""
+        if run_id:
+            analysis = Analysis.load(store, run_id)
+            results = analysis.report_frames()
+            analysis_params = json.dumps(json.loads(analysis.params.to_json()), sort_keys=True)
     posts = posts.with_columns(target_expr(list(target_terms or [])).alias("on_target"))
     pseudonymiser = make_pseudonymiser(pseudonymise, pseudonym_salt, accounts)
     if pseudonymise:

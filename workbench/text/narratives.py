@@ -280,11 +280,15 @@ def corpus_fingerprint(posts: pl.DataFrame) -> str:
     return hashlib.blake2b((joined or "").encode("utf-8", "surrogatepass"), digest_size=16).hexdigest()
 
 
-def fit_narratives(posts: pl.DataFrame, backend=None, cache=None, **params) -> NarrativeClusters:
-    """The whole narrative step on a posts frame: normalise, embed (cached by text hash), fit
-    `NarrativeClusters(**params)`. With a `cache` that also has the Store's `save_result`/`load_result`, the
-    fitted results are stored under a run id derived from the corpus fingerprint, the backend and the
-    parameters, so a rerun on the same corpus loads them instead of refitting. `model.cache_hit_` says which."""
+def fit_narratives(posts: pl.DataFrame, backend=None, cache=None, lookup=None, **params) -> NarrativeClusters:
+    """The whole narrative step on a posts frame: normalise, embed (through `cache`, an embedding cache with
+    the Store's `cached_vectors`/`cache_vectors`, when given), fit `NarrativeClusters(**params)`.
+
+    `model.run_id_` is a key derived from the corpus fingerprint, the backend and the parameters, and
+    `model.settings_` those settings. lookup: a function key -> {"narrative_posts", "narrative_clusters",
+    "narrative_map"} frames stored earlier, or None; when it finds them the model is filled from them
+    instead of refitting (`model.cache_hit_`). Storing results is the caller's business
+    (`workbench.pipeline.fit_narratives_cached`): this layer writes nothing."""
     import hashlib
     import json
 
@@ -300,11 +304,9 @@ def fit_narratives(posts: pl.DataFrame, backend=None, cache=None, **params) -> N
         (corpus_fingerprint(posts) + json.dumps(settings, sort_keys=True, default=str)).encode(), digest_size=12
     ).hexdigest()
     prepare_s = time.perf_counter() - started
-    if cache is not None and hasattr(cache, "load_result"):
-        try:
-            loaded = {name: cache.load_result(run_id, name) for name in ("narrative_posts", "narrative_clusters", "narrative_map")}
-        except Exception:  # no stored result yet (missing table) is the normal first-run case
-            loaded = None
+    model.settings_ = settings
+    if lookup is not None:
+        loaded = lookup(run_id)
         if loaded and loaded["narrative_posts"].height == posts.height:
             by_post = posts.select("post_id").join(loaded["narrative_posts"], on="post_id", how="left", maintain_order="left")
             model.posts_ = by_post
@@ -321,8 +323,4 @@ def fit_narratives(posts: pl.DataFrame, backend=None, cache=None, **params) -> N
     model.timings_ = {"prepare": prepare_s, "embed": sum(stats.seconds.values()), **model.timings_}
     model.embedding_stats_ = stats
     model.cache_hit_, model.run_id_ = False, run_id
-    if cache is not None and hasattr(cache, "save_result"):
-        cache.save_result(run_id, "narrative_posts", model.posts_, params=settings)
-        cache.save_result(run_id, "narrative_clusters", model.clusters_, params=settings)
-        cache.save_result(run_id, "narrative_map", model.map_, params=settings)
     return model
