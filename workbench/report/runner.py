@@ -92,13 +92,15 @@ def _failure_message(error: Exception, notebook_path: Path) -> str:
             f"  the partly executed notebook is kept for debugging: {notebook_path}")
 
 
-def check_database(db_path: str | Path) -> None:
+def check_database(db_path: str | Path, analysis_run_id: str | None = None) -> None:
     """Open the corpus read-only once before any kernel starts, so a missing database or one locked by a
-    writer (an ingest, a read-write notebook) fails at once with the store's message naming the holder."""
+    writer (an ingest, a read-write notebook) fails at once with the store's message naming the holder, and
+    an analysis run that is not stored fails with a message naming the runs that are (RunNotFoundError)."""
     from workbench.store import Store
 
-    with Store(db_path, read_only=True):
-        pass
+    with Store(db_path, read_only=True) as store:
+        if analysis_run_id:
+            store.run_info(analysis_run_id)
 
 
 def run_report(notebook: str | Path, params: dict[str, Any] | None = None, out_root: str | Path = "reports",
@@ -119,7 +121,7 @@ def run_report(notebook: str | Path, params: dict[str, Any] | None = None, out_r
     declared = read_parameters(notebook)
     values = validate_parameters(declared, dict(params or {}), from_text=params_from_text)
     if values.get("db_path"):
-        check_database(values["db_path"])
+        check_database(values["db_path"], None if values.get("analyse") else values.get("analysis_run_id") or None)
     out_root = Path(out_root)
     started = dt.datetime.now(dt.timezone.utc)
     run_dir = new_run_dir(out_root, notebook.stem, started.date())

@@ -331,6 +331,19 @@ def result_or_none(data: ReportData, name: str) -> pl.DataFrame | None:
     return frame if frame is not None and frame.height else None
 
 
+def campaign_table(data: ReportData) -> pl.DataFrame | None:
+    """The run's campaigns with the analysts' current verdict on each (`analyst_verdict`, `verdict_by`,
+    `verdict_note`): a verdict recorded against this run after it was saved shows here. None without campaigns."""
+    found = result_or_none(data, "campaigns")
+    if found is None:
+        return None
+    verdicts = data.labels.filter((pl.col("entity_type") == "campaign") & (pl.col("label") == "verdict")).select(
+        pl.col("entity_id").alias("campaign_id"), pl.col("value").alias("analyst_verdict"),
+        pl.col("author").alias("verdict_by"), pl.col("note").alias("verdict_note"),
+    ).unique("campaign_id", keep="last", maintain_order=True)
+    return found.join(verdicts, on="campaign_id", how="left")
+
+
 def missing_results_note(data: ReportData, names: list[str]) -> str | None:
     """A sentence naming the results that are absent (not stored) or empty (the analysis found none)."""
     missing = [n for n in names if n not in data.results]

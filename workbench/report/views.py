@@ -139,7 +139,7 @@ def accounts(data: ReportData, suspicious: list[str], score_threshold: float, to
 
 
 def campaigns(data: ReportData, suspicious: list[str], top_rows: int) -> show.Displayables:
-    found = sections.result_or_none(data, "campaigns")
+    found = sections.campaign_table(data)
     return show.show_all(
         show.show_facts(sections.share_of_voice(data, suspicious), caption="Share of voice of suspicious accounts"),
         show.show_table(found, max_rows=top_rows, caption="Campaigns") if found is not None else
