@@ -1,45 +1,19 @@
-"""`workbench analyze --db PATH [--target TERM]... [--since DATE] [--until DATE] [--save] [--out DIR]`."""
+"""`workbench analyze --db PATH [--target-terms TERM]... [--since DATE] [--until DATE] [--window-s S] ...
+[--save] [--out DIR]`: the analysis flags are generated from `workbench.params.KNOBS`."""
 from __future__ import annotations
 
 import argparse
 from pathlib import Path
 
 from workbench.config import DEFAULT_DB
-
-
-def add_analysis_options(parser: argparse.ArgumentParser) -> None:
-    """The analysis options."""
-    parser.add_argument("--db", default=str(DEFAULT_DB), help="corpus database (default: %(default)s)")
-    parser.add_argument("--target", action="append", default=[], metavar="TERM",
-                        help="a word that makes a post about the target, for share of voice (repeatable)")
-    parser.add_argument("--since", help="first day analysed (ISO date, UTC)")
-    parser.add_argument("--until", help="day after the last day analysed (ISO date, UTC)")
-    parser.add_argument("--threshold", type=float, default=None, help="suspicion score threshold (default 0.2)")
-    parser.add_argument("--window", type=float, default=None, help="coordination window in seconds (default 60)")
-    parser.add_argument("--narratives", action="store_true",
-                        help="also cluster posts into narratives (slower: embeddings, UMAP, HDBSCAN)")
+from workbench.params import add_knob_arguments
 
 
 def params_from_args(args: argparse.Namespace):
-    import datetime as dt
+    """The AnalysisParams of the parsed knob flags (workbench.params)."""
+    from workbench.params import analysis_params, knob_values
 
-    from workbench.errors import ParameterError
-    from workbench.pipeline import AnalysisParams
-
-    def day(text):
-        if text is None:
-            return None
-        try:
-            return dt.date.fromisoformat(text).isoformat()
-        except ValueError as error:
-            raise ParameterError(f"not an ISO date: {text!r}") from error
-
-    extra = {"narratives": bool(getattr(args, "narratives", False))}
-    if args.threshold is not None:
-        extra["score_threshold"] = args.threshold
-    if args.window is not None:
-        extra["coordination"] = {"window_s": args.window}
-    return AnalysisParams(since=day(args.since), until=day(args.until), target_terms=tuple(args.target), **extra)
+    return analysis_params(knob_values(args))
 
 
 def analyse_store(args: argparse.Namespace):
@@ -62,7 +36,8 @@ def add_parser(subparsers) -> None:
         help="find coordinated campaigns: coordination, text families, account forensics, scores, campaigns",
         description="Run the whole analysis on a corpus database and print the campaigns found.",
     )
-    add_analysis_options(parser)
+    parser.add_argument("--db", default=str(DEFAULT_DB), help="corpus database (default: %(default)s)")
+    add_knob_arguments(parser)
     parser.add_argument("--save", action="store_true",
                         help="store the run (one transaction) for the report, verdict, export-evidence and network")
     parser.add_argument("--out", help="also write the result frames as Parquet files into this folder")

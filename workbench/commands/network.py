@@ -8,6 +8,7 @@ import argparse
 
 def add_parser(subparsers) -> None:
     from workbench.coordination.signals import ALL_SIGNALS
+    from workbench.params import add_knob_arguments
 
     parser = subparsers.add_parser(
         "network",
@@ -25,13 +26,11 @@ def add_parser(subparsers) -> None:
                         help="build the network now from the posts with the options below instead of reading a run")
     parser.add_argument("--signals", default=None,
                         help=f"comma-separated signals (default: the standard set); known: {','.join(ALL_SIGNALS)}")
-    parser.add_argument("--window-s", type=float, default=60.0, help="time window in seconds, +/- (default 60)")
     parser.add_argument("--semantics", choices=("toolkit", "coortweet"), default="toolkit",
                         help="edge weights: toolkit (directed, distinct matching posts) or coortweet (undirected, co-shared objects)")
-    parser.add_argument("--min-edge-weight", type=int, default=2, help="toolkit semantics: keep edges with weight >= this")
     parser.add_argument("--min-participation", type=int, default=2, help="coortweet semantics: min coordinated shares per account")
     parser.add_argument("--similarity-threshold", type=float, default=0.8, help="co_similar_text Jaccard threshold (0.3 catches template variants; the toolkit uses 0.9)")
-    parser.add_argument("--seed", type=int, default=0, help="random_state for MinHash and Leiden")
+    add_knob_arguments(parser, ("window_s", "min_edge_weight", "seed"))
     parser.add_argument("--format", default="parquet,csv,graphml", help="comma-separated: parquet,csv,graphml")
     parser.set_defaults(run=run)
 

@@ -121,7 +121,7 @@ def run_report(notebook: str | Path, params: dict[str, Any] | None = None, out_r
     declared = read_parameters(notebook)
     values = validate_parameters(declared, dict(params or {}), from_text=params_from_text)
     if values.get("db_path"):
-        check_database(values["db_path"], None if values.get("analyse") else values.get("analysis_run_id") or None)
+        check_database(values["db_path"], None if values.get("analyze") else values.get("analysis_run_id") or None)
     out_root = Path(out_root)
     started = dt.datetime.now(dt.timezone.utc)
     run_dir = new_run_dir(out_root, notebook.stem, started.date())

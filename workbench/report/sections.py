@@ -92,15 +92,17 @@ def narrative_labels(data: ReportData, keywords_shown: int = 4) -> pl.DataFrame 
 
 def load_report_data(db_path: str, target_terms: list[str] | None = None, since: str = "", until: str = "",
                      max_posts: int = 0, analysis_run_id: str = "", pseudonymise: bool = False,
-                     pseudonym_salt: str = "", params: dict | None = None, analyse: dict | None = None) -> ReportData:
+                     pseudonym_salt: str = "", params: dict | None = None, analyze: dict | None = None,
+                     analyse: dict | None = None) -> ReportData:
     """Load a report's data from the corpus at `db_path`, opened read-only.
 
     since/until : ISO dates (UTC, until exclusive; "" = open). max_posts : cap for quick runs (0 = all;
     the first posts in time order). analysis_run_id : stored analysis run to show ("" = the latest
     complete one; an id that is not stored raises RunNotFoundError naming the stored runs).
-    analyse : when given, run the analysis now with these knobs (window_s, min_edge_weight, score_threshold,
-        narratives, embedding_backend, narrative_sample_size, seed), store it in the cache database (writable
-        while the corpus is read-only) and report that run instead of a stored one.
+    analyze : when given, run the analysis now with these knobs (names of `workbench.params.KNOBS`: window_s,
+        min_edge_weight, score_threshold, narratives, embedding_backend, narrative_sample_size, seed), store
+        it as a run (the cache database is writable while the corpus is read-only) and report that run.
+        `analyse` is the older spelling, still accepted.
     """
     from workbench.pipeline import Analysis
     from workbench.store import Store
@@ -112,8 +114,9 @@ def load_report_data(db_path: str, target_terms: list[str] | None = None, since:
         accounts = store.accounts(columns=["account_id", "platform", "handle", "display_name", "created_at",
                                            "followers", "following", "posts_count", "verified"])
         events, sources, labels = store.events(), store.sources(), store.labels()
-        if analyse is not None:
-            analysis_run_id = run_analysis_now(store, analyse, target_terms, since, until)
+        knobs = analyze if analyze is not None else analyse
+        if knobs is not None:
+            analysis_run_id = run_analysis_now(store, knobs, target_terms, since, until)
         run_id = analysis_run_id or store.latest_run()
         results, analysis_params = {}, ""
         if run_id:
@@ -132,18 +135,12 @@ def load_report_data(db_path: str, target_terms: list[str] | None = None, since:
 
 
 def run_analysis_now(store, knobs: dict, target_terms, since: str, until: str) -> str:
-    """Run and store the analysis with the report's knobs; returns its run id."""
-    from workbench.pipeline import AnalysisParams, run_analysis
+    """Run and store the analysis with the report's knobs (names of `workbench.params.KNOBS`); returns its run id."""
+    from workbench.params import analysis_params
+    from workbench.pipeline import run_analysis
 
-    params = AnalysisParams(
-        since=since or None, until=until or None, target_terms=tuple(target_terms or ()),
-        coordination={"window_s": knobs["window_s"], "min_edge_weight": knobs["min_edge_weight"]},
-        score_threshold=knobs["score_threshold"], narratives=knobs["narratives"],
-        narrative_params={"backend": knobs["embedding_backend"], "sample_size": knobs["narrative_sample_size"]},
-        random_state=knobs["seed"],
-    )
-    analysis = run_analysis(store, params)
-    return analysis.save(store)
+    params = analysis_params({**knobs, "target_terms": list(target_terms or []), "since": since, "until": until})
+    return run_analysis(store, params).save(store)
 
 
 # -- corpus overview ----------------------------------------------------------------------------

@@ -1,0 +1,148 @@
+"""The user-facing knobs of an analysis, each declared once: one name, one type, one default, one help.
+
+The `analyze` command's flags are generated from `KNOBS` (`add_knob_arguments`), the report notebooks'
+parameter cells are checked against them (tests/test_params.py fails on any drift in type, default or
+help), and `analysis_params` turns knob values into the `AnalysisParams` of a run. Nothing else spells a
+default: the estimators' own defaults are checked to agree with these.
+
+    from workbench.params import analysis_params
+    params = analysis_params({"window_s": 30, "target_terms": ["Xiaomi"]})
+
+Names: snake_case with units (`window_s`); the CLI flag is the same name with dashes (`--window-s`), older
+spellings stay accepted as aliases. In the report notebooks, `score_threshold` is the report's own display
+threshold, so the analysis threshold is spelled `analysis_threshold` there (`Knob.notebook_name`).
+Help texts avoid "=" and "(": papermill's parameter parser rejects them in a `# help` comment.
+
+This module imports nothing heavy (the CLI builds its parsers from it at start-up).
+"""
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+from dataclasses import dataclass
+from typing import Any
+
+from workbench.errors import ParameterError
+
+
+@dataclass(frozen=True)
+class Knob:
+    name: str
+    type: str  # as annotated in a notebook parameter cell: str, int, float, bool, list[str]
+    default: Any
+    help: str
+    field: str  # where it goes in AnalysisParams: "score_threshold", or "coordination.window_s" for a step's keyword
+    aliases: tuple[str, ...] = ()  # older CLI spellings, still accepted
+    notebook_name: str | None = None  # the name in report notebooks, when theirs must differ
+
+    @property
+    def flag(self) -> str:
+        return "--" + self.name.replace("_", "-")
+
+    @property
+    def in_notebooks(self) -> str:
+        return self.notebook_name or self.name
+
+
+KNOBS: tuple[Knob, ...] = (
+    Knob("target_terms", "list[str]", [], "brand and product names in any language; an empty list keeps every post",
+         "target_terms", aliases=("--target",)),
+    Knob("since", "str", "", "first day included, ISO date UTC; empty for the first post", "since"),
+    Knob("until", "str", "", "first day excluded, ISO date UTC; empty for the last post", "until"),
+    Knob("window_s", "float", 60.0, "coordination window, seconds either side", "coordination.window_s",
+         aliases=("--window",)),
+    Knob("min_edge_weight", "int", 2, "coordinated actions a pair of accounts needs for an edge",
+         "coordination.min_edge_weight"),
+    Knob("score_threshold", "float", 0.2, "suspicion score threshold of the flag rule", "score_threshold",
+         aliases=("--threshold",), notebook_name="analysis_threshold"),
+    Knob("narratives", "bool", False, "also embed and cluster narratives, which is slower", "narratives"),
+    Knob("embedding_backend", "str", "charhash",
+         "charhash is the offline default; minilm or st:<model dir> are optional", "narrative_params.backend"),
+    Knob("narrative_sample_size", "int", 20000,
+         "distinct texts UMAP and HDBSCAN are fitted on; the rest are assigned", "narrative_params.sample_size"),
+    Knob("seed", "int", 0, "seed for every sample, layout and random step", "random_state"),
+)
+BY_NAME = {knob.name: knob for knob in KNOBS}
+
+# Where the report notebooks start from other values than the analysis does (checked by the tests).
+REPORT_DEFAULTS: dict[str, Any] = {"target_terms": ["Xiaomi", "小米", "YU7", "XRING"], "narratives": True}
+
+
+def defaults() -> dict[str, Any]:
+    return {knob.name: knob.default for knob in KNOBS}
+
+
+def add_knob_arguments(parser: argparse.ArgumentParser, names: tuple[str, ...] | None = None) -> None:
+    """One flag per knob (all, or those named), typed, with the knob's default and help."""
+    for knob in (BY_NAME[n] for n in names) if names else KNOBS:
+        help_text = knob.help + " (default: %(default)s)"
+        if knob.type == "bool":
+            parser.add_argument(knob.flag, *knob.aliases, dest=knob.name, action=argparse.BooleanOptionalAction,
+                                default=knob.default, help=help_text)
+        elif knob.type == "list[str]":
+            parser.add_argument(knob.flag, *knob.aliases, dest=knob.name, action="append", default=None,
+                                metavar="TERM", help=knob.help + " (repeatable)")
+        else:
+            parser.add_argument(knob.flag, *knob.aliases, dest=knob.name, type={"int": int, "float": float, "str": str}[knob.type],
+                                default=knob.default, help=help_text)
+
+
+def knob_values(args: argparse.Namespace) -> dict[str, Any]:
+    """The knob values parsed by a parser built with `add_knob_arguments`."""
+    values = {name: getattr(args, name) for name in BY_NAME if hasattr(args, name)}
+    if "target_terms" in values and values["target_terms"] is None:
+        values["target_terms"] = []
+    return values
+
+
+def _checked(knob: Knob, value: Any) -> Any:
+    """The value in the knob's type (an int for a float knob becomes a float, so 30 and 30.0 are one run)."""
+    if knob.type == "list[str]":
+        if isinstance(value, str) or not all(isinstance(v, str) for v in value):
+            raise ParameterError(f"{knob.name}: expected a list of strings, got {value!r}")
+        return tuple(value)
+    if knob.type == "bool":
+        if not isinstance(value, bool):
+            raise ParameterError(f"{knob.name}: expected true or false, got {value!r}")
+        return value
+    if knob.type == "float" and isinstance(value, (int, float)) and not isinstance(value, bool):
+        return float(value)
+    if knob.type == "int" and isinstance(value, int) and not isinstance(value, bool):
+        return value
+    if knob.type == "str" and isinstance(value, str):
+        return value
+    raise ParameterError(f"{knob.name}: expected {knob.type}, got {value!r}")
+
+
+def _day(knob: Knob, text: str) -> str | None:
+    if not text:
+        return None
+    try:
+        return dt.date.fromisoformat(text).isoformat()
+    except ValueError as error:
+        raise ParameterError(f"{knob.name}: not an ISO date: {text!r}") from error
+
+
+def analysis_params(values: dict[str, Any] | None = None, **other):
+    """The `AnalysisParams` of knob values (missing knobs take their defaults; `other` sets AnalysisParams
+    fields that are not knobs). A step keyword equal to its default is left out, so the same effective
+    settings always give the same parameters and run id. Unknown names and wrong types raise ParameterError."""
+    from workbench.pipeline import AnalysisParams
+
+    given = dict(values or {})
+    unknown = sorted(set(given) - set(BY_NAME))
+    if unknown:
+        raise ParameterError(f"unknown analysis parameter(s) {', '.join(unknown)}; known: {', '.join(BY_NAME)}")
+    fields: dict[str, Any] = {}
+    steps: dict[str, dict] = {}
+    for knob in KNOBS:
+        value = _checked(knob, given.get(knob.name, knob.default))
+        if knob.name in ("since", "until"):
+            value = _day(knob, value)
+        if "." in knob.field:
+            step, keyword = knob.field.split(".")
+            if value != knob.default:
+                steps.setdefault(step, {})[keyword] = value
+        else:
+            fields[knob.field] = value
+    return AnalysisParams(**fields, **steps, **other)
