@@ -175,3 +175,21 @@ def test_a_verdict_against_a_run_shows_when_the_report_renders_it(db, capsys):
     assert main(["verdict", "--db", str(db), "--run", "run-nope", "--campaign", campaign, "--value", "confirmed",
                  "--author", "ana", "--note", "x"]) == 1
     assert run_id in capsys.readouterr().err
+
+
+def test_an_analysis_built_through_the_public_api_is_what_the_report_shows(db):
+    import json
+
+    from workbench import Analysis as PublicAnalysis
+    from workbench import Store as PublicStore
+    from workbench import analyze
+
+    with PublicStore(db, read_only=True) as store:  # as in a notebook
+        analysis = analyze(store, target_terms=["Zeta"], window_s=120)
+        run_id = analysis.save(store)
+        assert PublicAnalysis.load(store).run_id == run_id
+    data = sections.load_report_data(str(db), ["Zeta"])
+    assert data.analysis_run_id == run_id
+    assert data.results["campaigns"]["campaign_id"].to_list() == analysis.campaigns["campaign_id"].to_list()
+    assert json.loads(data.analysis_params)["coordination"] == {"window_s": 120.0}
+    assert analyze(db, target_terms=["Zeta"], window_s=120).run_id == run_id  # a database path works too

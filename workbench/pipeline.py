@@ -1,15 +1,19 @@
 """The whole analysis of a store: coordination + near-duplicate families + account forensics + scores +
 campaigns + share of voice, with one parameters dataclass and deterministic results.
 
-    from workbench.pipeline import AnalysisParams, run_analysis
+    from workbench import Analysis, Store, analyze
     with Store(db, read_only=True) as store:
-        analysis = run_analysis(store, AnalysisParams(target_terms=["Xiaomi", "小米"]))
+        analysis = analyze(store, target_terms=["Xiaomi", "小米"], window_s=120)
+        analysis.save(store)                       # one run, one transaction
+        again = Analysis.load(store)               # the latest complete run, whole
     analysis.campaigns, analysis.account_scores, analysis.share_of_voice ...
 
-`Analysis` holds polars frames (documented in docs/forensics.md) plus the fitted coordination network
-(for `analysis.edge_evidence(a, b)`). `analysis.save(store)` persists every frame through
-`Store.save_result` under `analysis.run_id`, which is a hash of the parameters and the sources' sha256
-(no wall-clock time), so the same corpus and parameters give the same run id.
+`Analysis` holds polars frames (declared in workbench/schema.py `RESULT_TABLES`, documented in
+docs/schema.md and docs/forensics.md) plus, when fitted here, the coordination network (for
+`analysis.edge_evidence(a, b)`; a loaded run answers from its stored post pairs). `analysis.save(store)`
+stores the run through `Store.save_run` (one transaction, marked complete in it) under `analysis.run_id`,
+a hash of the parameters and the sources' sha256 (no wall-clock time), so the same corpus and parameters
+give the same run id. `Analysis.load(store, run_id=None)` reads a stored run back whole.
 
 Ground-truth labels are never read by the default: only analyst verdicts (origin ``analyst``) shape
 campaigns; the supervised option learns from analyst verdicts unless `supervised_origin` says otherwise.
@@ -276,7 +280,7 @@ def make_run_id(params: AnalysisParams, sources: pl.DataFrame) -> str:
     return "run-" + digest.hexdigest()[:12]
 
 
-def analyse_frames(
+def analyze_frames(
     posts: pl.DataFrame,
     accounts: pl.DataFrame | None,
     events: pl.DataFrame | None,
@@ -449,8 +453,34 @@ def _training_labels(labels: pl.DataFrame | None, origin: str) -> pl.DataFrame:
     return rows
 
 
+analyse_frames = analyze_frames  # the older spelling, kept for existing notebooks and scripts
+
+
+def analyze(store, params: AnalysisParams | None = None, **knobs) -> Analysis:
+    """The analysis of a corpus: the public entry point (`from workbench import analyze`).
+
+    store: a `Store`, or the path of a corpus database (opened read-only for the analysis).
+    knobs: the user-facing parameters by name (`workbench.params.KNOBS`: target_terms, since, until, window_s,
+        min_edge_weight, score_threshold, narratives, embedding_backend, narrative_sample_size, seed), or
+    params: a whole `AnalysisParams` for everything else. Returns the `Analysis`; `analysis.save(store)`
+    stores it as a run that the report, verdict, export-evidence and network read.
+    """
+    from workbench.errors import ParameterError
+    from workbench.params import analysis_params
+
+    if params is not None and knobs:
+        raise ParameterError("give either params or knobs, not both")
+    params = params if params is not None else analysis_params(knobs)
+    if isinstance(store, (str, bytes)) or hasattr(store, "__fspath__"):
+        from workbench.store import Store
+
+        with Store(store, read_only=True) as opened:
+            return run_analysis(opened, params)
+    return run_analysis(store, params)
+
+
 def run_analysis(store, params: AnalysisParams | None = None) -> Analysis:
-    """Read the corpus from `store` (read-only is enough) and analyse it. See `analyse_frames`."""
+    """Read the corpus from `store` (read-only is enough) and analyse it. See `analyze_frames`."""
     params = params or AnalysisParams()
     posts = store.posts(since=params.since, until=params.until)
-    return analyse_frames(posts, store.accounts(), store.events(), store.labels(), store.sources(), params, cache=store)
+    return analyze_frames(posts, store.accounts(), store.events(), store.labels(), store.sources(), params, cache=store)
