@@ -324,19 +324,12 @@ def _surges(timeline: pl.DataFrame, events: pl.DataFrame | None, factor: float, 
 
 
 def about_target(posts: pl.DataFrame, target_terms: list[str]) -> pl.Series:
-    """Boolean per post: its text or hashtags mention any of `target_terms` (case-insensitive substring)."""
-    if not target_terms:
-        return pl.Series("about_target", [True] * posts.height)
-    terms = [t.lower() for t in target_terms if t]
-    text = posts["text"].fill_null("").str.to_lowercase()
-    hit = pl.Series([False] * posts.height)
-    for term in terms:
-        hit = hit | text.str.contains(term, literal=True)
-    if "hashtags" in posts.columns:
-        tags = posts["hashtags"].list.join(" ").fill_null("").str.to_lowercase()
-        for term in terms:
-            hit = hit | tags.str.contains(term, literal=True)
-    return hit.alias("about_target")
+    """Boolean per post: its text or hashtags mention any of `target_terms` (`workbench.text.target`)."""
+    from workbench.text.target import about_target_expr
+
+    if "hashtags" not in posts.columns:
+        posts = posts.with_columns(pl.lit(None, dtype=pl.List(pl.String)).alias("hashtags"))
+    return posts.select(about_target_expr(target_terms)).to_series()
 
 
 def share_of_voice(posts: pl.DataFrame, members: pl.DataFrame, target_terms: list[str]) -> pl.DataFrame:

@@ -66,13 +66,10 @@ def _parse_date(value: str) -> dt.datetime | None:
 
 
 def target_expr(terms: list[str]) -> pl.Expr:
-    """True for posts whose text or hashtags mention any term (case-insensitive); all posts if no terms."""
-    if not terms:
-        return pl.lit(True)
-    lowered = [t.lower() for t in terms if t]
-    text_hit = pl.col("text").fill_null("").str.to_lowercase().str.contains_any(lowered)
-    tag_hit = pl.col("hashtags").list.eval(pl.element().str.to_lowercase().str.contains_any(lowered)).list.any()
-    return (text_hit | tag_hit.fill_null(False)).alias("on_target")
+    """True for posts about the target (`workbench.text.target.about_target_expr`, as the analysis counts them)."""
+    from workbench.text.target import about_target_expr
+
+    return about_target_expr(terms).alias("on_target")
 
 
 def narrative_labels(data: ReportData, keywords_shown: int = 4) -> pl.DataFrame | None:
@@ -204,22 +201,27 @@ def suspicious_basis(data: ReportData) -> str:
 
 
 def share_of_voice(data: ReportData, suspicious: list[str]) -> dict[str, Any]:
-    """Share of the posts about the target, and of their engagement, that suspicious accounts drive."""
+    """Share of the posts about the target, and of their engagement, that suspicious accounts drive: the
+    analysis' own share of voice (`workbench.forensics.campaigns.share_of_voice`), with the suspicious
+    accounts as one group, summed over the days."""
+    from workbench.forensics.campaigns import share_of_voice as daily_share_of_voice
+
     on_target = data.posts.filter(pl.col("on_target"))
     flagged = on_target.filter(pl.col("account_id").is_in(pl.Series(suspicious, dtype=pl.Utf8).implode()))
-    engagement = pl.sum_horizontal(pl.col("like_count").fill_null(0), pl.col("repost_count").fill_null(0),
-                                   pl.col("reply_count").fill_null(0))
-    total_engagement = on_target.select(engagement.sum()).item() if on_target.height else 0
-    flagged_engagement = flagged.select(engagement.sum()).item() if flagged.height else 0
+    group = pl.DataFrame({"account_id": pl.Series(suspicious, dtype=pl.Utf8)}).with_columns(
+        pl.lit("suspicious").alias("campaign_id"), pl.lit("detected").alias("status"))
+    days = daily_share_of_voice(on_target, group, []).filter(pl.col("campaign_id") == "ALL")
+    target_posts, campaign_posts = int(days["target_posts"].sum()), int(days["campaign_posts"].sum())
+    total_engagement, flagged_engagement = int(days["target_engagement"].sum()), int(days["campaign_engagement"].sum())
     posting = on_target["account_id"].n_unique()
     return {
         "suspicious accounts": len(suspicious),
-        "posts about the target": on_target.height,
-        "of them by suspicious accounts": flagged.height,
-        "share of voice (posts)": f"{flagged.height / on_target.height:.1%}" if on_target.height else "n/a",
+        "posts about the target": target_posts,
+        "of them by suspicious accounts": campaign_posts,
+        "share of voice (posts)": f"{campaign_posts / target_posts:.1%}" if target_posts else "n/a",
         "share of accounts posting about the target": f"{flagged['account_id'].n_unique() / posting:.1%}" if posting else "n/a",
-        "engagement (likes+reposts+replies) on suspicious posts": int(flagged_engagement or 0),
-        "share of engagement": f"{(flagged_engagement or 0) / total_engagement:.1%}" if total_engagement else "n/a",
+        "engagement (likes+reposts+replies) on suspicious posts": flagged_engagement,
+        "share of engagement": f"{flagged_engagement / total_engagement:.1%}" if total_engagement else "n/a",
         "first suspicious post (UTC)": flagged["created_at"].min() if flagged.height else None,
     }
 
