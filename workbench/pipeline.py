@@ -21,6 +21,7 @@ campaigns; the supervised option learns from analyst verdicts unless `supervised
 from __future__ import annotations
 
 import dataclasses
+import functools
 import hashlib
 import json
 import time
@@ -126,7 +127,6 @@ class Analysis:
     share_of_voice: pl.DataFrame
     verdicts: pl.DataFrame
     tells: pl.DataFrame
-    edge_posts: pl.DataFrame = field(default_factory=pl.DataFrame)
     narrative_posts: pl.DataFrame = field(default_factory=pl.DataFrame)
     narrative_clusters: pl.DataFrame = field(default_factory=pl.DataFrame)
     narrative_map: pl.DataFrame = field(default_factory=pl.DataFrame)
@@ -166,11 +166,21 @@ class Analysis:
             # a frame the run did not compute: narratives are "not computed" (no columns), others "none found"
             return pl.DataFrame() if name in cls.NARRATIVE_FRAMES else empty_result(name)
 
-        return cls(
+        loaded = cls(
             run_id=run_id, params=params, versions=json.loads(info["versions"] or "{}"),
-            **{name: frame(name) for name in cls.STORED_FRAMES},
+            **{name: frame(name) for name in cls.STORED_FRAMES if name != "edge_posts"},
             network=None, account_posts=posts.sort("post_id"),
         )
+        loaded.__dict__["edge_posts"] = frame("edge_posts")  # the stored pairs, in place of the cached property
+        return loaded
+
+    @functools.cached_property
+    def edge_posts(self) -> pl.DataFrame:
+        """The post pairs behind the strongest edges and behind each campaign's strongest member edges
+        (`edge_posts_of`); computed from the network on first use (saving, an evidence pack), stored with the run."""
+        if self.network is None:
+            return empty_edge_posts()
+        return edge_posts_of(self.network, self.coordination_fused_edges, self.campaign_accounts)
 
     def suspicious_accounts(self) -> list[str]:
         """Flagged accounts, sorted."""
@@ -181,8 +191,6 @@ class Analysis:
         A run read back from the store answers from its stored pairs (`edge_posts`)."""
         if self.network is not None:
             return self.network.evidence(account_a, account_b)
-        if self.edge_posts.width == 0:
-            return pl.DataFrame()
         forward = self.edge_posts.filter((pl.col("account_a") == account_a) & (pl.col("account_b") == account_b))
         backward = self.edge_posts.filter((pl.col("account_a") == account_b) & (pl.col("account_b") == account_a)).rename({
             "account_a": "account_b", "account_b": "account_a", "post_id_a": "post_id_b", "post_id_b": "post_id_a",
@@ -270,7 +278,13 @@ def edge_posts_of(network, fused_edges: pl.DataFrame, members: pl.DataFrame,
     pairs = pl.concat(chosen).unique(maintain_order=True)
     blocks = [network.evidence(a, b) for a, b in pairs.iter_rows()]
     blocks = [b for b in blocks if b.height]
-    return pl.concat(blocks) if blocks else network.evidence("", "")
+    return pl.concat(blocks) if blocks else empty_edge_posts()
+
+
+def empty_edge_posts() -> pl.DataFrame:
+    from workbench.store import empty_result
+
+    return empty_result("edge_posts")
 
 
 def make_run_id(params: AnalysisParams, sources: pl.DataFrame) -> str:
@@ -363,7 +377,6 @@ def analyze_frames(
     campaigns, timeline, campaign_families = campaign_summary(members, posts, accounts, events, assignments)
     sov = share_of_voice(posts, members, list(params.target_terms))
     timings["scores_campaigns_s"] = time.perf_counter() - clock
-    edge_posts = edge_posts_of(network, network.fused_edges_, members)
     narrative_frames = {}
     if params.narratives:
         clock = time.perf_counter()
@@ -406,7 +419,6 @@ def analyze_frames(
         share_of_voice=sov,
         verdicts=verdicts,
         tells=tells_found,
-        edge_posts=edge_posts,
         network=network,
         account_posts=posts.select("post_id", "account_id"),
         **narrative_frames,
