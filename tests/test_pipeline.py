@@ -142,3 +142,40 @@ def test_narratives_option_counts_campaign_posts_per_narrative(corpus):
     campaign_posts = analysis.campaigns["n_posts"][0]
     # The planted templates are one story: most campaign posts fall in one narrative.
     assert per_campaign["posts"].max() >= 0.5 * campaign_posts
+
+
+class NoFamilies:
+    """A do-nothing families step: the same contract as NearDuplicateFamilies, no families."""
+
+    def fit(self, posts):
+        self.families_ = pl.DataFrame(schema={"family_id": pl.Int64, "kind": pl.String, "size": pl.UInt32})
+        self.assignments_ = pl.DataFrame(schema={"post_id": pl.String, "family_id": pl.Int64, "text_hash": pl.String})
+        return self
+
+
+def test_steps_are_objects_that_can_be_replaced(corpus):
+    from workbench.coordination import CoordinationNetwork
+    from workbench.errors import WorkbenchError
+    from workbench.pipeline import Steps, analyze_frames
+
+    params = AnalysisParams(target_terms=("Zeta",))
+    frames = (corpus["posts"], corpus["accounts"], corpus["events"], None, None)
+    default = analyze_frames(*frames, params)
+    explicit = analyze_frames(*frames, params, steps=Steps.from_params(params))
+    assert explicit.run_id == default.run_id and explicit.campaigns.equals(default.campaigns)
+    steps = Steps.from_params(params)
+    steps.families = NoFamilies()
+    without = analyze_frames(*frames, params, steps=steps)
+    assert without.run_id != default.run_id  # another step, another run
+    assert without.family_assignments.height == 0 and without.campaigns.height >= 1
+    steps = Steps.from_params(params)
+    steps.network = CoordinationNetwork(window_s=30)
+    assert analyze_frames(*frames, params, steps=steps).run_id not in (default.run_id, without.run_id)
+
+    class Broken:
+        def fit(self, posts):
+            return self
+
+    steps.families = Broken()
+    with pytest.raises(WorkbenchError, match="families step \\(Broken\\) has no families_, assignments_ after fit"):
+        analyze_frames(*frames, params, steps=steps)

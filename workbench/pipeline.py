@@ -26,12 +26,14 @@ import hashlib
 import json
 import time
 from dataclasses import dataclass, field
+from typing import Any
 
 import polars as pl
 
 from workbench.forensics.campaigns import assemble_campaigns, campaign_links, campaign_summary, share_of_voice
 from workbench.forensics.features import AccountForensics
 from workbench.forensics.scores import SuspicionScorer, network_signal_rows, propagate_flags
+from workbench.errors import WorkbenchError
 from workbench.provenance import package_versions
 
 # The post pairs stored with a run (`Analysis.edge_posts`): behind the strongest edges (the report cites
@@ -287,11 +289,113 @@ def empty_edge_posts() -> pl.DataFrame:
     return empty_result("edge_posts")
 
 
-def make_run_id(params: AnalysisParams, sources: pl.DataFrame) -> str:
+def make_run_id(params: AnalysisParams, sources: pl.DataFrame, custom_steps: dict[str, str] | None = None) -> str:
+    """"run-" + a hash of the parameters, the sources' sha256 and any step that is not the default one."""
     digest = hashlib.sha256(params.to_json().encode())
+    if custom_steps:
+        digest.update(json.dumps(custom_steps, sort_keys=True).encode())
     for sha in sorted(sources["sha256"].to_list()) if "sha256" in sources.columns else []:
         digest.update(sha.encode())
     return "run-" + digest.hexdigest()[:12]
+
+
+# What each step must hold after `fit` (its contract, checked so a replacement step fails clearly).
+STEP_CONTRACTS = {
+    "network": ("edges_", "fused_edges_", "nodes_", "communities_", "hot_objects_"),
+    "families": ("families_", "assignments_"),
+    "forensics": ("signals_", "features_"),
+    "scorer": ("scores_",),
+    "narratives": ("posts_", "clusters_", "map_"),
+}
+
+
+@dataclass
+class Steps:
+    """The estimators an analysis is made of. Any object with the same contract can replace one, as
+    BERTopic takes its `umap_model` and `hdbscan_model`:
+
+    network: `fit(posts) -> self`, then edges_, fused_edges_, nodes_, communities_, hot_objects_ and
+        `evidence(account_a, account_b)` (default `workbench.coordination.CoordinationNetwork`)
+    families: `fit(posts) -> self`, then families_, assignments_ (`workbench.text.families.NearDuplicateFamilies`)
+    forensics: `fit(posts, accounts, events, family_assignments=, tell_post_ids=, coordination_nodes=) -> self`,
+        then signals_, features_ (`workbench.forensics.features.AccountForensics`)
+    scorer: `fit(signals, labels=None) -> self`, then scores_ (`workbench.forensics.scores.SuspicionScorer`)
+    narratives: `fit(posts, store=None) -> self`, then posts_, clusters_, map_ (`NarrativeStep`), or None (off)
+
+    `Steps.from_params(params)` builds the default steps; a run made with other steps gets another run id.
+    """
+
+    network: Any
+    families: Any
+    forensics: Any
+    scorer: Any
+    narratives: Any = None
+
+    @classmethod
+    def from_params(cls, params: AnalysisParams) -> "Steps":
+        from workbench.coordination import CoordinationNetwork
+        from workbench.text.families import NearDuplicateFamilies
+
+        return cls(
+            network=CoordinationNetwork(**{"random_state": params.random_state, **params.coordination}),
+            families=NearDuplicateFamilies(**{"random_state": params.random_state, **params.families}),
+            forensics=AccountForensics(**params.forensics),
+            scorer=SuspicionScorer(weights=params.weights, threshold=params.score_threshold, min_fired=params.min_fired,
+                                   supervised=params.supervised, random_state=params.random_state),
+            narratives=NarrativeStep(**{"random_state": params.random_state, **params.narrative_params})
+            if params.narratives else None,
+        )
+
+    def differences(self, params: AnalysisParams) -> dict[str, str]:
+        """step -> description, for the steps that are not what `from_params(params)` builds."""
+        default = Steps.from_params(params)
+        return {name: _describe(getattr(self, name)) for name in STEP_CONTRACTS
+                if _describe(getattr(self, name)) != _describe(getattr(default, name))}
+
+
+class NarrativeStep:
+    """The narrative step as an estimator: `fit_narratives_cached` (embeddings cached by text hash, the
+    whole result kept in the store) with `NarrativeClusters` keywords (backend, sample_size, ...)."""
+
+    def __init__(self, random_state: int = 0, **params):
+        self.random_state = random_state
+        self.params = params
+
+    def fit(self, posts: pl.DataFrame, store=None) -> "NarrativeStep":
+        model = fit_narratives_cached(posts, store, random_state=self.random_state, **self.params)
+        self.posts_, self.clusters_, self.map_ = model.posts_, model.clusters_, model.map_
+        return self
+
+
+def _describe(step) -> str:
+    """The class and the constructor values of a step (what makes it this step), as text."""
+    if step is None:
+        return "None"
+    values = {k: v for k, v in vars(step).items() if not k.startswith("_") and not k.endswith("_")}
+    return f"{type(step).__module__}.{type(step).__qualname__}" + json.dumps(
+        values, sort_keys=True, default=lambda value: type(value).__qualname__)
+
+
+def _fitted(step, name: str):
+    """The step, after checking that fit left the attributes its contract promises."""
+    missing = [attribute for attribute in STEP_CONTRACTS[name] if not hasattr(step, attribute)]
+    if missing:
+        raise WorkbenchError(f"the {name} step ({type(step).__name__}) has no {', '.join(missing)} after fit; "
+                             f"a {name} step must set {', '.join(STEP_CONTRACTS[name])} (see workbench.pipeline.Steps)")
+    return step
+
+
+class _Clock:
+    """Seconds per step (for benchmarks; not stored, not in packs)."""
+
+    def __init__(self):
+        self.timings: dict[str, float] = {}
+        self._started = time.perf_counter()
+
+    def lap(self, name: str) -> None:
+        now = time.perf_counter()
+        self.timings[name] = round(now - self._started, 2)
+        self._started = now
 
 
 def analyze_frames(
@@ -302,103 +406,53 @@ def analyze_frames(
     sources: pl.DataFrame | None,
     params: AnalysisParams,
     cache=None,
+    steps: Steps | None = None,
 ) -> Analysis:
     """The analysis on in-memory canonical frames (what `run_analysis` calls after reading the store).
-    cache: the Store, for the embedding and narrative caches when `params.narratives` is on."""
-    from workbench.coordination import CoordinationNetwork
-    from workbench.text.families import NearDuplicateFamilies
 
-    sources = sources if sources is not None else pl.DataFrame(schema={"source_id": pl.Int32, "path": pl.String, "sha256": pl.String})
-    posts = posts.select([c for c in posts.columns if c != "raw"]).sort("post_id")
-    analyst = (
-        labels.filter(pl.col("origin") == "analyst") if labels is not None and labels.height else None
-    )
-
-    coordination_args = {"random_state": params.random_state, **params.coordination}
-    clock = time.perf_counter()
-    timings = {}
-    network = CoordinationNetwork(**coordination_args).fit(posts)
-    timings["coordination_s"], clock = time.perf_counter() - clock, time.perf_counter()
-    families_model = NearDuplicateFamilies(**{"random_state": params.random_state, **params.families}).fit(posts)
-    assignments = families_model.assignments_.with_columns(pl.col("family_id").cast(pl.String))
-    timings["families_s"], clock = time.perf_counter() - clock, time.perf_counter()
-
+    cache: the Store, for the embedding and narrative caches when narratives are on.
+    steps: the estimators to use (default `Steps.from_params(params)`); see `Steps` for their contracts.
+    """
     from workbench.text.tells import find_tells
 
-    tells_found = find_tells(posts)
-    tells = tells_found["post_id"].unique().sort()
-    timings["tells_s"], clock = time.perf_counter() - clock, time.perf_counter()
+    steps = steps or Steps.from_params(params)
+    custom_steps = steps.differences(params)  # before fitting: fitted state is not what makes a step
+    sources = sources if sources is not None else pl.DataFrame(schema={"source_id": pl.Int32, "path": pl.String, "sha256": pl.String})
+    posts = posts.select([c for c in posts.columns if c != "raw"]).sort("post_id")
+    analyst = labels.filter(pl.col("origin") == "analyst") if labels is not None and labels.height else None
+    clock = _Clock()
 
-    forensics = AccountForensics(**params.forensics).fit(
-        posts, accounts, events, family_assignments=assignments, tell_post_ids=tells,
+    network = _fitted(steps.network.fit(posts), "network")
+    clock.lap("coordination_s")
+    families = _fitted(steps.families.fit(posts), "families")
+    assignments = families.assignments_.with_columns(pl.col("family_id").cast(pl.String))
+    clock.lap("families_s")
+    tells = find_tells(posts)
+    clock.lap("tells_s")
+    forensics = _fitted(steps.forensics.fit(
+        posts, accounts, events, family_assignments=assignments, tell_post_ids=tells["post_id"].unique().sort(),
         coordination_nodes=network.nodes_.select(
-            "account_id", "coordination_score", "flagged", "partners", "flag_reason", "shared_assets"
-        ),
-    )
-    scorer = SuspicionScorer(
-        weights=params.weights, threshold=params.score_threshold, min_fired=params.min_fired,
-        supervised=params.supervised, random_state=params.random_state,
-    )
-    timings["account_signals_s"], clock = time.perf_counter() - clock, time.perf_counter()
-    training = None
-    if params.supervised:
-        training = _training_labels(labels, params.supervised_origin)
-    scorer.fit(forensics.signals_, labels=training)
-    account_scores = scorer.scores_
-    account_signals = forensics.signals_
-    if params.min_flagged_neighbours > 0:
-        account_scores = propagate_flags(
-            account_scores, network.fused_edges_, params.min_flagged_neighbours, params.min_neighbour_share
-        )
-        account_signals = pl.concat([
-            account_signals,
-            network_signal_rows(account_scores, params.min_flagged_neighbours, params.min_neighbour_share),
-        ]).sort("account_id", maintain_order=True)
-
-    if params.campaign_grouping not in ("components", "communities"):
-        raise ValueError("campaign_grouping must be 'components' or 'communities'")
-    links = None
-    if params.campaign_grouping == "components":
-        candidates = account_scores.filter(pl.col("flagged"))["account_id"].to_list()
-        if analyst is not None:  # analyst-confirmed accounts are candidates too
-            candidates += analyst.filter(
-                (pl.col("entity_type") == "account") & (pl.col("label") == "verdict") & (pl.col("value") == "confirmed")
-            )["entity_id"].to_list()
-        burst = forensics.signals_.filter((pl.col("signal") == "registration_burst") & pl.col("fired"))["account_id"].to_list()
-        links = campaign_links(
-            candidates,
-            network.fused_edges_ if "coordination" in params.campaign_links else None,
-            assignments if "family" in params.campaign_links else None,
-            posts,
-            accounts if "registration" in params.campaign_links else None,
-            burst,
-        )
+            "account_id", "coordination_score", "flagged", "partners", "flag_reason", "shared_assets"),
+    ), "forensics")
+    clock.lap("account_signals_s")
+    training = _training_labels(labels, params.supervised_origin) if params.supervised else None
+    scorer = _fitted(steps.scorer.fit(forensics.signals_, labels=training), "scorer")
+    account_scores, account_signals = _network_rule(scorer.scores_, forensics.signals_, network, params)
+    links = _campaign_links(params, account_scores, analyst, forensics.signals_, network, assignments, posts, accounts)
     members = assemble_campaigns(account_scores, network.nodes_, analyst, params.min_campaign_accounts, fused_edges=links)
     campaigns, timeline, campaign_families = campaign_summary(members, posts, accounts, events, assignments)
-    sov = share_of_voice(posts, members, list(params.target_terms))
-    timings["scores_campaigns_s"] = time.perf_counter() - clock
+    voice = share_of_voice(posts, members, list(params.target_terms))
+    clock.lap("scores_campaigns_s")
     narrative_frames = {}
-    if params.narratives:
-        clock = time.perf_counter()
-        model = fit_narratives_cached(posts, cache, **{"random_state": params.random_state, **params.narrative_params})
-        narrative_frames = {
-            "narrative_posts": model.posts_, "narrative_clusters": model.clusters_, "narrative_map": model.map_,
-            "campaign_narratives": (
-                model.posts_.select("post_id", "cluster")
-                .join(posts.select("post_id", "account_id"), on="post_id")
-                .join(members.select("campaign_id", "account_id"), on="account_id")
-                .group_by(["campaign_id", "cluster"]).agg(pl.len().alias("posts"))
-                .join(model.clusters_.select([c for c in ("cluster", "size", "keywords", "tactic") if c in model.clusters_.columns]),
-                      on="cluster", how="left")
-                .sort(["campaign_id", "posts", "cluster"], descending=[False, True, False])
-            ),
-        }
-        timings["narratives_s"] = time.perf_counter() - clock
-    verdicts = analyst.sort(["entity_type", "entity_id", "label"]) if analyst is not None else pl.DataFrame(
-        schema={"entity_type": pl.String, "entity_id": pl.String, "label": pl.String, "value": pl.String}
-    )
+    if steps.narratives is not None:
+        narratives = _fitted(steps.narratives.fit(posts, cache), "narratives")
+        narrative_frames = {"narrative_posts": narratives.posts_, "narrative_clusters": narratives.clusters_,
+                            "narrative_map": narratives.map_,
+                            "campaign_narratives": _campaign_narratives(narratives, posts, members)}
+        clock.lap("narratives_s")
+
     return Analysis(
-        run_id=make_run_id(params, sources),
+        run_id=make_run_id(params, sources, custom_steps),
         params=params,
         versions=package_versions(),
         sources=sources,
@@ -410,19 +464,70 @@ def analyze_frames(
         coordination_nodes=network.nodes_,
         communities=network.communities_,
         hot_objects=network.hot_objects_,
-        families=families_model.families_,
+        families=families.families_,
         family_assignments=assignments,
         campaign_accounts=members,
         campaigns=campaigns,
         campaign_timeline=timeline,
         campaign_families=campaign_families,
-        share_of_voice=sov,
-        verdicts=verdicts,
-        tells=tells_found,
+        share_of_voice=voice,
+        verdicts=analyst.sort(["entity_type", "entity_id", "label"]) if analyst is not None else pl.DataFrame(
+            schema={"entity_type": pl.String, "entity_id": pl.String, "label": pl.String, "value": pl.String}),
+        tells=tells,
         network=network,
         account_posts=posts.select("post_id", "account_id"),
         **narrative_frames,
-        timings={k: round(v, 2) for k, v in timings.items()},
+        timings=clock.timings,
+    )
+
+
+def _network_rule(account_scores: pl.DataFrame, account_signals: pl.DataFrame, network, params: AnalysisParams):
+    """Scores and signals after the network rule (`propagate_flags`; off with min_flagged_neighbours 0)."""
+    if params.min_flagged_neighbours <= 0:
+        return account_scores, account_signals
+    account_scores = propagate_flags(account_scores, network.fused_edges_, params.min_flagged_neighbours,
+                                     params.min_neighbour_share)
+    account_signals = pl.concat([
+        account_signals,
+        network_signal_rows(account_scores, params.min_flagged_neighbours, params.min_neighbour_share),
+    ]).sort("account_id", maintain_order=True)
+    return account_scores, account_signals
+
+
+def _campaign_links(params: AnalysisParams, account_scores, analyst, signals, network, assignments, posts, accounts):
+    """The links that join flagged (and analyst-confirmed) accounts into campaigns, or None to group by the
+    network's communities (`params.campaign_grouping`)."""
+    if params.campaign_grouping not in ("components", "communities"):
+        raise ValueError("campaign_grouping must be 'components' or 'communities'")
+    if params.campaign_grouping == "communities":
+        return None
+    candidates = account_scores.filter(pl.col("flagged"))["account_id"].to_list()
+    if analyst is not None:  # analyst-confirmed accounts are candidates too
+        candidates += analyst.filter(
+            (pl.col("entity_type") == "account") & (pl.col("label") == "verdict") & (pl.col("value") == "confirmed")
+        )["entity_id"].to_list()
+    burst = signals.filter((pl.col("signal") == "registration_burst") & pl.col("fired"))["account_id"].to_list()
+    return campaign_links(
+        candidates,
+        network.fused_edges_ if "coordination" in params.campaign_links else None,
+        assignments if "family" in params.campaign_links else None,
+        posts,
+        accounts if "registration" in params.campaign_links else None,
+        burst,
+    )
+
+
+def _campaign_narratives(narratives, posts: pl.DataFrame, members: pl.DataFrame) -> pl.DataFrame:
+    """Each campaign's posts per narrative, with the narrative's size, keywords and tactic."""
+    clusters = narratives.clusters_
+    return (
+        narratives.posts_.select("post_id", "cluster")
+        .join(posts.select("post_id", "account_id"), on="post_id")
+        .join(members.select("campaign_id", "account_id"), on="account_id")
+        .group_by(["campaign_id", "cluster"]).agg(pl.len().alias("posts"))
+        .join(clusters.select([c for c in ("cluster", "size", "keywords", "tactic") if c in clusters.columns]),
+              on="cluster", how="left")
+        .sort(["campaign_id", "posts", "cluster"], descending=[False, True, False])
     )
 
 
