@@ -16,7 +16,7 @@ LAYERS = (
     ("store",),
     ("ingest",),
     ("text", "coordination", "forensics", "synth"),
-    ("pipeline", "params", "warmup"),
+    ("pipeline", "params", "warmup", "evidence"),
     ("charts",),
     ("report",),
     ("commands", "cli"),

@@ -5,7 +5,7 @@ import polars as pl
 import pytest
 
 from forensics_corpus import make_corpus
-from workbench.forensics.evidence import write_evidence_pack
+from workbench.evidence import write_evidence_pack
 from workbench.pipeline import AnalysisParams, analyse_frames
 
 

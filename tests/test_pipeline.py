@@ -107,7 +107,7 @@ def test_commands_end_to_end(db, tmp_path, capsys):
 
 
 def test_evidence_pack_from_the_stored_run_equals_the_fresh_one(db, tmp_path):
-    from workbench.forensics.evidence import write_evidence_pack
+    from workbench.evidence import write_evidence_pack
 
     with Store(db, read_only=True) as store:
         analysis = run_analysis(store, AnalysisParams(target_terms=("Zeta",)))

@@ -23,7 +23,7 @@ def add_parser(subparsers) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from workbench.errors import WorkbenchError
-    from workbench.forensics.evidence import write_evidence_pack
+    from workbench.evidence import write_evidence_pack
     from workbench.pipeline import Analysis
     from workbench.store import Store
 

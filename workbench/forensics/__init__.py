@@ -1,12 +1,12 @@
-"""Account forensics, explainable suspicion scores, campaigns, share of voice and evidence packs.
+"""Account forensics, explainable suspicion scores, campaigns and share of voice.
 
-Analysis only: polars frames in and out, no database (the pipeline reads the store). See docs/forensics.md.
+Analysis only: polars frames in and out, no database, no files (the pipeline reads and writes the store;
+evidence packs are written by `workbench.evidence`). See docs/forensics.md.
 
     AccountForensics(...).fit(posts, accounts, events, family_assignments, tell_post_ids, coordination_nodes)
         .signals_ / .features_
     SuspicionScorer(...).fit(signals) .scores_ ; propagate_flags(scores, edges)
     campaign_links(...), assemble_campaigns(...), campaign_summary(...), share_of_voice(...), verdict_labels(...)
-    write_evidence_pack(analysis, campaign_id, out_dir, posts, accounts)
 """
 from workbench.forensics.baseline import SIGNAL_SCHEMA
 from workbench.forensics.campaigns import (
@@ -16,12 +16,11 @@ from workbench.forensics.campaigns import (
     share_of_voice,
     verdict_labels,
 )
-from workbench.forensics.evidence import write_evidence_pack
 from workbench.forensics.features import SIGNALS, AccountForensics
 from workbench.forensics.scores import DEFAULT_WEIGHTS, IDENTITY_SIGNALS, SuspicionScorer, propagate_flags
 
 __all__ = [
     "SIGNAL_SCHEMA", "SIGNALS", "AccountForensics", "SuspicionScorer", "propagate_flags", "DEFAULT_WEIGHTS",
     "IDENTITY_SIGNALS", "campaign_links", "assemble_campaigns", "campaign_summary", "share_of_voice",
-    "verdict_labels", "write_evidence_pack",
+    "verdict_labels",
 ]

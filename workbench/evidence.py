@@ -1,4 +1,5 @@
-"""Evidence pack: one folder per campaign that a lawyer or a platform can check on its own.
+"""Evidence pack: one folder per campaign that a lawyer or a platform can check on its own (written from a
+run's frames, fresh or read back with `Analysis.load`; above the analysis layer, which writes no files).
 
 `write_evidence_pack(analysis, campaign_id, out_dir, posts, accounts)` writes:
 
