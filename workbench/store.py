@@ -377,8 +377,9 @@ class Store:
         mask = np.zeros(hashes.height, dtype=bool)
         try:
             with self._cache(self.CACHE_WAIT_S) as con:
+                con.register("_wanted", hashes)
                 found = con.sql(
-                    "SELECT w.i, e.vector FROM hashes w JOIN embeddings e ON e.text_hash = w.text_hash "
+                    "SELECT w.i, e.vector FROM _wanted w JOIN embeddings e ON e.text_hash = w.text_hash "
                     "AND e.backend = ? ORDER BY w.i",
                     params=[backend],
                 ).pl()
@@ -405,9 +406,10 @@ class Store:
         ).unique("text_hash", keep="first", maintain_order=True)
         try:
             with self._cache(self.CACHE_WAIT_S) as con:
+                con.register("_new_vectors", frame)
                 before = con.execute("SELECT count(*) FROM embeddings").fetchall()[0][0]
                 con.execute(
-                    "INSERT INTO embeddings SELECT n.backend, n.text_hash, n.vector FROM frame n "
+                    "INSERT INTO embeddings SELECT n.backend, n.text_hash, n.vector FROM _new_vectors n "
                     "WHERE NOT EXISTS (SELECT 1 FROM embeddings e WHERE e.backend = n.backend AND e.text_hash = n.text_hash)"
                 )
                 after = con.execute("SELECT count(*) FROM embeddings").fetchall()[0][0]
