@@ -494,17 +494,22 @@ class Store:
         """A complete run: its `runs` row and its result frames (name -> frame, rows in their saved order;
         optional columns the run did not have are left out)."""
         info = self.run_info(run_id, kind)
-        return info, {name: self.load_result(run_id, name) for name in info["frames"]}
+        with self._cache(self.SAVE_WAIT_S) as con:  # one connection for all frames
+            return info, {name: self._load_result(con, run_id, name) for name in info["frames"]}
 
     def load_result(self, run_id: str, name: str) -> pl.DataFrame:
         """One result frame of a run (empty with the declared columns when the run did not store it)."""
+        with self._cache(self.SAVE_WAIT_S) as con:
+            return self._load_result(con, run_id, name)
+
+    @staticmethod
+    def _load_result(con: duckdb.DuckDBPyConnection, run_id: str, name: str) -> pl.DataFrame:
         table = schema.RESULT_TABLES.get(name)
         if table is None:
             raise WorkbenchError(f"unknown result {name!r}; results: {', '.join(schema.RESULT_TABLES)}")
         columns = [c.name for c in table.columns if c.name not in ("run_id", "row_in_run")]
-        with self._cache(self.SAVE_WAIT_S) as con:
-            frame = con.sql(f"SELECT {', '.join(columns)} FROM {table.name} WHERE run_id = ? ORDER BY row_in_run",
-                            params=[run_id]).pl()
+        frame = con.sql(f"SELECT {', '.join(columns)} FROM {table.name} WHERE run_id = ? ORDER BY row_in_run",
+                        params=[run_id]).pl()
         unused = [c.name for c in table.columns if c.optional and frame[c.name].null_count() == frame.height]
         return frame.drop(unused).cast(result_dtypes(table, [c for c in frame.columns if c not in unused]))
 
