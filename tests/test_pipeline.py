@@ -179,3 +179,14 @@ def test_steps_are_objects_that_can_be_replaced(corpus):
     steps.families = Broken()
     with pytest.raises(WorkbenchError, match="families step \\(Broken\\) has no families_, assignments_ after fit"):
         analyze_frames(*frames, params, steps=steps)
+
+
+def test_fitted_estimators_say_when_they_are_used_unfitted():
+    from workbench.errors import NotFittedError
+    from workbench.text.families import NearDuplicateFamilies
+    from workbench.text.narratives import NarrativeClusters
+
+    with pytest.raises(NotFittedError, match="NarrativeClusters is not fitted yet .*posts_.*call fit"):
+        NarrativeClusters().timeseries()
+    with pytest.raises(NotFittedError, match="NearDuplicateFamilies is not fitted yet"):
+        NearDuplicateFamilies().template(1)

@@ -24,3 +24,17 @@ class UnknownPresetError(WorkbenchError):
 
 class ParameterError(WorkbenchError):
     """A report or analysis parameter is unknown or has the wrong type."""
+
+
+class NotFittedError(WorkbenchError):
+    """An estimator was used before `fit`."""
+
+
+def check_fitted(estimator, attributes=None) -> None:
+    """Raise NotFittedError unless `estimator` has its fitted attributes (default: its class's
+    `FITTED_ATTRIBUTES`), naming them and the call that sets them."""
+    wanted = attributes if attributes is not None else getattr(type(estimator), "FITTED_ATTRIBUTES", ())
+    missing = [name for name in wanted if not hasattr(estimator, name)]
+    if missing:
+        raise NotFittedError(f"this {type(estimator).__name__} is not fitted yet ({', '.join(missing)} missing): "
+                             "call fit(...) first")

@@ -37,6 +37,7 @@ import polars as pl
 from scipy.sparse import coo_matrix
 from scipy.sparse.csgraph import connected_components
 
+from workbench.errors import check_fitted
 from workbench.text import minhash
 from workbench.text.normalize import normalize_texts, text_hash
 
@@ -80,6 +81,9 @@ class NearDuplicateFamilies:
     - `texts_`: distinct texts in families: family_id, text_hash, text_norm, posts (count), first_post_at.
     - `n_candidate_pairs_`, `n_linked_pairs_`: LSH work done (for benchmarks).
     """
+
+    # Set by fit; methods that need them raise NotFittedError before it.
+    FITTED_ATTRIBUTES = ("families_", "assignments_", "texts_")
 
     def __init__(
         self,
@@ -214,6 +218,7 @@ class NearDuplicateFamilies:
         """The template view of one family (see `workbench.text.templates.family_template`)."""
         from workbench.text.templates import family_template
 
+        check_fitted(self)
         texts = self.texts_.filter(pl.col("family_id") == family_id)
         if texts.height == 0:
             raise KeyError(f"no family {family_id}")

@@ -35,6 +35,7 @@ import time
 import numpy as np
 import polars as pl
 
+from workbench.errors import check_fitted
 from workbench.text.families import prepare_texts
 from workbench.text.keywords import class_tfidf_keywords
 from workbench.text.lang import with_languages
@@ -74,6 +75,9 @@ class NarrativeClusters:
     keyword_docs (posts per cluster segmented for keywords), n_exemplars; tactic_seeds, tactic_overrides,
     tactic_min_share (see `tactics.label_tactics`); random_state.
     """
+
+    # Set by fit (see the module docstring); methods that need them raise NotFittedError before it.
+    FITTED_ATTRIBUTES = ("labels_", "outlier_scores_", "posts_", "clusters_", "map_")
 
     def __init__(self, n_neighbors: int = 15, n_components: int = 5, min_dist: float = 0.0, metric: str = "cosine",
                  min_cluster_size: int | None = None, min_samples: int | None = None, sample_size: int = 20_000,
@@ -257,6 +261,7 @@ class NarrativeClusters:
     # -- views -----------------------------------------------------------------------------------
     def timeseries(self, every: str = "1d") -> pl.DataFrame:
         """Posts per cluster per time bucket (`every` as in polars: "1h", "1d", "1w"): cluster, bucket, posts."""
+        check_fitted(self)
         return (
             self.posts_.with_columns(pl.col("created_at").dt.truncate(every).alias("bucket"))
             .group_by("cluster", "bucket").len().rename({"len": "posts"})
