@@ -39,6 +39,8 @@ class AnalysisParams:
     since, until: ISO dates limiting the posts analysed (None: all).
     target_terms: words that make a post "about the target" for share of voice (case-insensitive);
         empty: every post counts.
+    competitor_terms: words that make a post about a competitor; with the target terms they decide what
+        kind of group each coordinated group is (`workbench.forensics.kinds.GroupKinds`).
     coordination: keyword arguments for `CoordinationNetwork` (signals, window_s, min_edge_weight...).
     families: keyword arguments for `NearDuplicateFamilies` (threshold, num_perm...).
     forensics: keyword arguments for `AccountForensics`.
@@ -50,8 +52,10 @@ class AnalysisParams:
     campaign_grouping: "components" (connected components of the links among flagged accounts,
         default) or "communities" (the network's Leiden communities).
     campaign_links: which links join flagged accounts into one campaign: "coordination" (an edge of the
-        coordination network), "family" (same near-duplicate family), "registration" (same registration
-        burst day); see `workbench.forensics.campaigns.campaign_links`.
+        coordination network or a pair significant against chance; the default), "family" (same
+        near-duplicate family), "registration" (same registration burst day); see
+        `workbench.forensics.campaigns.campaign_links`. Families and registration days are off by default:
+        operations that share a supplier (registration days, a template tool) are still separate operations.
     narratives: also embed and cluster the posts into narratives (`workbench.text.narratives.fit_narratives`
         with `narrative_params`; slower: embeddings, UMAP, HDBSCAN) and count each campaign's posts per
         narrative in `campaign_narratives`.
@@ -62,6 +66,7 @@ class AnalysisParams:
     since: str | None = None
     until: str | None = None
     target_terms: tuple[str, ...] = ()
+    competitor_terms: tuple[str, ...] = ()
     coordination: dict = field(default_factory=dict)
     families: dict = field(default_factory=dict)
     forensics: dict = field(default_factory=dict)
@@ -72,7 +77,7 @@ class AnalysisParams:
     weights: dict | None = None
     min_campaign_accounts: int = 3
     campaign_grouping: str = "components"
-    campaign_links: tuple[str, ...] = ("coordination", "family", "registration")
+    campaign_links: tuple[str, ...] = ("coordination",)
     narratives: bool = False
     narrative_params: dict = field(default_factory=dict)
     supervised: bool = False
@@ -277,6 +282,15 @@ def analyse_frames(
             network_signal_rows(account_scores, params.min_flagged_neighbours, params.min_neighbour_share),
         ]).sort("account_id", maintain_order=True)
 
+    from workbench.forensics.kinds import GroupKinds, flag_smear_groups, group_signal_rows
+
+    group_kinds = GroupKinds(params.target_terms, params.competitor_terms).fit(
+        network.groups_.select("account_id", "group"), posts, accounts)
+    if network.groups_.height:
+        account_scores = flag_smear_groups(account_scores, network.groups_, group_kinds.groups_)
+        account_signals = pl.concat([account_signals, group_signal_rows(network.groups_, group_kinds.groups_)]).sort(
+            "account_id", maintain_order=True)
+
     if params.campaign_grouping not in ("components", "communities"):
         raise ValueError("campaign_grouping must be 'components' or 'communities'")
     links = None
@@ -287,9 +301,14 @@ def analyse_frames(
                 (pl.col("entity_type") == "account") & (pl.col("label") == "verdict") & (pl.col("value") == "confirmed")
             )["entity_id"].to_list()
         burst = forensics.signals_.filter((pl.col("signal") == "registration_burst") & pl.col("fired"))["account_id"].to_list()
+        coordination_links = pl.concat([
+            network.fused_edges_.select("account_a", "account_b"),
+            network.significant_pairs_.select("account_a", "account_b"),
+            network.shared_asset_links(candidates).select("account_a", "account_b"),
+        ])
         links = campaign_links(
             candidates,
-            network.fused_edges_ if "coordination" in params.campaign_links else None,
+            coordination_links if "coordination" in params.campaign_links else None,
             assignments if "family" in params.campaign_links else None,
             posts,
             accounts if "registration" in params.campaign_links else None,
@@ -297,7 +316,12 @@ def analyse_frames(
         )
     members = assemble_campaigns(account_scores, network.nodes_, analyst, params.min_campaign_accounts, fused_edges=links)
     campaigns, timeline, campaign_families = campaign_summary(members, posts, accounts, events, assignments)
-    sov = share_of_voice(posts, members, list(params.target_terms))
+    campaign_kinds = GroupKinds(params.target_terms, params.competitor_terms).fit(
+        members.select("account_id", pl.col("campaign_id").alias("group")), posts, accounts).groups_
+    campaigns = campaigns.join(
+        campaign_kinds.select(pl.col("group").alias("campaign_id"), "kind", "kind_reasons"), on="campaign_id", how="left")
+    smear_ids = campaigns.filter(pl.col("kind") == "smear")["campaign_id"]
+    sov = share_of_voice(posts, members.filter(pl.col("campaign_id").is_in(smear_ids.implode())), list(params.target_terms))
     timings["scores_campaigns_s"] = time.perf_counter() - clock
     narrative_frames = {}
     if params.narratives:
