@@ -148,3 +148,50 @@ def test_bad_windows_are_refused(tmp_path):
         generate(tmp_path, posts=2_000, campaign_start="2024-11-01")
     with pytest.raises(WorkbenchError, match="ISO dates"):
         generate(tmp_path, posts=2_000, end="next tuesday")
+
+
+# --- adversarial scenarios (issue 16): each scenario's defining property, measured -------------------------
+
+def _accounts_with_truth(folder) -> pl.DataFrame:
+    return pl.read_parquet(folder / "accounts.parquet").join(pl.read_parquet(folder / "truth_accounts.parquet"),
+                                                             on="account_id")
+
+
+def _ks(a: np.ndarray, b: np.ndarray) -> float:
+    """Two-sample Kolmogorov-Smirnov statistic (largest gap between the empirical distributions)."""
+    from scipy.stats import ks_2samp
+
+    return float(ks_2samp(a, b).statistic)
+
+
+def _handle_shape(handles: pl.Series) -> np.ndarray:
+    """Handle features a profile detector reads: digit count, length, and 'word+digits' shape."""
+    return np.column_stack([handles.str.count_matches(r"\d").to_numpy(), handles.str.len_chars().to_numpy(),
+                            handles.str.contains(r"\d{4,}$").to_numpy().astype(int)])
+
+
+def test_aged_fake_accounts_have_no_identity_tell(tmp_path):
+    generate(tmp_path, posts=30_000, seed=4, scenario="aged")
+    accounts = _accounts_with_truth(tmp_path)
+    fake = accounts.filter(pl.col("role") == "campaign")
+    organic = accounts.filter(pl.col("account_type") == "organic")
+    assert fake.height > 150 and fake["is_bought"].all()
+    days = pl.col("created_at").dt.epoch("d")
+    # Registration spread over years like organic accounts, no batch days.
+    assert _ks(fake.select(days).to_series().to_numpy(), organic.select(days).to_series().to_numpy()) < 0.12
+    assert fake.group_by(pl.col("created_at").dt.date()).len()["len"].max() <= 3
+    assert fake["created_at"].dt.year().n_unique() >= 10
+    for column in ("followers", "following", "posts_count"):
+        assert _ks(np.log1p(fake[column].to_numpy()), np.log1p(organic[column].to_numpy())) < 0.15, column
+    fake_shape, organic_shape = _handle_shape(fake["handle"]), _handle_shape(organic["handle"])
+    for k in range(fake_shape.shape[1]):
+        assert abs(fake_shape[:, k].mean() - organic_shape[:, k].mean()) <= 0.2 * max(1.0, organic_shape[:, k].mean())
+    assert abs((fake["description"] == "").mean() - (organic["description"] == "").mean()) < 0.1
+    # Their posts come from the same clients in the same proportions as organic posts.
+    posts = pl.read_parquet(tmp_path / "posts.parquet").join(accounts.select("account_id", "role"), on="account_id")
+    share = posts.group_by("role", "source_app").len().with_columns(
+        (pl.col("len") / pl.col("len").sum().over("role")).alias("share"))
+    by_app = share.pivot(on="role", index="source_app", values="share").fill_null(0.0)
+    # Total variation distance (the default scenario's fake clients are about 0.3 away; heavy-tailed organic
+    # activity makes per-post shares noisy at this size).
+    assert 0.5 * (by_app["campaign"] - by_app["organic"]).abs().sum() < 0.1
