@@ -195,3 +195,29 @@ def test_aged_fake_accounts_have_no_identity_tell(tmp_path):
     # Total variation distance (the default scenario's fake clients are about 0.3 away; heavy-tailed organic
     # activity makes per-post shares noisy at this size).
     assert 0.5 * (by_app["campaign"] - by_app["organic"]).abs().sum() < 0.1
+
+
+def _wave_posts(folder) -> pl.DataFrame:
+    posts = pl.read_parquet(folder / "posts.parquet").join(pl.read_parquet(folder / "truth_posts.parquet"),
+                                                           on="post_id")
+    return posts.filter(pl.col("wave_id").is_not_null()).sort("wave_id", "created_at", "post_id")
+
+
+def test_shifts_squads_post_one_after_another_in_office_hours_around_launches(tmp_path):
+    generate(tmp_path, posts=20_000, seed=6, scenario="shifts")
+    waves = _wave_posts(tmp_path)
+    assert waves["wave_id"].n_unique() > 50
+    gaps = waves.select(pl.col("created_at").diff().over("wave_id").dt.total_seconds()).to_series()
+    gaps = gaps.drop_nulls().to_numpy()
+    assert 15 * 60 <= np.median(gaps) <= 2 * 3600
+    assert np.mean(gaps < 60) < 0.01
+    # Inside the operators' office hours (Beijing 09:00-18:00).
+    local_hour = (waves["created_at"].dt.hour().to_numpy() + 8) % 24
+    assert np.mean((local_hour >= 9) & (local_hour < 18)) > 0.99
+    # Concentrated around the target's launches: far more than the share of days near them.
+    events = pl.read_csv(tmp_path / "events.csv").filter(pl.col("target") == "Qilora")
+    launches = np.array([np.datetime64(t.rstrip("Z"), "s").astype(np.int64) for t in events["occurred_at"]])
+    at = waves["created_at"].dt.epoch("s").to_numpy()
+    near = (np.abs(at[:, None] - launches[None, :]) < 5 * 86_400).any(axis=1)
+    campaign_days = (np.datetime64("2025-07-15") - np.datetime64("2024-12-10")).astype(int)
+    assert near.mean() > 2.5 * (len(launches) * 10 / campaign_days)
