@@ -221,3 +221,27 @@ def test_shifts_squads_post_one_after_another_in_office_hours_around_launches(tm
     near = (np.abs(at[:, None] - launches[None, :]) < 5 * 86_400).any(axis=1)
     campaign_days = (np.datetime64("2025-07-15") - np.datetime64("2024-12-10")).astype(int)
     assert near.mean() > 2.5 * (len(launches) * 10 / campaign_days)
+
+
+def test_two_concurrent_campaigns_differ_in_squads_narratives_and_spans_but_share_suppliers(tmp_path):
+    generate(tmp_path, posts=20_000, seed=2, scenario="two")
+    accounts = _accounts_with_truth(tmp_path).filter(pl.col("is_campaign"))
+    assert sorted(accounts["campaign_id"].unique()) == ["c1", "c2"]
+    assert (accounts.group_by("squad_id").agg(pl.col("campaign_id").n_unique())["campaign_id"] == 1).all()
+    # Shared suppliers: the fresh accounts of both campaigns were registered on the same days.
+    days = {c: set(frame["created_at"].dt.date()) for (c,), frame in
+            accounts.filter(~pl.col("is_bought")).group_by("campaign_id")}
+    assert days["c1"] == days["c2"] and 3 <= len(days["c1"]) <= 8
+    waves = _wave_posts(tmp_path)
+    spans = waves.group_by("campaign_id").agg(pl.col("created_at").min().alias("first"),
+                                              pl.col("created_at").max().alias("last"),
+                                              pl.col("narrative").unique().alias("narratives"),
+                                              pl.col("claim_id").unique().alias("claims")).sort("campaign_id")
+    first, last = spans["first"].to_list(), spans["last"].to_list()
+    assert (first[1] - first[0]).days > 60 and (last[0] - last[1]).days > 20  # c2 runs inside c1's span
+    assert not set(spans["narratives"][0]) & set(spans["narratives"][1])
+    assert not set(spans["claims"][0]) & set(spans["claims"][1])
+    # No squad posts in the other campaign's waves.
+    squads = waves.join(accounts.select("account_id", pl.col("campaign_id").alias("account_campaign")),
+                        on="account_id")
+    assert (squads["campaign_id"] == squads["account_campaign"]).all()
