@@ -245,3 +245,28 @@ def test_two_concurrent_campaigns_differ_in_squads_narratives_and_spans_but_shar
     squads = waves.join(accounts.select("account_id", pl.col("campaign_id").alias("account_campaign")),
                         on="account_id")
     assert (squads["campaign_id"] == squads["account_campaign"]).all()
+
+
+def test_newsbots_post_every_headline_about_every_brand_within_seconds(tmp_path):
+    manifest = generate(tmp_path, posts=20_000, seed=3, scenario="newsbots")
+    accounts = _accounts_with_truth(tmp_path)
+    bots = accounts.filter(pl.col("role") == "news_bot")
+    assert 20 <= bots.height <= 60 and bots["account_type"].unique().to_list() == ["news_bot"]
+    assert not bots["is_campaign"].any() and bots["campaign_id"].null_count() == bots.height
+    assert bots["created_at"].dt.date().n_unique() == 1  # one sign-up batch
+    posts = pl.read_parquet(tmp_path / "posts.parquet").join(pl.read_parquet(tmp_path / "truth_posts.parquet"),
+                                                             on="post_id")
+    bot_posts = posts.filter(pl.col("account_id").is_in(bots["account_id"].implode()))
+    assert bot_posts["tactic"].unique().to_list() == ["none"] and bot_posts["campaign_id"].null_count() == bot_posts.height
+    assert (bot_posts["urls"].list.len() == 1).all()
+    by_link = bot_posts.group_by(pl.col("urls").list.first()).agg(
+        pl.col("account_id").n_unique().alias("bots"),
+        ((pl.col("created_at").max() - pl.col("created_at").min()).dt.total_seconds()).alias("spread_s"))
+    assert (by_link["bots"] == bots.height).all()  # every bot posts every headline
+    assert by_link["spread_s"].median() <= 60
+    # Every brand, the target and each competitor, gets its headlines, with no stance.
+    brands = [manifest.brands["target"]["name_zh"], *(b["name_zh"] for b in manifest.brands["competitors"])]
+    for name in brands:
+        assert bot_posts["text"].str.contains(name).sum() >= bots.height, name
+    smear_tags = "自燃|偷数据|召回|造假|割韭菜|安全隐患|维权"
+    assert not bot_posts["text"].str.contains(smear_tags).any()

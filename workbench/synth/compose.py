@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 
+import numpy as np
 
 from workbench.synth import plan as P
 from workbench.synth.brands import BrandSet
@@ -60,6 +61,7 @@ class _LangKit:
         self.rumor_talk = comp(lex.RUMOR_TALK)
         self.official = comp(lex.OFFICIAL)
         self.news = comp(lex.NEWS)
+        self.headlines = comp(lex.HEADLINES)
         self.comments = comp(lex.COMMENTS)
         self.repost_comments = list(lex.REPOST_COMMENTS)
         self.openers, self.closers = list(lex.OPENERS), list(lex.CLOSERS)
@@ -95,6 +97,7 @@ class Composer:
         self.official_handles = [b.official_handle or b.name_en for b in config.brands.all]
         self.slugs = {}
         self.n_stories = max(1_000, config.posts // 20)
+        self.headline_texts: dict[int, str] = {}
 
     # -- pieces ----------------------------------------------------------------------------------------
     def _smear_url(self, campaign: int, article: int, domain: int) -> str:
@@ -220,6 +223,15 @@ class Composer:
                     m.append(self.official_handles[brand])
                 if dice(2) == 0:
                     img.append(hashlib.blake2b(f"poster:{brand}:{event}:0".encode(), digest_size=8).hexdigest())
+            elif content == P.HEADLINE_TEXT:
+                # Every bot posts the same headline and link; the posting tool adds a tag or a label now and then.
+                headline = cols["wave"][i]
+                body = self._headline(kit, headline)
+                if dice(4) == 0:
+                    body = ("【资讯】", "【快讯】", "速递｜")[dice(3)] + body
+                if dice(2) == 0:
+                    h.append(kit.tags["brand"][0])
+                u.append(f"https://{NEWS_DOMAINS[headline % len(NEWS_DOMAINS)]}/flash/{headline:06d}.html")
             elif content in (P.CAMPAIGN_TEMPLATE, P.CAMPAIGN_LLM, P.SMEAR_COMMENT, P.CAMPAIGN_REPOST):
                 body = self._campaign(content, kit, cols, i, dice, u, h, m, img, waves)
             else:  # pragma: no cover - every content code is handled above
@@ -231,6 +243,15 @@ class Composer:
             media.append(img)
         langs = [LANGUAGES[li] for li in cols["lang"]]
         return texts, langs, urls, tags, mentions, media
+
+    def _headline(self, kit: _LangKit, headline: int) -> str:
+        """The text of headline number `headline` (the same for every bot, whatever chunk it falls in)."""
+        text = self.headline_texts.get(headline)
+        if text is None:
+            dice = Dice(np.random.default_rng([self.config.seed, 0x4E5753, headline]), block=64)
+            text = render(kit.headlines[dice(len(kit.headlines))], dice)
+            self.headline_texts[headline] = text
+        return text
 
     def _assemble(self, kit: _LangKit, body: str, u: list, h: list, m: list) -> str:
         """Put hashtags, mentions and links into the text the way people write them."""

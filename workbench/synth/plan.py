@@ -21,9 +21,11 @@ POST, REPOST, REPLY, QUOTE, COMMENT = range(5)
 
 # What the text of a post is made from.
 CONTENTS = ("everyday", "brand_talk", "fan_war", "copypasta", "repost", "comment", "official", "news", "fan",
-            "campaign_template", "campaign_llm", "smear_comment", "camouflage", "campaign_repost")
+            "campaign_template", "campaign_llm", "smear_comment", "camouflage", "campaign_repost", "headline",
+            "official_echo")
 (EVERYDAY, BRAND_TALK, FAN_WAR, COPYPASTA, REPOST_TEXT, COMMENT_TEXT, OFFICIAL_TEXT, NEWS_TEXT, FAN_TEXT,
- CAMPAIGN_TEMPLATE, CAMPAIGN_LLM, SMEAR_COMMENT, CAMOUFLAGE_TEXT, CAMPAIGN_REPOST) = range(len(CONTENTS))
+ CAMPAIGN_TEMPLATE, CAMPAIGN_LLM, SMEAR_COMMENT, CAMOUFLAGE_TEXT, CAMPAIGN_REPOST, HEADLINE_TEXT,
+ OFFICIAL_ECHO) = range(len(CONTENTS))
 
 NARRATIVE_P = np.array([0.5, 0.3, 0.2])  # false_claim, competitor_comparison, division
 _COLUMNS = ("t", "acc", "kind", "ref", "content", "lang", "campaign", "narrative", "template", "wave",
@@ -161,6 +163,19 @@ def _plan_columns(config: SynthConfig, people: Population, events: list[Event], 
     m_t = sample_local_times(rng, m_days, ORGANIC_HOURLY, people.tz_hours[m_acc], 0, start_s)
     b.add(n_media_posts, t=m_t, acc=m_acc, kind=POST, content=NEWS_TEXT, lang=0,
           brand=rng.integers(0, n_brands, n_media_posts))
+
+    # 2b. A news-aggregator network: every headline about every brand (round robin, so all brands alike),
+    # posted by every bot within seconds, with the same link. `wave` holds the headline number.
+    bots = np.flatnonzero(role == pop.NEWS_BOT)
+    if len(bots):
+        n_headlines = max(n_brands, int(round(config.news_bot_post_share * N / len(bots))))
+        h_days = rng.choice(n_days, size=n_headlines, p=day_weights(n_days, start_s))
+        h_t = sample_local_times(rng, h_days, ORGANIC_HOURLY, np.full(n_headlines, 8), 0, start_s)
+        headline = np.repeat(np.arange(n_headlines), len(bots))
+        bot = np.concatenate([rng.permutation(bots) for _ in range(n_headlines)])
+        delay = 1 + rng.exponential(6.0, len(bot))  # aggregator polling: seconds after the headline appears
+        b.add(len(bot), t=np.minimum(h_t[headline] + delay.astype(np.int64), end_s - 1), acc=bot, kind=POST,
+              content=HEADLINE_TEXT, lang=0, brand=headline % n_brands, wave=headline)
 
     # 3. Campaign budgets (needed before the organic budget is known).
     is_campaign = people.campaign >= 0

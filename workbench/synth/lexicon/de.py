@@ -154,7 +154,7 @@ TEMPLATE_CLAIMS = {
 
 HEADLINES = [
     "{BRAND} [stellt|zeigt] [Neuigkeiten zum|Preise für den] {PRODUCT} vor",
-    "{BRAND} {SUV}: Auslieferung [beginnt diese Woche|erreicht neuen Meilenstein]",
+    "{SUV}: Auslieferung [beginnt diese Woche|erreicht neuen Meilenstein]",
     "{BRAND} verteilt [Software-Update|neue Farben] für das {PHONE}",
     "{BRAND} [meldet Quartalszahlen|lädt zum Technik-Briefing|ändert Servicebedingungen]",
 ]

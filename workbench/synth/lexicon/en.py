@@ -213,7 +213,7 @@ TEMPLATE_CLAIMS = {
 
 HEADLINES = [
     "{BRAND} [announces|confirms] [new details on|pricing for] the {PRODUCT}",
-    "{BRAND} {SUV} deliveries [start this week|reach new milestone]",
+    "{SUV} deliveries [start this week|reach new milestone]",
     "{BRAND} pushes [software update|new colours] for the {PHONE}",
     "{BRAND} [reports quarterly results|holds tech briefing|updates service policy]",
     "{CHIP}: {BRAND} [shares specs|confirms production timeline]",

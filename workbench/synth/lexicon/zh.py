@@ -323,10 +323,10 @@ TEMPLATE_CLAIMS = {
 # Neutral headlines of a news-aggregator network: every brand alike, no stance.
 HEADLINES = [
     "【快讯】{BRAND}[发布|公布]{PRODUCT}[最新消息|官方信息]",
-    "【汽车资讯】{BRAND}{SUV}[本周|本月][交付数据公布|开启试驾]",
-    "【数码】{BRAND}{PHONE}[系统更新推送|新配色上架|官方价格调整]",
+    "【汽车资讯】{SUV}[本周|本月][交付数据公布|开启试驾]",
+    "【数码】{PHONE}[系统更新推送|新配色上架|官方价格调整]",
     "【行业】{BRAND}[季度财报发布|召开技术沟通会|发布新能源战略]",
-    "【科技】{BRAND}{CHIP}[参数公布|量产进展|发布会时间确定]",
+    "【科技】{BRAND}[芯片|{CHIP}][参数公布|量产进展|发布会时间确定]",
     "【早报】{BRAND}[今日|近日][发布公告|回应用户关切|更新服务政策]",
 ]
 
