@@ -270,3 +270,51 @@ def test_newsbots_post_every_headline_about_every_brand_within_seconds(tmp_path)
         assert bot_posts["text"].str.contains(name).sum() >= bots.height, name
     smear_tags = "自燃|偷数据|召回|造假|割韭菜|安全隐患|维权"
     assert not bot_posts["text"].str.contains(smear_tags).any()
+
+
+_CJK_RUN = re.compile(r"[\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]+")
+_WORD = re.compile(r"[^\W_\u3040-\u30ff\u3400-\u9fff\uac00-\ud7af]+")
+
+
+def _shingles(text: str) -> set[str]:
+    """Word unigrams (Latin scripts) plus character bigrams of CJK runs, on the body without entities:
+    the shingles of the workbench's near-duplicate detection at its defaults."""
+    body = _body(text).lower()
+    out = set(_WORD.findall(body))
+    for run in _CJK_RUN.findall(body):
+        out.update(run[k:k + 2] for k in range(max(1, len(run) - 1)))
+    return out
+
+
+def _jaccard(a: set, b: set) -> float:
+    return len(a & b) / len(a | b) if a or b else 1.0
+
+
+def test_fans_repost_and_link_the_official_launch_posts_that_official_accounts_echo(tmp_path):
+    generate(tmp_path, posts=20_000, seed=8, scenario="fans")
+    accounts = _accounts_with_truth(tmp_path)
+    official = accounts.filter(pl.col("role") == "official")
+    fans = accounts.filter(pl.col("role") == "fan")
+    assert official.height == 15 and (official["account_type"] == "official").all()
+    assert fans.height >= 40 and fans["is_fan_club"].all() and not fans["is_campaign"].any()
+    posts = pl.read_parquet(tmp_path / "posts.parquet")
+    launch = posts.join(official.select("account_id"), on="account_id").filter(
+        pl.col("urls").list.first().str.ends_with("/launch")
+        & pl.col("created_at").dt.minute().is_between(0, 30))  # the event-minute posts and their echoes
+    events = pl.read_csv(tmp_path / "events.csv")
+    for at in events["occurred_at"]:
+        t = np.datetime64(at.rstrip("Z"), "us")
+        echo = launch.filter((pl.col("created_at") >= t) & (pl.col("created_at") < t + np.timedelta64(15, "m")))
+        assert echo["account_id"].n_unique() == 3, at  # the main account and its two official echoes
+        texts = [_shingles(x) for x in echo["text"]]
+        assert min(_jaccard(a, b) for k, a in enumerate(texts) for b in texts[k + 1:]) > 0.6
+    # Fans repost the official posts (the launch posts above all) and link the official site.
+    fan_posts = posts.join(fans.select("account_id"), on="account_id")
+    reposts = fan_posts.filter(pl.col("kind") == "repost").join(
+        posts.select(pl.col("post_id").alias("shared_post_id"), pl.col("account_id").alias("author")),
+        on="shared_post_id")
+    assert reposts["author"].is_in(official["account_id"].implode()).mean() > 0.5
+    reposted = set(reposts["shared_post_id"])
+    assert all(post_id in reposted for post_id in launch["post_id"])
+    links = fan_posts.filter(pl.col("kind") == "post")["urls"].explode().drop_nulls()
+    assert links.str.contains(r"^https://www\.[a-z]+\.example/(car|chip|phone)/launch$").sum() > 50

@@ -98,6 +98,7 @@ class Composer:
         self.slugs = {}
         self.n_stories = max(1_000, config.posts // 20)
         self.headline_texts: dict[int, str] = {}
+        self.launch_texts: dict[tuple[int, int], str] = {}
 
     # -- pieces ----------------------------------------------------------------------------------------
     def _smear_url(self, campaign: int, article: int, domain: int) -> str:
@@ -223,6 +224,20 @@ class Composer:
                     m.append(self.official_handles[brand])
                 if dice(2) == 0:
                     img.append(hashlib.blake2b(f"poster:{brand}:{event}:0".encode(), digest_size=8).hexdigest())
+            elif content == P.OFFICIAL_ECHO:
+                # A brand's official accounts announce a launch with the same text, lightly varied.
+                event = cols["event"][i]
+                body = self._launch_text(kit, brand, event)
+                variant = dice(4)
+                if variant == 1:
+                    body = "【官宣】" + body if kit.lang == "zh" else "Official: " + body
+                elif variant == 2:
+                    body += kit.emoji[dice(len(kit.emoji))]
+                if cols["acc"][i] != brand:
+                    m.append(self.official_handles[brand])
+                h.append(self._launch_tag(kit, event))
+                u.append(self._official_url(brand, event))
+                img.append(hashlib.blake2b(f"poster:{brand}:{event}:0".encode(), digest_size=8).hexdigest())
             elif content == P.HEADLINE_TEXT:
                 # Every bot posts the same headline and link; the posting tool adds a tag or a label now and then.
                 headline = cols["wave"][i]
@@ -243,6 +258,15 @@ class Composer:
             media.append(img)
         langs = [LANGUAGES[li] for li in cols["lang"]]
         return texts, langs, urls, tags, mentions, media
+
+    def _launch_text(self, kit: _LangKit, brand: int, event: int) -> str:
+        key = (brand, event)
+        text = self.launch_texts.get(key)
+        if text is None:
+            dice = Dice(np.random.default_rng([self.config.seed, 0x4C4E43, brand, event]), block=64)
+            text = render(kit.official[dice(len(kit.official))], dice)
+            self.launch_texts[key] = text
+        return text
 
     def _headline(self, kit: _LangKit, headline: int) -> str:
         """The text of headline number `headline` (the same for every bot, whatever chunk it falls in)."""

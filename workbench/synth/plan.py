@@ -151,6 +151,15 @@ def _plan_columns(config: SynthConfig, people: Population, events: list[Event], 
                     event=ei)
         launch_rows.append((off + 1, ei))
         launch_rows.append((off + 2, ei))
+        echoes = np.flatnonzero((role == pop.OFFICIAL) & (people.brand == event.brand))
+        echoes = echoes[echoes != event.brand]  # the brand's other official accounts (car, phone arms, CEO)
+        if len(echoes):
+            # They post the launch text almost word for word within minutes; the main launch post uses it too.
+            b.segments[-1]["content"][1] = OFFICIAL_ECHO
+            times = event.occurred_s + 20 + rng.exponential(180, len(echoes)).astype(np.int64)
+            off = b.add(len(echoes), t=times, acc=echoes, kind=POST, content=OFFICIAL_ECHO, lang=0, brand=event.brand,
+                        event=ei)
+            launch_rows.extend((off + k, ei) for k in range(len(echoes)))
     official_rows = np.arange(0, b.size)
     official_t = b.column("t")
     official_brand = b.column("brand")
