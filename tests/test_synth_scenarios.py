@@ -318,3 +318,35 @@ def test_fans_repost_and_link_the_official_launch_posts_that_official_accounts_e
     assert all(post_id in reposted for post_id in launch["post_id"])
     links = fan_posts.filter(pl.col("kind") == "post")["urls"].explode().drop_nulls()
     assert links.str.contains(r"^https://www\.[a-z]+\.example/(car|chip|phone)/launch$").sum() > 50
+
+
+def _pairwise(texts: list[str]) -> np.ndarray:
+    sets = [_shingles(x) for x in texts]
+    return np.array([_jaccard(a, b) for k, a in enumerate(sets) for b in sets[k + 1:]])
+
+
+def test_rewrite_spins_one_manuscript_per_claim_into_variants_half_alike(tmp_path):
+    generate(tmp_path, posts=20_000, seed=9, scenario="rewrite")
+    posts = pl.read_parquet(tmp_path / "posts.parquet").join(pl.read_parquet(tmp_path / "truth_posts.parquet"),
+                                                             on="post_id")
+    variants = posts.filter(pl.col("template_id").is_not_null()).sort("post_id")
+    assert variants["tactic"].is_in(["false_claim", "comparison", "division"]).all()
+    assert variants["claim_id"].null_count() == 0 and variants["narrative"].null_count() == 0
+    within, medians = [], []
+    for (_,), group in variants.group_by("template_id"):
+        if group.height >= 8:
+            scores = _pairwise(group["text"].head(40).to_list())
+            within.append(scores)
+            medians.append(np.median(scores))
+    within = np.concatenate(within)
+    assert len(medians) >= 8
+    assert all(0.3 <= m <= 0.7 for m in medians)
+    assert np.mean((within >= 0.3) & (within <= 0.7)) > 0.8
+    # Different claims stay apart.
+    heads = variants.group_by("template_id").agg(pl.col("text").first())["text"].to_list()
+    assert np.median(_pairwise(heads)) < 0.2
+    # No two variants are the same, and the target's name is spelled evasively in many of them.
+    assert variants["text"].n_unique() == variants.height
+    zh = variants.filter(pl.col("lang") == "zh")["text"].map_elements(_body, return_dtype=pl.String)
+    assert (~zh.str.contains("启珑")).mean() > 0.3
+    assert zh.str.contains("某珑|启某|Q家|启\\*珑|某品牌").mean() > 0.3

@@ -16,6 +16,7 @@ from workbench.synth.brands import BrandSet
 from workbench.synth.config import SynthConfig
 from workbench.synth.frames import Dice, compile_frame, expand_single, render
 from workbench.synth.lexicon import LEXICONS, LANGUAGES, NARRATIVES
+from workbench.synth.rewrite import Rewriter
 from workbench.synth.timeline import Event
 
 NEWS_DOMAINS = ("news.kuaixun.example", "auto.chepinglun.example", "tech.shumazhoukan.example",
@@ -98,6 +99,9 @@ class Composer:
         self.slugs = {}
         self.n_stories = max(1_000, config.posts // 20)
         self.headline_texts: dict[int, str] = {}
+        self.manuscripts: dict[tuple[int, int], str] = {}
+        self.rewriters = {li: Rewriter(lang, LEXICONS[lang].REWRITE_SYNONYMS, LEXICONS[lang].REWRITE_FILLERS,
+                                       config.brands.target) for li, lang in enumerate(LANGUAGES)}
         self.launch_texts: dict[tuple[int, int], str] = {}
 
     # -- pieces ----------------------------------------------------------------------------------------
@@ -321,6 +325,7 @@ class Composer:
             img.append(self._campaign_image(campaign, int(waves.media[wave])))
         if content == P.CAMPAIGN_LLM:
             return self._llm(kit, narrative, dice)
+        self._current_campaign = campaign
         return self._templated(kit, cols["template"][i], dice)
 
     def _fill_template(self, kit: _LangKit, template: int, dice: Dice) -> str:
@@ -341,17 +346,30 @@ class Composer:
             text += kit.emoji[dice(len(kit.emoji))]
         return text
 
+    def _rewritten(self, kit: _LangKit, template: int, dice: Dice) -> str:
+        """A rewrite of the claim's manuscript (one per campaign and template, the same in every chunk)."""
+        campaign = self._current_campaign
+        key = (campaign, template)
+        manuscript = self.manuscripts.get(key)
+        if manuscript is None:
+            seeded = Dice(np.random.default_rng([self.config.seed, 0x4D5331, campaign, template]), block=256)
+            manuscript = self._fill_template(kit, template, seeded)
+            self.manuscripts[key] = manuscript
+        lang_index = LANGUAGES.index(kit.lang)
+        return self.rewriters[lang_index].rewrite(manuscript, dice)
+
     def _templated(self, kit: _LangKit, template: int, dice: Dice) -> str:
         seen = self.seen.setdefault(template, set())
         if self.config.campaign_duplicate_rate > 0 and template in self.last_text \
                 and dice.chance(self.config.campaign_duplicate_rate):
             return self.last_text[template]
-        text = self._fill_template(kit, template, dice)
+        write = self._rewritten if self.config.rewrite else self._fill_template
+        text = write(kit, template, dice)
         tries = 0
         while _digest(text) in seen:
             tries += 1
             if tries < 8:
-                text = self._fill_template(kit, template, dice)
+                text = write(kit, template, dice)
             else:  # a rare exhausted corner of the template space: vary the ending instead
                 text = text + kit.emoji[dice(len(kit.emoji))]
         seen.add(_digest(text))
