@@ -350,3 +350,42 @@ def test_rewrite_spins_one_manuscript_per_claim_into_variants_half_alike(tmp_pat
     zh = variants.filter(pl.col("lang") == "zh")["text"].map_elements(_body, return_dtype=pl.String)
     assert (~zh.str.contains("启珑")).mean() > 0.3
     assert zh.str.contains("某珑|启某|Q家|启\\*珑|某品牌").mean() > 0.3
+
+
+def test_newlang_part_of_the_campaign_writes_japanese_with_full_truth(tmp_path):
+    generate(tmp_path, posts=20_000, seed=10, scenario="newlang")
+    posts = pl.read_parquet(tmp_path / "posts.parquet").join(pl.read_parquet(tmp_path / "truth_posts.parquet"),
+                                                             on="post_id")
+    assert set(posts["lang"].unique()) == {"zh", "en", "de", "ja"}
+    japanese = posts.filter(pl.col("lang") == "ja")
+    assert japanese["campaign_id"].null_count() == 0  # only campaign squads write it
+    assert japanese.filter(pl.col("kind") == "post")["text"].str.contains(r"[\u3040-\u30ff]").mean() > 0.9
+    waves = posts.filter(pl.col("wave_id").is_not_null())
+    share = (waves["lang"] == "ja").mean()
+    assert 0.1 < share < 0.5  # part of the campaign, not all of it
+    ja_waves = waves.filter(pl.col("lang") == "ja")
+    assert ja_waves["tactic"].is_in(["false_claim", "comparison", "division"]).all()
+    assert ja_waves["claim_id"].null_count() == 0
+    # The same claims in Japanese as in the seed languages.
+    assert set(ja_waves["claim_id"]) <= set(waves.filter(pl.col("lang") != "ja")["claim_id"])
+
+
+def test_every_post_has_tactic_truth_and_wave_posts_a_claim_in_every_language(tmp_path):
+    generate(tmp_path, posts=20_000, seed=11, scenario="newlang")
+    posts = pl.read_parquet(tmp_path / "posts.parquet").join(pl.read_parquet(tmp_path / "truth_posts.parquet"),
+                                                             on="post_id")
+    assert posts["tactic"].null_count() == 0
+    expected = {"false_claim": "false_claim", "competitor_comparison": "comparison", "division": "division"}
+    waves = posts.filter(pl.col("wave_id").is_not_null())
+    assert (waves["tactic"] == waves["narrative"].replace_strict(expected)).all()
+    for lang in ("zh", "en", "de", "ja"):
+        in_lang = waves.filter(pl.col("lang") == lang)
+        assert in_lang.height > 0 and in_lang["claim_id"].null_count() == 0, lang
+    # A claim's waves push one narrative, and the claim ids are shared across languages.
+    per_claim = waves.group_by("claim_id").agg(pl.col("narrative").n_unique(), pl.col("lang").n_unique().alias("langs"))
+    assert (per_claim["narrative"] == 1).all() and per_claim["langs"].max() >= 3
+    camouflage = posts.filter(pl.col("is_camouflage"))
+    assert (camouflage["tactic"] == "camouflage").all() and camouflage["claim_id"].null_count() == camouflage.height
+    organic = posts.filter(pl.col("campaign_id").is_null())
+    assert (organic["tactic"] == "none").all() and organic["claim_id"].null_count() == organic.height
+    assert organic["wave_id"].null_count() == organic.height

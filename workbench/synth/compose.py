@@ -148,7 +148,12 @@ class Composer:
         parts = [render(frames[dice(len(frames))], dice) for _ in range(n)]
         if len(parts) == 1:
             return parts[0]
-        seps = ("，", "。", "！", " ", "，") if kit.lang == "zh" else (". ", ". ", "! ", " - ", ", ")
+        if kit.lang == "zh":
+            seps = ("，", "。", "！", " ", "，")
+        elif kit.lang == "ja":
+            seps = ("、", "。", "！", "　", "。")
+        else:
+            seps = (". ", ". ", "! ", " - ", ", ")
         return seps[dice(len(seps))].join(parts)
 
     # -- one chunk -------------------------------------------------------------------------------------
@@ -387,7 +392,7 @@ class Composer:
                 continue
             used.add((id(frames), pick))
             sentence = render(frames[pick], dice)
-            if kit.lang == "zh" and not sentence.endswith(("。", "！", "？")):
+            if kit.lang in ("zh", "ja") and not sentence.endswith(("。", "！", "？")):
                 sentence += "。"
             elif kit.lang != "zh" and not sentence.endswith((".", "!", "?")):
                 sentence += "."

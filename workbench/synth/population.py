@@ -12,7 +12,7 @@ import numpy as np
 
 from workbench.synth.config import SynthConfig
 from workbench.synth.frames import Dice
-from workbench.synth.lexicon import LEXICONS, LANGUAGES
+from workbench.synth.lexicon import LEXICONS, LANGUAGES, SEED_LANGUAGES
 from workbench.synth.timeline import DAY_S, to_seconds
 
 ROLES = ("organic", "fan_club", "official", "media", "seeder", "amplifier", "camouflage", "news_bot")
@@ -29,7 +29,7 @@ OFFICIAL_SUFFIXES = (("Auto", "汽车"), ("Mobile", "手机"), ("CEO", "CEO"), (
 ORGANIC_APP_P = np.array([0.34, 0.30, 0.08, 0.08, 0.06, 0.14])
 CAMPAIGN_APP_P = np.array([0.12, 0.40, 0.28, 0.14, 0.02, 0.04])
 TZ_CHOICES = {"zh": ([8], [1.0]), "en": ([-8, -5, 0, 1, 8, 10], [0.2, 0.3, 0.2, 0.05, 0.15, 0.1]),
-              "de": ([1, 2], [0.6, 0.4])}
+              "de": ([1, 2], [0.6, 0.4]), "ja": ([9], [1.0])}
 
 
 @dataclass
@@ -153,6 +153,17 @@ def build_population(config: SynthConfig, rng: np.random.Generator) -> Populatio
             squad_seeders.append(seeders)
             squad_campaign.append(c)
             offset += size
+    if n_camp_langs > SEED_LANGUAGES and squads:
+        # The language outside the seed lists goes to whole squads until it holds its share of the campaign
+        # accounts (by random draws alone, a handful of squads could make it all or nothing).
+        seed_p = camp_lang_p[:SEED_LANGUAGES] / camp_lang_p[:SEED_LANGUAGES].sum()
+        target = camp_lang_p[SEED_LANGUAGES:].sum() * sum(len(m) for m in squads)
+        taken = 0
+        for k in rng.permutation(len(squads)).tolist():
+            new = taken + len(squads[k]) / 2 < target
+            squad_lang[k] = SEED_LANGUAGES if new else int(rng.choice(SEED_LANGUAGES, p=seed_p))
+            taken += len(squads[k]) if new else 0
+            lang[squads[k]] = squad_lang[k]
     is_campaign = campaign >= 0
     bought[is_campaign] = rng.random(int(is_campaign.sum())) < config.bought_share
 

@@ -15,6 +15,7 @@ from workbench.synth.frames import Dice
 _CLAUSE_ZH = re.compile(r"[^，。！？；、]+[，。！？；、]*")
 _CLAUSE_LATIN = re.compile(r"[^.,!?;]+[.,!?;]*\s*")
 # Characters typed wrongly by pinyin input (same sound, other character).
+_JA_TYPOS = {"は": "わ", "を": "お", "づ": "ず", "じ": "ぢ", "っ": "つ", "ー": "～", "が": "か", "で": "て"}
 _ZH_TYPOS = {"的": "得", "在": "再", "已": "己", "做": "作", "那": "哪", "吗": "嘛", "是": "事", "到": "道",
              "以": "已", "象": "像", "车": "扯", "都": "读", "还": "换", "说": "硕"}
 
@@ -23,7 +24,7 @@ def evasive_spellings(brand: Brand, lang: str) -> list[tuple[str, list[str]]]:
     """(name, evasive spellings) for the target's names in `lang`, longest name first."""
     latin = brand.name_en
     initial = latin[:1].upper()
-    if lang == "zh":
+    if lang == "zh":  # other languages (ja included) write the Latin names
         name = brand.name_zh
         spellings = [f"某{name[1:]}", f"{name[:1]}某", f"{initial}家", f"{name[:1]}*{name[1:]}",
                      f"{latin[:2].lower()}{name[1:]}", f"{initial}{latin[-1].upper()}", "某品牌"]
@@ -33,7 +34,7 @@ def evasive_spellings(brand: Brand, lang: str) -> list[tuple[str, list[str]]]:
             out.append((chip, [f"{chip[:1]}*{chip[1:]}", f"某{chip[1:]}", f"{chip[:1]}某{chip[2:]}"]))
     else:
         spellings = [f"{latin[:2]}-{latin[2:]}", f"{initial}*{latin[2:]}", latin.replace("o", "0").replace("i", "1"),
-                     f"{initial}-brand", f"{initial}-company" if lang == "en" else f"Firma {initial}",
+                     f"{initial}-brand", {"en": f"{initial}-company", "de": f"Firma {initial}"}.get(lang, f"{initial}社"),
                      " ".join(latin.lower())]
         out = [(latin, spellings)]
         if brand.chip_en and latin not in brand.chip_en:
@@ -47,7 +48,8 @@ class Rewriter:
 
     def __init__(self, lang: str, synonyms: dict[str, list[str]], fillers: list[str], target: Brand):
         self.lang = lang
-        self.zh = lang == "zh"
+        self.zh = lang in ("zh", "ja")  # scripts written without spaces: clauses end in full-width marks
+        self.comma = "、" if lang == "ja" else "，"
         self.synonyms = sorted(synonyms.items(), key=lambda item: -len(item[0]))
         self.fillers = list(fillers)
         self.evasive = evasive_spellings(target, lang)
@@ -57,7 +59,7 @@ class Rewriter:
         if not clauses:
             return text
         # A clause moved from the end still needs its separator.
-        clauses = [c if c.rstrip()[-1:] in "，。！？；、.,!?;" else c.rstrip() + ("，" if self.zh else ",")
+        clauses = [c if c.rstrip()[-1:] in "，。！？；、.,!?;" else c.rstrip() + (self.comma if self.zh else ",")
                    for c in clauses]
         # Clause shuffle: the lead clause usually stays, the others are reordered.
         head = clauses[:1] if dice(3) else []
@@ -71,10 +73,10 @@ class Rewriter:
             clause = self._synonyms(clause, dice)
             if dice(3) == 0:  # fillers at a clause start
                 filler = self.fillers[dice(len(self.fillers))]
-                clause = f"{filler}，{clause}" if self.zh else f"{filler}, {clause}"
+                clause = f"{filler}{self.comma}{clause}" if self.zh else f"{filler}, {clause}"
             out.append(clause)
         joined = "".join(out) if self.zh else " ".join(c.strip() for c in out)
-        if joined[-1:] in "，,":
+        if joined[-1:] in "，、,":
             joined = joined[:-1] + ("。" if self.zh else ".")
         joined = self._evade(joined, dice)
         for _ in range(1 + dice(3)):
@@ -100,12 +102,13 @@ class Rewriter:
         if len(text) < 8:
             return text
         if self.zh:
-            spots = [k for k, ch in enumerate(text) if ch in _ZH_TYPOS]
+            typos = _JA_TYPOS if self.lang == "ja" else _ZH_TYPOS
+            spots = [k for k, ch in enumerate(text) if ch in typos]
             if spots and dice(3):
                 k = spots[dice(len(spots))]
-                return text[:k] + _ZH_TYPOS[text[k]] + text[k + 1:]
+                return text[:k] + typos[text[k]] + text[k + 1:]
             k = dice(len(text))
-            return text[:k] + text[k + 1:] if "\u4e00" <= text[k] <= "\u9fff" else text
+            return text[:k] + text[k + 1:] if "\u3040" <= text[k] <= "\u9fff" else text
         words = [m for m in re.finditer(r"[A-Za-zÄÖÜäöüß]{4,}", text)]
         if not words:
             return text
