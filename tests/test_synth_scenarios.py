@@ -389,3 +389,21 @@ def test_every_post_has_tactic_truth_and_wave_posts_a_claim_in_every_language(tm
     organic = posts.filter(pl.col("campaign_id").is_null())
     assert (organic["tactic"] == "none").all() and organic["claim_id"].null_count() == organic.height
     assert organic["wave_id"].null_count() == organic.height
+
+
+ALL_ADVERSARIAL = "aged+shifts+two+newsbots+fans+rewrite+newlang"
+
+
+def test_adversarial_scenarios_combine_deterministically_with_every_role(tmp_path):
+    first = generate(tmp_path / "a", posts=8_000, seed=12, scenario=ALL_ADVERSARIAL)
+    second = generate(tmp_path / "b", posts=8_000, seed=12, scenario=ALL_ADVERSARIAL)
+    assert first.files == second.files  # same seed, same bytes
+    assert (tmp_path / "a" / "manifest.json").read_bytes() == (tmp_path / "b" / "manifest.json").read_bytes()
+    other = generate(tmp_path / "c", posts=8_000, seed=13, scenario=ALL_ADVERSARIAL)
+    assert other.files["posts.parquet"] != first.files["posts.parquet"]
+    truth = pl.read_parquet(tmp_path / "a" / "truth_accounts.parquet")
+    assert set(truth["role"]) == {"organic", "campaign", "fan", "official", "news_bot"}
+    assert sorted(truth["campaign_id"].drop_nulls().unique()) == ["c1", "c2"]
+    assert truth.filter(pl.col("role") == "campaign")["is_bought"].all()
+    posts = pl.read_parquet(tmp_path / "a" / "posts.parquet")
+    assert posts.height == 8_000 and "ja" in set(posts["lang"])

@@ -73,6 +73,9 @@ class _LangKit:
         # LLM style: every paraphrase of a narrative is a free-standing sentence to combine at will.
         self.llm_sentences = {n: [frame for t in self.templates[n] for group in t for frame in group]
                               for n in NARRATIVES}
+        # The same, per claim (template): an LLM asked to push one claim rephrases that claim's sentences.
+        self.llm_claim_sentences = {(n, k): [frame for group in t for frame in group]
+                                    for n in NARRATIVES for k, t in enumerate(self.templates[n])}
         self.llm_fluent = {n: comp(lex.LLM_SENTENCES[n]) for n in NARRATIVES}
         self.llm_openers, self.llm_tells = list(lex.LLM_OPENERS), list(lex.LLM_TELLS)
         self.llm_closers = list(lex.LLM_CLOSERS)
@@ -329,7 +332,7 @@ class Composer:
         if waves.media[wave] >= 0 and dice(10) < 7:
             img.append(self._campaign_image(campaign, int(waves.media[wave])))
         if content == P.CAMPAIGN_LLM:
-            return self._llm(kit, narrative, dice)
+            return self._llm_unique(kit, narrative, int(waves.template[wave]), dice)
         self._current_campaign = campaign
         return self._templated(kit, cols["template"][i], dice)
 
@@ -381,12 +384,24 @@ class Composer:
         self.last_text[template] = text
         return text
 
-    def _llm(self, kit: _LangKit, narrative: str, dice: Dice) -> str:
+    def _llm_unique(self, kit: _LangKit, narrative: str, template: int, dice: Dice) -> str:
+        """An LLM post pushing the wave's claim, never the same text twice within a claim."""
+        seen = self.seen.setdefault(-1 - template, set())
+        text = self._llm(kit, narrative, template, dice)
+        tries = 0
+        while _digest(text) in seen:
+            tries += 1
+            text = self._llm(kit, narrative, template, dice) if tries < 8 else text + kit.emoji[dice(len(kit.emoji))]
+        seen.add(_digest(text))
+        return text
+
+    def _llm(self, kit: _LangKit, narrative: str, template: int, dice: Dice) -> str:
         # Half the sentences are fluent, hedged prose of their own; the rest rephrase the narrative's claims.
         parts = []
         used = set()
         for _ in range(2 + dice(2)):
-            frames = kit.llm_fluent[narrative] if dice(2) == 0 else kit.llm_sentences[narrative]
+            frames = kit.llm_fluent[narrative] if dice(2) == 0 \
+                else kit.llm_claim_sentences[(narrative, self.plan.templates[template][2])]
             pick = dice(len(frames))
             if (id(frames), pick) in used:  # a writer does not repeat a sentence within one post
                 continue

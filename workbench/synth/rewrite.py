@@ -50,11 +50,19 @@ class Rewriter:
         self.lang = lang
         self.zh = lang in ("zh", "ja")  # scripts written without spaces: clauses end in full-width marks
         self.comma = "、" if lang == "ja" else "，"
-        self.synonyms = sorted(synonyms.items(), key=lambda item: -len(item[0]))
+        # One alternation of every synonym key (longest first), for one regex pass per post.
+        options = dict(synonyms)
+        if lang not in ("zh", "ja"):
+            options.update({word.capitalize(): [o.capitalize() for o in alts] for word, alts in synonyms.items()})
+        self.synonyms = options
+        self.synonym_pattern = re.compile("|".join(re.escape(w) for w in sorted(options, key=len, reverse=True)))
+        typos = _JA_TYPOS if lang == "ja" else _ZH_TYPOS
+        self.typo_pattern = re.compile("[" + "".join(typos) + "]")
         self.fillers = list(fillers)
         self.evasive = evasive_spellings(target, lang)
 
     def rewrite(self, text: str, dice: Dice) -> str:
+        text = self._synonyms(text, dice)
         clauses = (_CLAUSE_ZH if self.zh else _CLAUSE_LATIN).findall(text)
         if not clauses:
             return text
@@ -70,7 +78,6 @@ class Rewriter:
         clauses = head + rest
         out = []
         for clause in clauses:
-            clause = self._synonyms(clause, dice)
             if dice(3) == 0:  # fillers at a clause start
                 filler = self.fillers[dice(len(self.fillers))]
                 clause = f"{filler}{self.comma}{clause}" if self.zh else f"{filler}, {clause}"
@@ -83,13 +90,14 @@ class Rewriter:
             joined = self._typo(joined, dice)
         return joined
 
-    def _synonyms(self, clause: str, dice: Dice) -> str:
-        for word, options in self.synonyms:
-            if word in clause and dice(10) < 7:
-                clause = clause.replace(word, options[dice(len(options))], 1)
-            elif not self.zh and word.capitalize() in clause and dice(10) < 7:
-                clause = clause.replace(word.capitalize(), options[dice(len(options))].capitalize(), 1)
-        return clause
+    def _synonyms(self, text: str, dice: Dice) -> str:
+        def swap(match: re.Match) -> str:
+            if dice(10) >= 7:
+                return match.group(0)
+            options = self.synonyms[match.group(0)]
+            return options[dice(len(options))]
+
+        return self.synonym_pattern.sub(swap, text)
 
     def _evade(self, text: str, dice: Dice) -> str:
         # One evasive spelling per post for each name, used wherever the name appears (most of the time).
@@ -103,7 +111,7 @@ class Rewriter:
             return text
         if self.zh:
             typos = _JA_TYPOS if self.lang == "ja" else _ZH_TYPOS
-            spots = [k for k, ch in enumerate(text) if ch in typos]
+            spots = [m.start() for m in self.typo_pattern.finditer(text)]
             if spots and dice(3):
                 k = spots[dice(len(spots))]
                 return text[:k] + typos[text[k]] + text[k + 1:]
