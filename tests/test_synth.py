@@ -56,7 +56,7 @@ def test_writes_every_file_with_the_contract_columns(corpus):
                                           "location"]
     # Columns are only ever added (others read these files): the first ones keep their names and order.
     assert corpus["truth_accounts"].columns == ["account_id", "campaign_id", "squad_id", "role", "is_campaign",
-                                                "is_fan_club", "is_bought", "account_type"]
+                                                "is_fan_club", "is_bought", "account_type", "brand"]
     assert corpus["truth_posts"].columns == ["post_id", "campaign_id", "narrative", "template_id", "is_camouflage",
                                              "tactic", "claim_id", "wave_id"]
     assert corpus["events"].columns == ["event_id", "name", "occurred_at", "kind", "target", "description"]

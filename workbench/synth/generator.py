@@ -257,6 +257,9 @@ def _write_accounts(out: Path, config, people, order, account_ids, posts_in_corp
         "is_fan_club": people.fan_club[order] >= 0,
         "is_bought": people.bought[order],
         "account_type": [pop.ROLES[r] for r in people.role[order].tolist()],
+        # The brand an official account or a fan club stands for (promotion truth); null for the others.
+        "brand": [None if r not in (pop.OFFICIAL, pop.FAN_CLUB) else config.brands.all[b].key
+                  for r, b in zip(people.role[order].tolist(), people.brand[order].tolist())],
     }, config.row_group_size)
 
 

@@ -27,7 +27,7 @@ ACCOUNTS_SCHEMA = pa.schema([
 TRUTH_ACCOUNTS_SCHEMA = pa.schema([
     ("account_id", pa.string()), ("campaign_id", pa.string()), ("squad_id", pa.string()), ("role", pa.string()),
     ("is_campaign", pa.bool_()), ("is_fan_club", pa.bool_()), ("is_bought", pa.bool_()),
-    ("account_type", pa.string()),
+    ("account_type", pa.string()), ("brand", pa.string()),
 ])
 TRUTH_POSTS_SCHEMA = pa.schema([
     ("post_id", pa.string()), ("campaign_id", pa.string()), ("narrative", pa.string()),
