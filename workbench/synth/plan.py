@@ -503,7 +503,7 @@ def _wave_starts(config, rng, n_waves, target_events, events, start_s, first_s, 
     """Start times of n waves between first_s and last_s: a baseline in operator hours, surges around the
     target's launches, some timed to a launch hour (they hijack its hashtag). Returns (t0, hijack event)."""
     first_day = (first_s - start_s) // DAY_S
-    days = np.arange(first_day, (last_s - start_s) // DAY_S + 1)
+    days = np.arange(first_day, max(first_day, (last_s - start_s) // DAY_S) + 1)  # at least one day
     weight = 1 + config.surge_strength * event_proximity(days, start_s, target_events, config.surge_days)
     w_day = rng.choice(days, size=n_waves, p=weight / weight.sum())
     w_t0 = sample_local_times(rng, w_day, OPERATOR_HOURLY, np.full(n_waves, 8), 0, start_s)

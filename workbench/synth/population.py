@@ -212,7 +212,7 @@ def build_population(config: SynthConfig, rng: np.random.Generator) -> Populatio
     followers[:n_brands] = rng.integers(2_000_000, 20_000_000, n_brands)
     if n_official > n_brands:
         followers[n_brands:n_official] = rng.integers(200_000, 5_000_000, n_official - n_brands)
-    followers[n_brands:n_brands + n_media] = rng.integers(100_000, 5_000_000, n_media)
+    followers[n_official:n_official + n_media] = rng.integers(100_000, 5_000_000, n_media)
     following = np.exp(rng.normal(5.0, 1.0, n)).astype(np.int64)
     following[is_campaign & ~bought] = np.exp(rng.normal(6.3, 0.5, int((is_campaign & ~bought).sum()))).astype(np.int64)
     verified = (rng.random(n) < 0.015) & (followers > 2_000)
