@@ -205,10 +205,9 @@ def _write_accounts(out: Path, config, people, order, account_ids, posts_in_corp
         if role[i] == pop.OFFICIAL:
             brand = config.brands.all[people.brand[i]]
             arm = "官方" if i < len(config.brands.all) else \
-                pop.OFFICIAL_SUFFIXES[(i - len(config.brands.all)) % max(1, config.official_accounts_per_brand - 1)
-                                      % len(pop.OFFICIAL_SUFFIXES)][1]
+                pop.official_arm(i, len(config.brands.all), config.official_accounts_per_brand)[1][1]
             names.append(brand.name_zh + arm if lang[i] == 0 else brand.name_en)
-            bios.append(f"{brand.name_zh}{arm}微博" if arm != "官方" else f"{brand.name_zh}官方微博")
+            bios.append(f"{brand.name_zh}{arm}微博")
             places.append(lex.LOCATIONS[0])
             continue
         if role[i] == pop.NEWS_BOT:

@@ -25,6 +25,13 @@ SOURCE_APPS = ("Weibo iPhone", "Weibo Android", "Weibo Web", "Weibo Lite", "Weib
                "资讯聚合助手")
 NEWS_BOT_APP = len(SOURCE_APPS) - 1
 OFFICIAL_SUFFIXES = (("Auto", "汽车"), ("Mobile", "手机"), ("CEO", "CEO"), ("Tech", "科技"), ("Service", "服务"))
+
+
+def official_arm(account: int, n_brands: int, per_brand: int) -> tuple[int, tuple[str, str]]:
+    """For an extra official account (numbers n_brands and up): its brand and its (Latin, Chinese) suffix."""
+    k = account - n_brands
+    extra = max(1, per_brand - 1)
+    return k // extra, OFFICIAL_SUFFIXES[k % extra % len(OFFICIAL_SUFFIXES)]
 # Everyone uses the same clients; fake accounts just lean on web and cheap Android builds.
 ORGANIC_APP_P = np.array([0.34, 0.30, 0.08, 0.08, 0.06, 0.14])
 CAMPAIGN_APP_P = np.array([0.12, 0.40, 0.28, 0.14, 0.02, 0.04])
@@ -270,9 +277,8 @@ def _make_handles(config: SynthConfig, rng: np.random.Generator, role: np.ndarra
         if role_l[i] == OFFICIAL and i < len(brands):
             name = brands[i].official_handle or f"{brands[i].name_en}_Official"
         elif role_l[i] == OFFICIAL:  # the brand's other official accounts (its car and phone arms, its CEO)
-            k = i - len(brands)
-            per_brand = config.official_accounts_per_brand - 1
-            name = f"{brands[k // per_brand].name_en}_{OFFICIAL_SUFFIXES[k % per_brand % len(OFFICIAL_SUFFIXES)][0]}"
+            b, (suffix, _) = official_arm(i, len(brands), config.official_accounts_per_brand)
+            name = f"{brands[b].name_en}_{suffix}"
         elif role_l[i] == NEWS_BOT:
             name = f"{lex.NAME_WORDS[dice(len(lex.NAME_WORDS))]}资讯速递_{i % 1000:03d}"
         elif role_l[i] == MEDIA:
