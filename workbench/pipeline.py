@@ -282,13 +282,16 @@ def analyse_frames(
             network_signal_rows(account_scores, params.min_flagged_neighbours, params.min_neighbour_share),
         ]).sort("account_id", maintain_order=True)
 
-    from workbench.forensics.kinds import GroupKinds, flag_smear_groups, group_signal_rows
+    from workbench.forensics.kinds import GroupKinds, flag_asset_pushers, flag_smear_groups, group_signal_rows, separate_kinds
 
-    group_kinds = GroupKinds(params.target_terms, params.competitor_terms).fit(
-        network.groups_.select("account_id", "group"), posts, accounts)
+    kinds = GroupKinds(params.target_terms, params.competitor_terms).fit(posts, accounts)
+    group_kinds = kinds.classify(network.groups_.select("account_id", "group"))
     if network.groups_.height:
-        account_scores = flag_smear_groups(account_scores, network.groups_, group_kinds.groups_)
-        account_signals = pl.concat([account_signals, group_signal_rows(network.groups_, group_kinds.groups_)]).sort(
+        account_scores = flag_smear_groups(account_scores, network.groups_, group_kinds)
+        smear_members = network.groups_.join(group_kinds.filter(pl.col("kind") == "smear"), on="group", how="semi")
+        if smear_members.height:
+            account_scores = flag_asset_pushers(account_scores, network.asset_pushers(smear_members["account_id"]))
+        account_signals = pl.concat([account_signals, group_signal_rows(network.groups_, group_kinds)]).sort(
             "account_id", maintain_order=True)
 
     if params.campaign_grouping not in ("components", "communities"):
@@ -314,10 +317,10 @@ def analyse_frames(
             accounts if "registration" in params.campaign_links else None,
             burst,
         )
+        links = separate_kinds(links, network.groups_, group_kinds)
     members = assemble_campaigns(account_scores, network.nodes_, analyst, params.min_campaign_accounts, fused_edges=links)
     campaigns, timeline, campaign_families = campaign_summary(members, posts, accounts, events, assignments)
-    campaign_kinds = GroupKinds(params.target_terms, params.competitor_terms).fit(
-        members.select("account_id", pl.col("campaign_id").alias("group")), posts, accounts).groups_
+    campaign_kinds = kinds.classify(members.select("account_id", pl.col("campaign_id").alias("group")))
     campaigns = campaigns.join(
         campaign_kinds.select(pl.col("group").alias("campaign_id"), "kind", "kind_reasons"), on="campaign_id", how="left")
     smear_ids = campaigns.filter(pl.col("kind") == "smear")["campaign_id"]

@@ -584,6 +584,18 @@ class CoordinationNetwork:
         )
         return out.select(list(schema))
 
+    def asset_pushers(self, accounts: Sequence[str]) -> pl.DataFrame:
+        """Accounts outside ``accounts`` that pushed at least ``asset_min_count`` of their assets (the
+        shared-assets rule of ``flag_reason = "assets"``, anchored on a given set, e.g. the members of smear
+        groups, instead of the network's own flags), over ``asset_rounds`` rounds. Returns account_id,
+        shared_assets (how many of the set's assets it pushed, judged by the final set)."""
+        labels = self.account_labels_
+        chosen = labels.is_in(pl.Series(list(accounts), dtype=pl.String).implode()).to_numpy()
+        found = attach_by_shared_assets(self._asset_keys, chosen, min_assets=self.asset_min_count,
+                                        min_share=self.asset_min_share, rounds=self.asset_rounds)
+        counts = pushed_assets(self._asset_keys, chosen | found, min_share=self.asset_min_share)
+        return pl.DataFrame({"account_id": labels.filter(pl.Series(found)), "shared_assets": counts[found]})
+
     def shared_asset_links(self, accounts: Sequence[str], min_share: float | None = None) -> pl.DataFrame:
         """Links between ``accounts`` that pushed the same asset (an object of ``ASSET_SIGNALS``: a URL, a
         reposted post, an exact text, an image) of which these accounts are at least ``min_share`` (default

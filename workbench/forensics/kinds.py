@@ -11,15 +11,16 @@ of the posts they repost, quote or reply to):
 - ``negative_share``: of its posts about the target, those with a negative or attacking cue (a short
   multilingual cue list: claims of defects and danger, scam, "avoid", comparisons that put the target
   below, attacks on its fans), against the same share among ungrouped accounts' posts about the target;
-- ``official_share``: of its reposts, quotes and replies, those of prominent accounts outside the group
-  (verified, or among the most-followed) that are about the target: the brand's own posts and news;
+- ``official_share``: of its reposts, quotes and replies, those of prominent accounts (verified, or among
+  the most-followed) that are about the target: the brand's own posts and news;
 - ``prominent_share``: the same without the topic condition;
-- ``internal_share``: of its reposts, those of posts written inside the group (seed and amplify).
+- ``internal_share``: of its reposts, those of posts written by its own ordinary (not prominent) members
+  (seed and amplify).
 
 Rules, in order (each kind comes with the reasons that decided it):
 
-1. not about the target more than the corpus is (``target_share < target_lift * corpus``): *neutral
-   automation* when it posts about the brands (target and competitors) alike, else *organic*;
+1. not about the target (``target_share`` below ``target_share_of_corpus`` times the corpus share, or not
+   above ``competitor_share``): *neutral automation* when it posts about the brands alike, else *organic*;
    (a group that mostly amplifies prominent accounts, e.g. a competitor's fans: *promotion*);
 2. mostly the target's prominent accounts amplified (``official_share >= 0.5``) and not more negative
    than the corpus: *promotion*;
@@ -42,31 +43,30 @@ KINDS = ("smear", "promotion", "neutral_automation", "organic")
 # in the languages the workbench segments and a few more. A cue list is a start, not a stance model: a
 # smear in another language is still caught by rule 3's seed-and-amplify clause and by analyst verdicts.
 NEGATIVE_CUES: tuple[str, ...] = (
-    # zh
-    "垃圾", "骗", "翻车", "智商税", "割韭菜", "烂", "坑", "虚假", "假的", "问题", "隐患", "自燃", "起火", "着火",
-    "失控", "刹车", "避雷", "别买", "后悔", "抄袭", "缩水", "偷", "泄露", "窃取", "差评", "维权", "退货",
-    "不如", "比不上", "吊打", "被碾压", "营销", "水军", "洗地", "脑残", "粉丝", "韭菜", "割", "危险", "事故",
-    "召回", "投诉", "黑心", "敷衍", "甩锅", "解释", "瞒", "删帖", "捂嘴", "劝退", "拉胯", "智障", "骗局",
+    # zh ("真的假的" is "really?", so 假的 alone is no cue; 问题 and 粉丝 are everyday words)
+    "垃圾", "骗子", "骗局", "被骗", "翻车", "智商税", "割韭菜", "烂", "坑人", "虚假", "隐患", "自燃", "起火", "着火",
+    "失控", "刹车失灵", "避雷", "别买", "后悔", "抄袭", "缩水", "偷数据", "泄露", "窃取", "差评", "维权", "退货",
+    "不如", "比不上", "吊打", "被碾压", "水军", "洗地", "脑残", "危险", "事故", "召回", "投诉", "黑心", "敷衍",
+    "甩锅", "删帖", "捂嘴", "劝退", "拉胯", "骗",
     # en
-    "scam", "fraud", "fake", "lie", "lies", "lying", "terrible", "worst", "awful", "garbage", "trash",
-    "dangerous", "danger", "unsafe", "recall", "defect", "broken", "fire", "caught fire", "flames", "explode",
-    "avoid", "stay away", "think twice", "don't buy", "do not buy", "regret", "ripoff", "rip-off", "overpriced",
-    "spy", "spying", "leak", "leaking", "stolen", "cover", "coverup", "cover-up", "deleted", "hype", "loses to",
-    "worse than", "beats it", "instead", "boycott", "betrayed", "burned", "dumped", "abandoned", "fanboys",
-    "cult", "brainwashed", "defend anything", "issues", "problem", "problems", "beta tester", "guinea pig",
-    "uninstall", "ditch", "disappointing", "inadequate", "evasive",
+    "scam", "fraud", "terrible", "worst", "awful", "garbage", "trash", "dangerous", "unsafe", "recall",
+    "defect", "defective", "caught fire", "went up in flames", "burst into flames", "explode", "avoid",
+    "stay away", "think twice", "don't buy", "do not buy", "regret", "ripoff", "rip-off", "overpriced", "spying",
+    "spyware", "leaking", "exfiltrating", "stolen", "cover-up", "coverup", "loses to", "worse than", "beats it",
+    "boycott", "betrayed", "burned", "dumped", "abandoned", "fanboys", "brainwashed", "defend anything",
+    "serious issues", "beta tester", "guinea pig", "uninstall", "disappointing", "inadequate", "evasive",
     # de
-    "betrug", "schrott", "gefährlich", "finger weg", "mangel", "mängel", "lüge", "lügen", "brand", "brennt",
-    "rückruf", "abzocke", "überteuert", "spioniert", "daten", "schlechter als", "enttäuscht", "verraten",
-    "boykott", "probleme", "vertuscht",
+    "betrug", "schrott", "gefährlich", "finger weg", "mängel", "lüge", "lügen", "brennt", "in flammen",
+    "rückruf", "abzocke", "überteuert", "spioniert", "schlechter als", "enttäuscht", "verraten", "boykott",
+    "vertuscht",
     # ja
     "最悪", "危険", "詐欺", "欠陥", "炎上", "発火", "リコール", "買うな", "やめとけ", "後悔", "劣る", "信者",
-    "隠蔽", "情報漏洩", "盗む", "ひどい", "問題",
+    "隠蔽", "情報漏洩", "ひどい",
     # ko
-    "최악", "사기", "위험", "결함", "화재", "리콜", "사지마", "후회", "불매", "유출", "문제", "광신도",
+    "최악", "사기", "위험", "결함", "화재", "리콜", "사지마", "후회", "불매", "유출", "광신도",
     # es / fr / ru
     "estafa", "peligroso", "fraude", "defecto", "arnaque", "dangereux", "défaut", "мошенничество",
-    "опасно", "брак", "развод", "отзыв", "пожар", "хуже",
+    "опасно", "брак", "развод", "пожар",
 )
 
 
@@ -95,21 +95,22 @@ class GroupKinds:
     Parameters
     ----------
     target_terms, competitor_terms: words that make a post about the target or a competitor.
-    target_lift: how many times the corpus share of posts about the target a group needs to be "about" it.
+    target_share_of_corpus: a group is about the target when its share of posts about the target is at least
+        this times the corpus share (and above its share about competitors).
     negative_lift, min_negative: the negative-stance rule (against ungrouped accounts' posts about the target).
     official_min_share: the promotion rule.
     prominent_quantile: followers quantile above which an account is prominent (verified accounts always are).
     cues: the negative cue list.
 
-    Attributes after ``fit``: ``groups_`` (group, kind, kind_reasons and every feature), ``members_``
-    (account_id, group, kind).
+    Attributes after ``fit``: ``posts_`` (per post: about_target, about_competitor, negative, whom it reacts
+    to), ``has_target_``; after ``classify``: ``baseline_``.
     """
 
     def __init__(
         self,
         target_terms: Sequence[str] = (),
         competitor_terms: Sequence[str] = (),
-        target_lift: float = 2.0,
+        target_share_of_corpus: float = 0.8,
         negative_lift: float = 1.5,
         min_negative: float = 0.25,
         official_min_share: float = 0.5,
@@ -118,52 +119,66 @@ class GroupKinds:
     ):
         self.target_terms = target_terms
         self.competitor_terms = competitor_terms
-        self.target_lift = target_lift
+        self.target_share_of_corpus = target_share_of_corpus
         self.negative_lift = negative_lift
         self.min_negative = min_negative
         self.official_min_share = official_min_share
         self.prominent_quantile = prominent_quantile
         self.cues = cues
 
-    def fit(self, members: pl.DataFrame, posts: pl.DataFrame, accounts: pl.DataFrame | None = None) -> "GroupKinds":
-        """members: account_id, group (any hashable group key, e.g. a campaign id); posts: the canonical
-        posts frame (post_id, account_id, text, kind, shared_post_id, parent_post_id); accounts: optional
-        profiles (account_id, verified, followers)."""
+    def fit(self, posts: pl.DataFrame, accounts: pl.DataFrame | None = None) -> "GroupKinds":
+        """Read the corpus once: per post whether it is about the target or a competitor, whether it is
+        negative, and whom it reacts to. posts: the canonical posts frame (post_id, account_id, text, kind,
+        shared_post_id, parent_post_id); accounts: optional profiles (account_id, verified, followers).
+        Then `classify` judges any grouping of accounts."""
         target = terms_pattern(self.target_terms)
         competitor = terms_pattern(self.competitor_terms)
         negative = cue_pattern(self.cues)
-        group_type = members.schema["group"]
         text = pl.col("text").fill_null("")
         frame = posts.select("post_id", "account_id", text.alias("text"),
                              *[pl.col(c) if c in posts.columns else pl.lit(None, pl.String).alias(c)
                                for c in ("kind", "shared_post_id", "parent_post_id")])
-        original_id = pl.coalesce("shared_post_id", "parent_post_id")
-        originals = frame.select(pl.col("post_id").alias("original_id"), pl.col("account_id").alias("original_account"),
-                                 pl.col("text").alias("original_text"))
-        frame = (
-            frame.with_columns(original_id.alias("original_id"))
-            .join(originals, on="original_id", how="left")
-            .with_columns(both=pl.concat_str([pl.col("text"), pl.col("original_text").fill_null("")], separator=" "))
-            .with_columns(
-                about_target=pl.col("both").str.contains(target) if target else pl.lit(False),
-                about_competitor=pl.col("both").str.contains(competitor) if competitor else pl.lit(False),
-                # the post's own words carry its stance; a bare repost takes its original's
-                negative=pl.when(pl.col("text").str.strip_chars() != "").then(pl.col("text").str.contains(negative))
-                .otherwise(pl.col("original_text").fill_null("").str.contains(negative)),
-            )
-            .join(members.select("account_id", "group"), on="account_id", how="left")
-        )
-        prominent = self._prominent(accounts)
+        # Each text is matched once; reactions look their original's flags up by id.
         frame = frame.with_columns(
-            original_prominent=pl.col("original_account").is_in(prominent.implode()),
-            original_group=pl.col("original_account").replace_strict(
-                dict(zip(members["account_id"], members["group"])), default=None, return_dtype=group_type),
+            own_target=text.str.contains(target) if target else pl.lit(False),
+            own_competitor=text.str.contains(competitor) if competitor else pl.lit(False),
+            own_negative=text.str.contains(negative),
+            has_words=text.str.strip_chars() != "",
         )
+        originals = frame.select(
+            pl.col("post_id").alias("original_id"), pl.col("account_id").alias("original_account"),
+            pl.col("own_target").alias("original_target"), pl.col("own_competitor").alias("original_competitor"),
+            pl.col("own_negative").alias("original_negative"),
+        )
+        frame = (
+            frame.with_columns(original_id=pl.coalesce("shared_post_id", "parent_post_id"))
+            .join(originals, on="original_id", how="left")
+            .select(
+                "account_id", "kind", "original_id", "original_account",
+                about_target=pl.col("own_target") | pl.col("original_target").fill_null(False),
+                about_competitor=pl.col("own_competitor") | pl.col("original_competitor").fill_null(False),
+                # the post's own words carry its stance; a bare repost takes its original's
+                negative=pl.when(pl.col("has_words")).then(pl.col("own_negative"))
+                .otherwise(pl.col("original_negative").fill_null(False)),
+            )
+            .with_columns(original_prominent=pl.col("original_account").is_in(self._prominent(accounts).implode()))
+        )
+        self.posts_ = frame
+        self.has_target_ = target is not None
+        return self
+
+    def classify(self, members: pl.DataFrame) -> pl.DataFrame:
+        """Kinds of groups. members: account_id, group (any group key: a number, a campaign id). Returns
+        group, kind, kind_reasons, posts and every feature of the module docstring, sorted by group; the
+        corpus baselines are in ``baseline_``."""
+        group_type = members.schema["group"]
+        group_of = dict(zip(members["account_id"].to_list(), members["group"].to_list()))
+        frame = self.posts_.join(members.select("account_id", "group"), on="account_id", how="left").with_columns(
+            original_group=pl.col("original_account").replace_strict(group_of, default=None, return_dtype=group_type))
         corpus_target = frame["about_target"].mean() or 0.0
         corpus_competitor = frame["about_competitor"].mean() or 0.0
         ungrouped_target = frame.filter(pl.col("group").is_null() & pl.col("about_target"))
-        baseline_negative = ungrouped_target["negative"].mean() if ungrouped_target.height else 0.0
-        baseline_negative = baseline_negative or 0.0
+        baseline_negative = (ungrouped_target["negative"].mean() if ungrouped_target.height else 0.0) or 0.0
         is_reaction = pl.col("original_id").is_not_null()
         features = (
             frame.filter(pl.col("group").is_not_null())
@@ -173,27 +188,25 @@ class GroupKinds:
                 target_share=pl.col("about_target").mean(),
                 competitor_share=pl.col("about_competitor").mean(),
                 negative_share=pl.col("negative").filter(pl.col("about_target")).mean(),
-                official_share=(pl.col("original_prominent") & (pl.col("original_group") != pl.col("group")).fill_null(True)
-                                & pl.col("about_target")).filter(is_reaction).mean(),
-                prominent_share=(pl.col("original_prominent") & (pl.col("original_group") != pl.col("group")).fill_null(True))
-                .filter(is_reaction).mean(),
-                internal_share=(pl.col("original_group") == pl.col("group")).fill_null(False)
+                official_share=(pl.col("original_prominent") & pl.col("about_target")).filter(is_reaction).mean(),
+                prominent_share=pl.col("original_prominent").filter(is_reaction).mean(),
+                # seeding and amplifying: reposts of ordinary members (a fan club reposting its brand's
+                # official accounts, which coordinate with it, is amplifying the brand, not itself)
+                internal_share=(~pl.col("original_prominent") & (pl.col("original_group") == pl.col("group")).fill_null(False))
                 .filter(pl.col("kind").fill_null("") == "repost").mean(),
             )
             .with_columns(pl.col(c).fill_null(0.0) for c in ("target_share", "competitor_share", "negative_share",
                                                               "official_share", "prominent_share", "internal_share"))
             .sort("group")
         )
-        rows = [self._judge(row, corpus_target, corpus_competitor, baseline_negative, target is not None)
+        rows = [self._judge(row, corpus_target, corpus_competitor, baseline_negative, self.has_target_)
                 for row in features.iter_rows(named=True)]
         judged = pl.DataFrame(rows, schema={"group": group_type, "kind": pl.String, "kind_reasons": pl.String})
         self.baseline_ = {"corpus_target_share": corpus_target, "corpus_competitor_share": corpus_competitor,
                           "baseline_negative_share": baseline_negative}
-        self.groups_ = features.join(judged, on="group", how="left").select(
+        return features.join(judged, on="group", how="left").select(
             "group", "kind", "kind_reasons", "posts", "target_share", "competitor_share", "negative_share",
             "official_share", "prominent_share", "internal_share")
-        self.members_ = members.select("account_id", "group").join(self.groups_.select("group", "kind"), on="group", how="left")
-        return self
 
     def _prominent(self, accounts: pl.DataFrame | None) -> pl.Series:
         if accounts is None or accounts.is_empty():
@@ -213,7 +226,10 @@ class GroupKinds:
         if not has_target:
             return {"group": row["group"], "kind": "organic",
                     "kind_reasons": "no target terms given: a coordinated group, not judged against a target"}
-        focused = row["target_share"] >= max(self.target_lift * corpus_target, 0.05)
+        # About the target: at least as much as the corpus is (a corpus collected by searching the target is
+        # all about it) and more than about the competitors.
+        focused = (row["target_share"] >= max(self.target_share_of_corpus * corpus_target, 0.05)
+                   and row["target_share"] > row["competitor_share"])
         needed_negative = max(self.negative_lift * baseline_negative, self.min_negative)
         negative = row["negative_share"] >= needed_negative
         stance = (f"{pct(row['negative_share'])} of its posts about the target are negative "
@@ -260,6 +276,20 @@ def flag_smear_groups(scores: pl.DataFrame, groups: pl.DataFrame, kinds: pl.Data
     )
 
 
+def flag_asset_pushers(scores: pl.DataFrame, pushers: pl.DataFrame) -> pl.DataFrame:
+    """Flag unflagged accounts that pushed the smear groups' assets (flag_reason ``assets``,
+    ``shared_assets`` appended to fired_signals). pushers: account_id, shared_assets
+    (`CoordinationNetwork.asset_pushers`)."""
+    by_assets = ~pl.col("flagged") & pl.col("account_id").is_in(pushers["account_id"].implode())
+    return scores.with_columns(
+        pl.when(by_assets).then(pl.lit("assets")).otherwise(pl.col("flag_reason")).alias("flag_reason"),
+        pl.when(by_assets)
+        .then(pl.concat_str([pl.col("fired_signals"), pl.lit("shared_assets")], separator=",").str.strip_chars(","))
+        .otherwise(pl.col("fired_signals")).alias("fired_signals"),
+        (pl.col("flagged") | by_assets).alias("flagged"),
+    )
+
+
 def group_signal_rows(groups: pl.DataFrame, kinds: pl.DataFrame) -> pl.DataFrame:
     """Signal rows ``coordinated_group`` for every grouped account: value = its significant partners in the
     group, baseline = the group's size, fired for smear groups, detail = how it joined, the group's kind and
@@ -277,3 +307,33 @@ def group_signal_rows(groups: pl.DataFrame, kinds: pl.DataFrame) -> pl.DataFrame
     ]
     return signal_rows("coordinated_group", frame["account_id"], frame["partners"].cast(pl.Float64).to_numpy(),
                        frame["size"].cast(pl.Float64).to_numpy(), 2.0, fired, fired.astype(float), details)
+
+
+def separate_kinds(links: pl.DataFrame, groups: pl.DataFrame, kinds: pl.DataFrame) -> pl.DataFrame:
+    """Drop the campaign links (account_a, account_b, ...) between accounts of different kinds: a fan club
+    that reposts the launch post in the same minute as a smear squad, or a news feed that carries the same
+    link, is not part of the operation.
+
+    An account's kind is its coordinated group's when that is decided (smear, promotion, neutral
+    automation; "organic" decides nothing: a small squad with few posts may not show its stance); an
+    account outside such groups takes the most frequent kind among its linked accounts (ties: the first
+    in ``KINDS`` order) and stays undecided without one. Links to undecided accounts are kept."""
+    decided = (groups.join(kinds.filter(pl.col("kind") != "organic").select("group", "kind"), on="group", how="inner")
+               .select("account_id", "kind"))
+    both = pl.concat([links.select(account_id="account_a", other="account_b"), links.select(account_id="account_b", other="account_a")])
+    rank = {kind: i for i, kind in enumerate(KINDS)}
+    inferred = (
+        both.join(decided, on="account_id", how="anti")
+        .join(decided.rename({"account_id": "other"}), on="other", how="inner")
+        .group_by("account_id", "kind").agg(n=pl.len())
+        .with_columns(order=pl.col("kind").replace_strict(rank, return_dtype=pl.Int64))
+        .sort(["account_id", "n", "order"], descending=[False, True, False])
+        .unique("account_id", keep="first").select("account_id", "kind")
+    )
+    kind_of = pl.concat([decided, inferred])
+    tagged = (
+        links.join(kind_of.rename({"account_id": "account_a", "kind": "kind_a"}), on="account_a", how="left")
+        .join(kind_of.rename({"account_id": "account_b", "kind": "kind_b"}), on="account_b", how="left")
+    )
+    differ = pl.col("kind_a").is_not_null() & pl.col("kind_b").is_not_null() & (pl.col("kind_a") != pl.col("kind_b"))
+    return tagged.filter(~differ).select(links.columns)
