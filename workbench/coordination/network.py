@@ -97,8 +97,10 @@ DEFAULT_SIGNAL_WEIGHTS = {
 # Objects a campaign makes and pushes (a link, a post to repost, a text, an image), as opposed to venues
 # anyone joins (a hashtag, a reply thread, a mention, a domain): the shared-assets rule counts only these.
 ASSET_SIGNALS = ("co_link", "co_share", "co_text", "co_media")
-# An object pushed by one account of a set is its own, not yet the set's.
-MIN_SET_PUSHERS = 2
+# An object two accounts of a set pushed may be chance (a copied post); three make it the set's.
+MIN_SET_PUSHERS = 3
+# Shorter normalised texts are stock replies, no operation's own asset, when linking operations.
+MIN_TEXT_ASSET_CHARS = 10
 
 
 class CoordinationNetwork:
@@ -611,17 +613,20 @@ class CoordinationNetwork:
         chosen[codes[labels.gather(codes).is_in(list(accounts)).to_numpy()]] = True
         share = self.asset_min_share if min_share is None else min_share
         frames = []
-        for keys in self._asset_keys.values():
+        for signal, keys in self._asset_keys.items():
             objects, members, pushers, other = asset_table(keys, len(labels), chosen)
             inside = chosen[members]
             owned_by_chosen = (other + inside >= MIN_SET_PUSHERS) & (other + inside >= share * pushers)
             keep = owned_by_chosen & inside
+            if signal == "co_text":  # "+1", "mark", "真的假的?": stock replies any operation pastes
+                lengths = self._object_labels[signal].str.len_chars().to_numpy()
+                keep &= lengths[objects] >= MIN_TEXT_ASSET_CHARS
             if keep.any():
-                frames.append(pl.DataFrame({"object": objects[keep], "account": members[keep]}))
+                frames.append(pl.DataFrame({"signal": signal, "object": objects[keep], "account": members[keep]}))
         if not frames:
             return pl.DataFrame(schema=schema)
         stars = (
-            pl.concat(frames).with_columns(hub=pl.col("account").min().over("object"))
+            pl.concat(frames).with_columns(hub=pl.col("account").min().over("signal", "object"))
             .filter(pl.col("account") != pl.col("hub")).unique(["hub", "account"]).sort("hub", "account")
         )
         return pl.DataFrame({"account_a": labels.gather(stars["hub"]), "account_b": labels.gather(stars["account"]),

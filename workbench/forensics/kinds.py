@@ -7,7 +7,8 @@ smear operation is what it pushes, so the kind of a group is read from its membe
 of the posts they repost, quote or reply to):
 
 - ``target_share``: posts about the target (any of ``target_terms``), against the corpus share;
-- ``competitor_share``: posts about a competitor (``competitor_terms``), likewise;
+- ``competitor_share``: posts about a competitor (``competitor_terms``) and not the target, likewise (a
+  comparison that puts the target below a competitor is about the target);
 - ``negative_share``: of its posts about the target, those with a negative or attacking cue (a short
   multilingual cue list: claims of defects and danger, scam, "avoid", comparisons that put the target
   below, attacks on its fans), against the same share among ungrouped accounts' posts about the target;
@@ -176,7 +177,7 @@ class GroupKinds:
         frame = self.posts_.join(members.select("account_id", "group"), on="account_id", how="left").with_columns(
             original_group=pl.col("original_account").replace_strict(group_of, default=None, return_dtype=group_type))
         corpus_target = frame["about_target"].mean() or 0.0
-        corpus_competitor = frame["about_competitor"].mean() or 0.0
+        corpus_competitor = (frame["about_competitor"] & ~frame["about_target"]).mean() or 0.0
         ungrouped_target = frame.filter(pl.col("group").is_null() & pl.col("about_target"))
         baseline_negative = (ungrouped_target["negative"].mean() if ungrouped_target.height else 0.0) or 0.0
         is_reaction = pl.col("original_id").is_not_null()
@@ -186,7 +187,7 @@ class GroupKinds:
             .agg(
                 posts=pl.len().cast(pl.Int64),
                 target_share=pl.col("about_target").mean(),
-                competitor_share=pl.col("about_competitor").mean(),
+                competitor_share=(pl.col("about_competitor") & ~pl.col("about_target")).mean(),
                 negative_share=pl.col("negative").filter(pl.col("about_target")).mean(),
                 official_share=(pl.col("original_prominent") & pl.col("about_target")).filter(is_reaction).mean(),
                 prominent_share=pl.col("original_prominent").filter(is_reaction).mean(),
