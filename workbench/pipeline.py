@@ -113,6 +113,8 @@ class Analysis:
     share_of_voice: pl.DataFrame
     verdicts: pl.DataFrame
     tells: pl.DataFrame
+    coordinated_groups: pl.DataFrame = field(default_factory=pl.DataFrame)
+    significant_pairs: pl.DataFrame = field(default_factory=pl.DataFrame)
     narrative_posts: pl.DataFrame = field(default_factory=pl.DataFrame)
     narrative_clusters: pl.DataFrame = field(default_factory=pl.DataFrame)
     narrative_map: pl.DataFrame = field(default_factory=pl.DataFrame)
@@ -126,6 +128,7 @@ class Analysis:
         "account_signals", "account_features", "account_scores", "coordination_edges", "coordination_fused_edges",
         "coordination_nodes", "communities", "hot_objects", "families", "family_assignments", "campaign_accounts",
         "campaigns", "campaign_timeline", "campaign_families", "share_of_voice", "verdicts", "tells",
+        "coordinated_groups", "significant_pairs",
     )
 
     def suspicious_accounts(self) -> list[str]:
@@ -282,7 +285,7 @@ def analyse_frames(
             network_signal_rows(account_scores, params.min_flagged_neighbours, params.min_neighbour_share),
         ]).sort("account_id", maintain_order=True)
 
-    from workbench.forensics.kinds import GroupKinds, flag_asset_pushers, flag_smear_groups, group_signal_rows, separate_kinds
+    from workbench.forensics.kinds import GroupKinds, flag_asset_pushers, flag_smear_groups, group_signal_rows, separate_kinds, coordinated_group_summary
 
     kinds = GroupKinds(params.target_terms, params.competitor_terms).fit(posts, accounts)
     group_kinds = kinds.classify(network.groups_.select("account_id", "group"))
@@ -370,6 +373,8 @@ def analyse_frames(
         share_of_voice=sov,
         verdicts=verdicts,
         tells=tells_found,
+        coordinated_groups=coordinated_group_summary(network.groups_, group_kinds, posts),
+        significant_pairs=network.significant_pairs_,
         network=network,
         account_posts=posts.select("post_id", "account_id"),
         **narrative_frames,

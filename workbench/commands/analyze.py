@@ -12,6 +12,9 @@ def add_analysis_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--db", default=str(DEFAULT_DB), help="corpus database (default: %(default)s)")
     parser.add_argument("--target", action="append", default=[], metavar="TERM",
                         help="a word that makes a post about the target, for share of voice (repeatable)")
+    parser.add_argument("--competitor", action="append", default=[], metavar="TERM",
+                        help="a word that makes a post about a competitor; with --target it decides which coordinated "
+                             "groups are smear operations against the target (repeatable)")
     parser.add_argument("--since", help="first day analysed (ISO date, UTC)")
     parser.add_argument("--until", help="day after the last day analysed (ISO date, UTC)")
     parser.add_argument("--threshold", type=float, default=None, help="suspicion score threshold (default 0.2)")
@@ -39,7 +42,8 @@ def params_from_args(args: argparse.Namespace):
         extra["score_threshold"] = args.threshold
     if args.window is not None:
         extra["coordination"] = {"window_s": args.window}
-    return AnalysisParams(since=day(args.since), until=day(args.until), target_terms=tuple(args.target), **extra)
+    return AnalysisParams(since=day(args.since), until=day(args.until), target_terms=tuple(args.target),
+                          competitor_terms=tuple(getattr(args, "competitor", ())), **extra)
 
 
 def analyse_store(args: argparse.Namespace, read_only: bool = True):
@@ -81,8 +85,8 @@ def run(args: argparse.Namespace) -> int:
     print(f"run {analysis.run_id}: {posts.height} posts, {analysis.account_scores.height} accounts, "
           f"{flagged} flagged, {analysis.campaigns.height} campaigns")
     for row in analysis.campaigns.iter_rows(named=True):
-        print(f"  {row['campaign_id']}  {row['status']:<10}  {row['n_accounts']:>6} accounts  {row['n_posts']:>8} posts  "
-              f"{row['first_post_at']} .. {row['last_post_at']}  signals: {row['top_signals']}")
+        print(f"  {row['campaign_id']}  {row['kind']:<18}  {row['status']:<10}  {row['n_accounts']:>6} accounts  "
+              f"{row['n_posts']:>8} posts  {row['first_post_at']} .. {row['last_post_at']}  signals: {row['top_signals']}")
     if args.out:
         out = Path(args.out)
         out.mkdir(parents=True, exist_ok=True)

@@ -338,3 +338,26 @@ def separate_kinds(links: pl.DataFrame, groups: pl.DataFrame, kinds: pl.DataFram
     )
     differ = pl.col("kind_a").is_not_null() & pl.col("kind_b").is_not_null() & (pl.col("kind_a") != pl.col("kind_b"))
     return tagged.filter(~differ).select(links.columns)
+
+
+def coordinated_group_summary(groups: pl.DataFrame, kinds: pl.DataFrame, posts: pl.DataFrame) -> pl.DataFrame:
+    """One row per coordinated group (smear or not): group, kind, kind_reasons, n_accounts, n_posts,
+    first_post_at, last_post_at, the features, and up to five example accounts; sorted by kind then size.
+    What the report lists as "other coordinated groups" next to the campaigns."""
+    schema = {"group": pl.Int64, "kind": pl.String, "kind_reasons": pl.String, "n_accounts": pl.Int64,
+              "n_posts": pl.Int64, "first_post_at": pl.Datetime("us"), "last_post_at": pl.Datetime("us"),
+              "target_share": pl.Float64, "negative_share": pl.Float64, "official_share": pl.Float64,
+              "example_accounts": pl.List(pl.String)}
+    if groups.is_empty():
+        return pl.DataFrame(schema=schema)
+    activity = posts.join(groups.select("account_id", "group"), on="account_id").group_by("group").agg(
+        n_posts=pl.len().cast(pl.Int64), first_post_at=pl.col("created_at").min(), last_post_at=pl.col("created_at").max())
+    sizes = groups.sort("account_id").group_by("group", maintain_order=True).agg(
+        n_accounts=pl.len().cast(pl.Int64), example_accounts=pl.col("account_id").head(5))
+    order = {kind: i for i, kind in enumerate(KINDS)}
+    return (
+        kinds.join(sizes, on="group").join(activity, on="group", how="left")
+        .with_columns(_order=pl.col("kind").replace_strict(order, default=len(KINDS), return_dtype=pl.Int64))
+        .sort(["_order", "n_accounts", "group"], descending=[False, True, False])
+        .select(list(schema)).cast(schema)
+    )
