@@ -38,7 +38,8 @@ from collections.abc import Sequence
 
 import polars as pl
 
-KINDS = ("smear", "promotion", "neutral_automation", "organic")
+# "coordinated": a group judged against no target (no target terms given): coordinated, kind unknown.
+KINDS = ("smear", "promotion", "neutral_automation", "organic", "coordinated")
 
 # Negative or attacking cues, deliberately generic (defect, danger, fraud, avoid, worse than, fans attacked),
 # in the languages the workbench segments and a few more. A cue list is a start, not a stance model: a
@@ -225,7 +226,7 @@ class GroupKinds:
         pct = lambda x: f"{100 * x:.0f} %"  # noqa: E731
         about = f"{pct(row['target_share'])} of its posts are about the target (corpus {pct(corpus_target)})"
         if not has_target:
-            return {"group": row["group"], "kind": "organic",
+            return {"group": row["group"], "kind": "coordinated",
                     "kind_reasons": "no target terms given: a coordinated group, not judged against a target"}
         # About the target: at least as much as the corpus is (a corpus collected by searching the target is
         # all about it) and more than about the competitors.
