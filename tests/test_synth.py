@@ -54,9 +54,11 @@ def test_writes_every_file_with_the_contract_columns(corpus):
     assert corpus["accounts"].columns == ["account_id", "platform", "handle", "display_name", "created_at",
                                           "followers", "following", "posts_count", "verified", "description",
                                           "location"]
+    # Columns are only ever added (others read these files): the first ones keep their names and order.
     assert corpus["truth_accounts"].columns == ["account_id", "campaign_id", "squad_id", "role", "is_campaign",
-                                                "is_fan_club", "is_bought"]
-    assert corpus["truth_posts"].columns == ["post_id", "campaign_id", "narrative", "template_id", "is_camouflage"]
+                                                "is_fan_club", "is_bought", "account_type", "brand"]
+    assert corpus["truth_posts"].columns == ["post_id", "campaign_id", "narrative", "template_id", "is_camouflage",
+                                             "tactic", "claim_id", "wave_id"]
     assert corpus["events"].columns == ["event_id", "name", "occurred_at", "kind", "target", "description"]
     assert all(value.endswith("Z") for value in corpus["events"]["occurred_at"])
 
@@ -108,8 +110,11 @@ def test_campaign_is_about_seven_percent_of_accounts_in_squads(corpus):
     assert 0.05 <= share <= 0.09
     squads = truth.filter(pl.col("is_campaign")).group_by("squad_id").len()
     assert squads["len"].min() >= 5 and squads["len"].max() <= 35
-    roles = set(truth.filter(pl.col("is_campaign"))["role"].unique())
-    assert {"seeder", "amplifier"} <= roles
+    assert set(truth.filter(pl.col("is_campaign"))["role"].unique()) == {"campaign"}
+    assert {"seeder", "amplifier"} <= set(truth.filter(pl.col("is_campaign"))["account_type"].unique())
+    assert set(truth["role"].unique()) <= {"organic", "campaign", "fan", "official", "news_bot"}
+    assert truth["role"].null_count() == 0
+    assert truth.filter(pl.col("is_fan_club"))["role"].unique().to_list() == ["fan"]
     assert truth.filter(~pl.col("is_campaign"))["campaign_id"].null_count() == truth.filter(~pl.col("is_campaign")).height
     # Campaign posts come from campaign accounts, and camouflage posts carry no narrative.
     posts = _campaign_posts(corpus).join(truth, on="account_id", suffix="_account")

@@ -47,6 +47,9 @@ class Knob:
 KNOBS: tuple[Knob, ...] = (
     Knob("target_terms", "list[str]", [], "brand and product names in any language; an empty list keeps every post",
          "target_terms", aliases=("--target",)),
+    Knob("competitor_terms", "list[str]", [],
+         "competitor names in any language; with the target terms they decide which coordinated groups are smear "
+         "operations against the target", "competitor_terms", aliases=("--competitor",)),
     Knob("since", "str", "", "first day included, ISO date UTC; empty for the first post", "since"),
     Knob("until", "str", "", "first day excluded, ISO date UTC; empty for the last post", "until"),
     Knob("window_s", "float", 60.0, "coordination window, seconds either side", "coordination.window_s",

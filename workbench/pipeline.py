@@ -32,6 +32,14 @@ import polars as pl
 
 from workbench.forensics.campaigns import assemble_campaigns, campaign_links, campaign_summary, share_of_voice
 from workbench.forensics.features import AccountForensics
+from workbench.forensics.kinds import (
+    GroupKinds,
+    coordinated_group_summary,
+    flag_asset_pushers,
+    flag_smear_groups,
+    group_signal_rows,
+    separate_kinds,
+)
 from workbench.forensics.scores import SuspicionScorer, network_signal_rows, propagate_flags
 from workbench.errors import WorkbenchError
 from workbench.provenance import package_versions
@@ -49,6 +57,8 @@ class AnalysisParams:
     since, until: ISO dates limiting the posts analysed (None: all).
     target_terms: words that make a post "about the target" for share of voice (case-insensitive);
         empty: every post counts.
+    competitor_terms: words that make a post about a competitor; with the target terms they decide what
+        kind of group each coordinated group is (`workbench.forensics.kinds.GroupKinds`).
     coordination: keyword arguments for `CoordinationNetwork` (signals, window_s, min_edge_weight...).
     families: keyword arguments for `NearDuplicateFamilies` (threshold, num_perm...).
     forensics: keyword arguments for `AccountForensics`.
@@ -60,8 +70,10 @@ class AnalysisParams:
     campaign_grouping: "components" (connected components of the links among flagged accounts,
         default) or "communities" (the network's Leiden communities).
     campaign_links: which links join flagged accounts into one campaign: "coordination" (an edge of the
-        coordination network), "family" (same near-duplicate family), "registration" (same registration
-        burst day); see `workbench.forensics.campaigns.campaign_links`.
+        coordination network or a pair significant against chance; the default), "family" (same
+        near-duplicate family), "registration" (same registration burst day); see
+        `workbench.forensics.campaigns.campaign_links`. Families and registration days are off by default:
+        operations that share a supplier (registration days, a template tool) are still separate operations.
     narratives: also embed and cluster the posts into narratives (`workbench.text.narratives.fit_narratives`
         with `narrative_params`; slower: embeddings, UMAP, HDBSCAN) and count each campaign's posts per
         narrative in `campaign_narratives`.
@@ -72,6 +84,7 @@ class AnalysisParams:
     since: str | None = None
     until: str | None = None
     target_terms: tuple[str, ...] = ()
+    competitor_terms: tuple[str, ...] = ()
     coordination: dict = field(default_factory=dict)
     families: dict = field(default_factory=dict)
     forensics: dict = field(default_factory=dict)
@@ -82,7 +95,7 @@ class AnalysisParams:
     weights: dict | None = None
     min_campaign_accounts: int = 3
     campaign_grouping: str = "components"
-    campaign_links: tuple[str, ...] = ("coordination", "family", "registration")
+    campaign_links: tuple[str, ...] = ("coordination",)
     narratives: bool = False
     narrative_params: dict = field(default_factory=dict)
     supervised: bool = False
@@ -129,6 +142,8 @@ class Analysis:
     share_of_voice: pl.DataFrame
     verdicts: pl.DataFrame
     tells: pl.DataFrame
+    coordinated_groups: pl.DataFrame = field(default_factory=pl.DataFrame)
+    significant_pairs: pl.DataFrame = field(default_factory=pl.DataFrame)
     narrative_posts: pl.DataFrame = field(default_factory=pl.DataFrame)
     narrative_clusters: pl.DataFrame = field(default_factory=pl.DataFrame)
     narrative_map: pl.DataFrame = field(default_factory=pl.DataFrame)
@@ -142,6 +157,7 @@ class Analysis:
         "account_signals", "account_features", "account_scores", "coordination_edges", "coordination_fused_edges",
         "coordination_nodes", "communities", "hot_objects", "families", "family_assignments", "campaign_accounts",
         "campaigns", "campaign_timeline", "campaign_families", "share_of_voice", "verdicts", "tells",
+        "coordinated_groups", "significant_pairs",
     )
     STORED_FRAMES = FRAMES + ("edge_posts", "sources") + NARRATIVE_FRAMES  # what `save` writes and `load` reads
 
@@ -438,10 +454,20 @@ def analyze_frames(
     training = _training_labels(labels, params.supervised_origin) if params.supervised else None
     scorer = _fitted(steps.scorer.fit(forensics.signals_, labels=training), "scorer")
     account_scores, account_signals = _network_rule(scorer.scores_, forensics.signals_, network, params)
+    kinds = GroupKinds(params.target_terms, params.competitor_terms).fit(posts, accounts)
+    group_kinds = kinds.classify(network.groups_.select("account_id", "group"))
+    account_scores, account_signals = _group_rule(account_scores, account_signals, network, group_kinds)
     links = _campaign_links(params, account_scores, analyst, forensics.signals_, network, assignments, posts, accounts)
+    if links is not None:
+        links = separate_kinds(links, network.groups_, group_kinds)
     members = assemble_campaigns(account_scores, network.nodes_, analyst, params.min_campaign_accounts, fused_edges=links)
     campaigns, timeline, campaign_families = campaign_summary(members, posts, accounts, events, assignments)
-    voice = share_of_voice(posts, members, list(params.target_terms))
+    campaign_kinds = kinds.classify(members.select("account_id", pl.col("campaign_id").alias("group")))
+    campaigns = campaigns.join(
+        campaign_kinds.select(pl.col("group").alias("campaign_id"), "kind", "kind_reasons"), on="campaign_id", how="left")
+    smear_ids = campaigns.filter(pl.col("kind") == "smear")["campaign_id"]
+    # Share of voice counts the operations against the target only, not fans or news feeds.
+    voice = share_of_voice(posts, members.filter(pl.col("campaign_id").is_in(smear_ids.implode())), list(params.target_terms))
     clock.lap("scores_campaigns_s")
     narrative_frames = {}
     if steps.narratives is not None:
@@ -474,6 +500,8 @@ def analyze_frames(
         verdicts=analyst.sort(["entity_type", "entity_id", "label"]) if analyst is not None else pl.DataFrame(
             schema={"entity_type": pl.String, "entity_id": pl.String, "label": pl.String, "value": pl.String}),
         tells=tells,
+        coordinated_groups=coordinated_group_summary(network.groups_, group_kinds, posts),
+        significant_pairs=network.significant_pairs_,
         network=network,
         account_posts=posts.select("post_id", "account_id"),
         **narrative_frames,
@@ -494,6 +522,21 @@ def _network_rule(account_scores: pl.DataFrame, account_signals: pl.DataFrame, n
     return account_scores, account_signals
 
 
+def _group_rule(account_scores: pl.DataFrame, account_signals: pl.DataFrame, network, group_kinds: pl.DataFrame):
+    """Scores and signals after the group rule: members of smear groups (co-action significant against chance,
+    pushing negative content about the target) are flagged, and so are the accounts that pushed their assets
+    (`workbench.forensics.kinds`)."""
+    groups = network.groups_
+    if groups.is_empty():
+        return account_scores, account_signals
+    account_scores = flag_smear_groups(account_scores, groups, group_kinds)
+    smear_members = groups.join(group_kinds.filter(pl.col("kind") == "smear"), on="group", how="semi")
+    if smear_members.height:
+        account_scores = flag_asset_pushers(account_scores, network.asset_pushers(smear_members["account_id"]))
+    account_signals = pl.concat([account_signals, group_signal_rows(groups, group_kinds)]).sort("account_id", maintain_order=True)
+    return account_scores, account_signals
+
+
 def _campaign_links(params: AnalysisParams, account_scores, analyst, signals, network, assignments, posts, accounts):
     """The links that join flagged (and analyst-confirmed) accounts into campaigns, or None to group by the
     network's communities (`params.campaign_grouping`)."""
@@ -507,9 +550,14 @@ def _campaign_links(params: AnalysisParams, account_scores, analyst, signals, ne
             (pl.col("entity_type") == "account") & (pl.col("label") == "verdict") & (pl.col("value") == "confirmed")
         )["entity_id"].to_list()
     burst = signals.filter((pl.col("signal") == "registration_burst") & pl.col("fired"))["account_id"].to_list()
+    coordination = pl.concat([
+        network.fused_edges_.select("account_a", "account_b"),
+        network.significant_pairs_.select("account_a", "account_b"),
+        network.shared_asset_links(candidates).select("account_a", "account_b"),
+    ])
     return campaign_links(
         candidates,
-        network.fused_edges_ if "coordination" in params.campaign_links else None,
+        coordination if "coordination" in params.campaign_links else None,
         assignments if "family" in params.campaign_links else None,
         posts,
         accounts if "registration" in params.campaign_links else None,

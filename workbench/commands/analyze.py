@@ -52,8 +52,8 @@ def run(args: argparse.Namespace) -> int:
     print(f"run {analysis.run_id}: {posts.height} posts, {analysis.account_scores.height} accounts, "
           f"{flagged} flagged, {analysis.campaigns.height} campaigns" + (" (saved)" if args.save else ""))
     for row in analysis.campaigns.iter_rows(named=True):
-        print(f"  {row['campaign_id']}  {row['status']:<10}  {row['n_accounts']:>6} accounts  {row['n_posts']:>8} posts  "
-              f"{row['first_post_at']} .. {row['last_post_at']}  signals: {row['top_signals']}")
+        print(f"  {row['campaign_id']}  {row['kind']:<18}  {row['status']:<10}  {row['n_accounts']:>6} accounts  "
+              f"{row['n_posts']:>8} posts  {row['first_post_at']} .. {row['last_post_at']}  signals: {row['top_signals']}")
     if args.out:
         out = Path(args.out)
         out.mkdir(parents=True, exist_ok=True)

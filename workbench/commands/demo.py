@@ -40,6 +40,8 @@ def run(args: argparse.Namespace) -> int:
         generate(folder, posts=args.posts, seed=args.seed, scenario=args.scenario)
     manifest = json.loads((folder / "manifest.json").read_text(encoding="utf-8"))
     terms = sorted({term for terms in manifest["target_terms"].values() for term in terms})
+    competitors = sorted({brand[key] for brand in manifest["brands"]["competitors"]
+                          for key in ("name_en", "name_zh") if brand.get(key)})
     _step(f"ingesting {folder} into {args.db}", started)
     with Store(args.db) as store:
         for path in synth_files(folder):
@@ -47,7 +49,7 @@ def run(args: argparse.Namespace) -> int:
             print(summary.describe())
     _step("analysing (coordination, families, narratives, forensics, campaigns)", started)
     with Store(args.db, read_only=True) as store:
-        analysis = run_analysis(store, AnalysisParams(target_terms=tuple(terms), narratives=True, random_state=args.seed))
+        analysis = run_analysis(store, AnalysisParams(target_terms=tuple(terms), competitor_terms=tuple(competitors), narratives=True, random_state=args.seed))
         analysis.save(store)
     print(f"  {analysis.campaigns.height} campaigns, {len(analysis.suspicious_accounts()):,} suspicious accounts (run {analysis.run_id})")
     _step("rendering the campaign report", started)

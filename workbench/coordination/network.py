@@ -72,6 +72,7 @@ from workbench.coordination.signals import (
     signal_actions,
     window_pairs,
 )
+from workbench.coordination.significance import SignificantCoordination, pooled_incidences
 from workbench.coordination.similar import similar_text_pairs
 from workbench.coordination.weights import EDGE_SCHEMA, coortweet_edges, toolkit_edges_and_repeats
 
@@ -96,6 +97,10 @@ DEFAULT_SIGNAL_WEIGHTS = {
 # Objects a campaign makes and pushes (a link, a post to repost, a text, an image), as opposed to venues
 # anyone joins (a hashtag, a reply thread, a mention, a domain): the shared-assets rule counts only these.
 ASSET_SIGNALS = ("co_link", "co_share", "co_text", "co_media")
+# An object two accounts of a set pushed may be chance (a copied post); three make it the set's.
+MIN_SET_PUSHERS = 3
+# Shorter normalised texts are stock replies, no operation's own asset, when linking operations.
+MIN_TEXT_ASSET_CHARS = 10
 
 
 class CoordinationNetwork:
@@ -127,6 +132,10 @@ class CoordinationNetwork:
         ``asset_min_count`` objects of ``ASSET_SIGNALS`` of which flagged accounts are at least
         ``asset_min_share`` of the pushers, at any time); ``asset_min_count=0`` turns it off.
     top_hot_objects: how many of the busiest objects per signal ``hot_objects_`` lists.
+    significance: the test of co-action against chance at several time scales
+        (:class:`workbench.coordination.significance.SignificantCoordination`, or any object with its
+        ``fit_incidences`` contract); "default" builds one with its defaults, None skips it. Its
+        coordinated groups are in ``groups_`` and its significant pairs in ``significant_pairs_``.
     random_state: seeds MinHash and Leiden.
     """
 
@@ -156,6 +165,7 @@ class CoordinationNetwork:
         asset_min_share: float = 0.5,
         asset_rounds: int = 2,
         top_hot_objects: int = 10,
+        significance: SignificantCoordination | str | None = "default",
         random_state: int = 0,
     ):
         self.signals = signals
@@ -182,6 +192,7 @@ class CoordinationNetwork:
         self.asset_min_share = asset_min_share
         self.asset_rounds = asset_rounds
         self.top_hot_objects = top_hot_objects
+        self.significance = significance
         self.random_state = random_state
 
     # ------------------------------------------------------------------ parameters
@@ -234,7 +245,28 @@ class CoordinationNetwork:
         self._build_edges()
         self._build_fused()
         self._build_nodes_and_communities()
+        self._fit_significance(posts)
         return self
+
+    def _fit_significance(self, posts: pl.DataFrame) -> None:
+        """Co-action against chance (``significance``): fills ``groups_`` and ``significant_pairs_``."""
+        from workbench.coordination.significance import PAIR_SCHEMA
+
+        model = SignificantCoordination() if self.significance == "default" else self.significance
+        if model is None:
+            self.significance_ = None
+            self.groups_ = pl.DataFrame(schema={"account_id": pl.String, "group": pl.Int64, "squad": pl.Int64,
+                                                "partners": pl.Int64, "how": pl.String, "log10_p": pl.Float64})
+            self.significant_pairs_ = pl.DataFrame(schema=PAIR_SCHEMA)
+            return
+        if "text" in posts.columns and NORMALIZED_TEXT not in posts.columns:
+            posts = posts.with_columns(normalized_text_expr(self.text_normalizer).alias(NORMALIZED_TEXT))
+        incidences = pooled_incidences(posts, self._accounts, self._times_us, text_normalizer=self.text_normalizer)
+        self._incidence_labels = incidences["labels"]
+        self.significance_ = model.fit_incidences(incidences["account"], incidences["object"], incidences["time_s"],
+                                                  incidences["row"], self.account_labels_)
+        self.groups_ = model.groups_
+        self.significant_pairs_ = model.pairs_
 
     def _plain_pairs(self, posts: pl.DataFrame, signal: str) -> tuple[pl.DataFrame, list[dict]]:
         actions = signal_actions(posts, signal, text_normalizer=self.text_normalizer)
@@ -553,6 +585,52 @@ class CoordinationNetwork:
             .sort("community")
         )
         return out.select(list(schema))
+
+    def asset_pushers(self, accounts: Sequence[str]) -> pl.DataFrame:
+        """Accounts outside ``accounts`` that pushed at least ``asset_min_count`` of their assets (the
+        shared-assets rule of ``flag_reason = "assets"``, anchored on a given set, e.g. the members of smear
+        groups, instead of the network's own flags), over ``asset_rounds`` rounds. Returns account_id,
+        shared_assets (how many of the set's assets it pushed, judged by the final set)."""
+        labels = self.account_labels_
+        chosen = labels.is_in(pl.Series(list(accounts), dtype=pl.String).implode()).to_numpy()
+        found = attach_by_shared_assets(self._asset_keys, chosen, min_assets=self.asset_min_count,
+                                        min_share=self.asset_min_share, rounds=self.asset_rounds)
+        counts = pushed_assets(self._asset_keys, chosen | found, min_share=self.asset_min_share)
+        return pl.DataFrame({"account_id": labels.filter(pl.Series(found)), "shared_assets": counts[found]})
+
+    def shared_asset_links(self, accounts: Sequence[str], min_share: float | None = None) -> pl.DataFrame:
+        """Links between ``accounts`` that pushed the same asset (an object of ``ASSET_SIGNALS``: a URL, a
+        reposted post, an exact text, an image) of which these accounts are at least ``min_share`` (default
+        ``asset_min_share``) of all pushers, at any time. Each such object links its pushers in a star to
+        the smallest of them. Returns account_a, account_b, link ("assets"), objects (how many assets
+        the pair shares through such stars). Squads of one operation push its seeds and links; two
+        operations that merely share a registration supplier do not."""
+        schema = {"account_a": pl.String, "account_b": pl.String, "link": pl.String}
+        labels = self.account_labels_
+        chosen = np.zeros(len(labels), dtype=bool)
+        codes = labels.search_sorted(pl.Series(list(accounts), dtype=pl.String))
+        codes = codes.filter(codes < len(labels)).to_numpy()
+        chosen[codes[labels.gather(codes).is_in(list(accounts)).to_numpy()]] = True
+        share = self.asset_min_share if min_share is None else min_share
+        frames = []
+        for signal, keys in self._asset_keys.items():
+            objects, members, pushers, other = asset_table(keys, len(labels), chosen)
+            inside = chosen[members]
+            owned_by_chosen = (other + inside >= MIN_SET_PUSHERS) & (other + inside >= share * pushers)
+            keep = owned_by_chosen & inside
+            if signal == "co_text":  # "+1", "mark", "真的假的?": stock replies any operation pastes
+                lengths = self._object_labels[signal].str.len_chars().to_numpy()
+                keep &= lengths[objects] >= MIN_TEXT_ASSET_CHARS
+            if keep.any():
+                frames.append(pl.DataFrame({"signal": signal, "object": objects[keep], "account": members[keep]}))
+        if not frames:
+            return pl.DataFrame(schema=schema)
+        stars = (
+            pl.concat(frames).with_columns(hub=pl.col("account").min().over("signal", "object"))
+            .filter(pl.col("account") != pl.col("hub")).unique(["hub", "account"]).sort("hub", "account")
+        )
+        return pl.DataFrame({"account_a": labels.gather(stars["hub"]), "account_b": labels.gather(stars["account"]),
+                             "link": ["assets"] * stars.height}, schema=schema)
 
     # ------------------------------------------------------------------ evidence
     def asset_evidence(self, account_id: str, examples: int = 5) -> pl.DataFrame:

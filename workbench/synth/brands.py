@@ -51,7 +51,7 @@ class BrandSet:
         t = self.target
         latin = [t.name_en, t.car_en, t.phone_en] + ([t.chip_en] if t.chip_en else [])
         zh = [t.name_zh, t.car_zh, t.phone_zh] + ([t.chip_zh] if t.chip_zh else [])
-        return {"zh": zh, "en": list(latin), "de": list(latin)}
+        return {"zh": zh, "en": list(latin), "de": list(latin), "ja": list(latin)}
 
     def to_dict(self) -> dict:
         return {"target": asdict(self.target), "competitors": [asdict(b) for b in self.competitors]}

@@ -9,12 +9,14 @@ from __future__ import annotations
 
 import hashlib
 
+import numpy as np
 
 from workbench.synth import plan as P
 from workbench.synth.brands import BrandSet
 from workbench.synth.config import SynthConfig
 from workbench.synth.frames import Dice, compile_frame, expand_single, render
 from workbench.synth.lexicon import LEXICONS, LANGUAGES, NARRATIVES
+from workbench.synth.rewrite import Rewriter
 from workbench.synth.timeline import Event
 
 NEWS_DOMAINS = ("news.kuaixun.example", "auto.chepinglun.example", "tech.shumazhoukan.example",
@@ -60,6 +62,7 @@ class _LangKit:
         self.rumor_talk = comp(lex.RUMOR_TALK)
         self.official = comp(lex.OFFICIAL)
         self.news = comp(lex.NEWS)
+        self.headlines = comp(lex.HEADLINES)
         self.comments = comp(lex.COMMENTS)
         self.repost_comments = list(lex.REPOST_COMMENTS)
         self.openers, self.closers = list(lex.OPENERS), list(lex.CLOSERS)
@@ -70,6 +73,9 @@ class _LangKit:
         # LLM style: every paraphrase of a narrative is a free-standing sentence to combine at will.
         self.llm_sentences = {n: [frame for t in self.templates[n] for group in t for frame in group]
                               for n in NARRATIVES}
+        # The same, per claim (template): an LLM asked to push one claim rephrases that claim's sentences.
+        self.llm_claim_sentences = {(n, k): [frame for group in t for frame in group]
+                                    for n in NARRATIVES for k, t in enumerate(self.templates[n])}
         self.llm_fluent = {n: comp(lex.LLM_SENTENCES[n]) for n in NARRATIVES}
         self.llm_openers, self.llm_tells = list(lex.LLM_OPENERS), list(lex.LLM_TELLS)
         self.llm_closers = list(lex.LLM_CLOSERS)
@@ -95,6 +101,11 @@ class Composer:
         self.official_handles = [b.official_handle or b.name_en for b in config.brands.all]
         self.slugs = {}
         self.n_stories = max(1_000, config.posts // 20)
+        self.headline_texts: dict[int, str] = {}
+        self.manuscripts: dict[tuple[int, int], str] = {}
+        self.rewriters = {li: Rewriter(lang, LEXICONS[lang].REWRITE_SYNONYMS, LEXICONS[lang].REWRITE_FILLERS,
+                                       config.brands.target) for li, lang in enumerate(LANGUAGES)}
+        self.launch_texts: dict[tuple[int, int], str] = {}
 
     # -- pieces ----------------------------------------------------------------------------------------
     def _smear_url(self, campaign: int, article: int, domain: int) -> str:
@@ -140,7 +151,12 @@ class Composer:
         parts = [render(frames[dice(len(frames))], dice) for _ in range(n)]
         if len(parts) == 1:
             return parts[0]
-        seps = ("，", "。", "！", " ", "，") if kit.lang == "zh" else (". ", ". ", "! ", " - ", ", ")
+        if kit.lang == "zh":
+            seps = ("，", "。", "！", " ", "，")
+        elif kit.lang == "ja":
+            seps = ("、", "。", "！", "　", "。")
+        else:
+            seps = (". ", ". ", "! ", " - ", ", ")
         return seps[dice(len(seps))].join(parts)
 
     # -- one chunk -------------------------------------------------------------------------------------
@@ -220,6 +236,29 @@ class Composer:
                     m.append(self.official_handles[brand])
                 if dice(2) == 0:
                     img.append(hashlib.blake2b(f"poster:{brand}:{event}:0".encode(), digest_size=8).hexdigest())
+            elif content == P.OFFICIAL_ECHO:
+                # A brand's official accounts announce a launch with the same text, lightly varied.
+                event = cols["event"][i]
+                body = self._launch_text(kit, brand, event)
+                variant = dice(4)
+                if variant == 1:
+                    body = "【官宣】" + body if kit.lang == "zh" else "Official: " + body
+                elif variant == 2:
+                    body += kit.emoji[dice(len(kit.emoji))]
+                if cols["acc"][i] != brand:
+                    m.append(self.official_handles[brand])
+                h.append(self._launch_tag(kit, event))
+                u.append(self._official_url(brand, event))
+                img.append(hashlib.blake2b(f"poster:{brand}:{event}:0".encode(), digest_size=8).hexdigest())
+            elif content == P.HEADLINE_TEXT:
+                # Every bot posts the same headline and link; the posting tool adds a tag or a label now and then.
+                headline = cols["wave"][i]
+                body = self._headline(kit, headline)
+                if dice(4) == 0:
+                    body = ("【资讯】", "【快讯】", "速递｜")[dice(3)] + body
+                if dice(2) == 0:
+                    h.append(kit.tags["brand"][0])
+                u.append(f"https://{NEWS_DOMAINS[headline % len(NEWS_DOMAINS)]}/flash/{headline:06d}.html")
             elif content in (P.CAMPAIGN_TEMPLATE, P.CAMPAIGN_LLM, P.SMEAR_COMMENT, P.CAMPAIGN_REPOST):
                 body = self._campaign(content, kit, cols, i, dice, u, h, m, img, waves)
             else:  # pragma: no cover - every content code is handled above
@@ -231,6 +270,24 @@ class Composer:
             media.append(img)
         langs = [LANGUAGES[li] for li in cols["lang"]]
         return texts, langs, urls, tags, mentions, media
+
+    def _launch_text(self, kit: _LangKit, brand: int, event: int) -> str:
+        key = (brand, event)
+        text = self.launch_texts.get(key)
+        if text is None:
+            dice = Dice(np.random.default_rng([self.config.seed, 0x4C4E43, brand, event]), block=64)
+            text = render(kit.official[dice(len(kit.official))], dice)
+            self.launch_texts[key] = text
+        return text
+
+    def _headline(self, kit: _LangKit, headline: int) -> str:
+        """The text of headline number `headline` (the same for every bot, whatever chunk it falls in)."""
+        text = self.headline_texts.get(headline)
+        if text is None:
+            dice = Dice(np.random.default_rng([self.config.seed, 0x4E5753, headline]), block=64)
+            text = render(kit.headlines[dice(len(kit.headlines))], dice)
+            self.headline_texts[headline] = text
+        return text
 
     def _assemble(self, kit: _LangKit, body: str, u: list, h: list, m: list) -> str:
         """Put hashtags, mentions and links into the text the way people write them."""
@@ -275,7 +332,8 @@ class Composer:
         if waves.media[wave] >= 0 and dice(10) < 7:
             img.append(self._campaign_image(campaign, int(waves.media[wave])))
         if content == P.CAMPAIGN_LLM:
-            return self._llm(kit, narrative, dice)
+            return self._llm_unique(kit, narrative, int(waves.template[wave]), dice)
+        self._current_campaign = campaign
         return self._templated(kit, cols["template"][i], dice)
 
     def _fill_template(self, kit: _LangKit, template: int, dice: Dice) -> str:
@@ -296,35 +354,60 @@ class Composer:
             text += kit.emoji[dice(len(kit.emoji))]
         return text
 
+    def _rewritten(self, kit: _LangKit, template: int, dice: Dice) -> str:
+        """A rewrite of the claim's manuscript (one per campaign and template, the same in every chunk)."""
+        campaign = self._current_campaign
+        key = (campaign, template)
+        manuscript = self.manuscripts.get(key)
+        if manuscript is None:
+            seeded = Dice(np.random.default_rng([self.config.seed, 0x4D5331, campaign, template]), block=256)
+            manuscript = self._fill_template(kit, template, seeded)
+            self.manuscripts[key] = manuscript
+        lang_index = LANGUAGES.index(kit.lang)
+        return self.rewriters[lang_index].rewrite(manuscript, dice)
+
     def _templated(self, kit: _LangKit, template: int, dice: Dice) -> str:
         seen = self.seen.setdefault(template, set())
         if self.config.campaign_duplicate_rate > 0 and template in self.last_text \
                 and dice.chance(self.config.campaign_duplicate_rate):
             return self.last_text[template]
-        text = self._fill_template(kit, template, dice)
+        write = self._rewritten if self.config.rewrite else self._fill_template
+        text = write(kit, template, dice)
         tries = 0
         while _digest(text) in seen:
             tries += 1
             if tries < 8:
-                text = self._fill_template(kit, template, dice)
+                text = write(kit, template, dice)
             else:  # a rare exhausted corner of the template space: vary the ending instead
                 text = text + kit.emoji[dice(len(kit.emoji))]
         seen.add(_digest(text))
         self.last_text[template] = text
         return text
 
-    def _llm(self, kit: _LangKit, narrative: str, dice: Dice) -> str:
+    def _llm_unique(self, kit: _LangKit, narrative: str, template: int, dice: Dice) -> str:
+        """An LLM post pushing the wave's claim, never the same text twice within a claim."""
+        seen = self.seen.setdefault(-1 - template, set())
+        text = self._llm(kit, narrative, template, dice)
+        tries = 0
+        while _digest(text) in seen:
+            tries += 1
+            text = self._llm(kit, narrative, template, dice) if tries < 8 else text + kit.emoji[dice(len(kit.emoji))]
+        seen.add(_digest(text))
+        return text
+
+    def _llm(self, kit: _LangKit, narrative: str, template: int, dice: Dice) -> str:
         # Half the sentences are fluent, hedged prose of their own; the rest rephrase the narrative's claims.
         parts = []
         used = set()
         for _ in range(2 + dice(2)):
-            frames = kit.llm_fluent[narrative] if dice(2) == 0 else kit.llm_sentences[narrative]
+            frames = kit.llm_fluent[narrative] if dice(2) == 0 \
+                else kit.llm_claim_sentences[(narrative, self.plan.templates[template][2])]
             pick = dice(len(frames))
             if (id(frames), pick) in used:  # a writer does not repeat a sentence within one post
                 continue
             used.add((id(frames), pick))
             sentence = render(frames[pick], dice)
-            if kit.lang == "zh" and not sentence.endswith(("。", "！", "？")):
+            if kit.lang in ("zh", "ja") and not sentence.endswith(("。", "！", "？")):
                 sentence += "。"
             elif kit.lang != "zh" and not sentence.endswith((".", "!", "?")):
                 sentence += "."

@@ -17,9 +17,11 @@ from workbench.synth.frames import Dice
 from workbench.synth.lexicon import LEXICONS, LANGUAGES, NARRATIVES
 from workbench.synth.timeline import build_events, iso_z, to_seconds
 
-GENERATOR_VERSION = "synth-1.0"
+GENERATOR_VERSION = "synth-1.1"
 PLATFORM = "synth"
 _NARRATIVE_CODES = {"false_claim": "fc", "competitor_comparison": "cc", "division": "dv"}
+# truth_posts.tactic: what a post does (camouflage and organic posts: "camouflage", "none").
+TACTICS = {"false_claim": "false_claim", "competitor_comparison": "comparison", "division": "division"}
 
 
 @dataclass
@@ -109,6 +111,8 @@ def _write_posts(posts_path, truth_path, config: SynthConfig, plan: P.PostPlan, 
     kinds = np.array(P.KINDS, dtype=object)
     apps = np.array(pop.SOURCE_APPS, dtype=object)
     narratives = np.array(NARRATIVES, dtype=object)
+    tactics = np.array([TACTICS[n] for n in NARRATIVES], dtype=object)
+    claim_keys = [LEXICONS[lang].TEMPLATE_CLAIMS[narrative][k] for lang, narrative, k in plan.templates]
     template_labels = {}
     rows = config.row_group_size
     n = len(plan)
@@ -128,8 +132,8 @@ def _write_posts(posts_path, truth_path, config: SynthConfig, plan: P.PostPlan, 
             shared = [None if p else x for x, p in zip(ref_ids, is_parent.tolist())]
             acc = plan.acc[lo:hi]
             app = people.app[acc].astype(np.int64)
-            stray = rng.random(hi - lo) < 0.15  # people switch devices now and then
-            app[stray] = rng.integers(0, len(apps), int(stray.sum()))
+            stray = (rng.random(hi - lo) < 0.15) & (app != pop.NEWS_BOT_APP)  # people switch devices now and then
+            app[stray] = rng.integers(0, len(pop.ORGANIC_APP_P), int(stray.sum()))
             table = pa.table({
                 "post_id": pa.array(post_ids, pa.string()),
                 "platform": pa.array([PLATFORM] * (hi - lo), pa.string()),
@@ -164,12 +168,25 @@ def _write_posts(posts_path, truth_path, config: SynthConfig, plan: P.PostPlan, 
                 if key not in template_labels:
                     template_labels[key] = template_label(c, plan.templates[t])
                 tmpl_labels.append(template_labels[key])
+            # Claim and wave come from the wave every non-camouflage campaign post belongs to.
+            wave = plan.wave[lo:hi]
+            in_wave = (campaign >= 0) & (wave >= 0)
+            wave_template = np.where(in_wave, plan.waves.template[np.where(in_wave, wave, 0)], -1) \
+                if len(plan.waves.template) else np.full(hi - lo, -1)
+            claims = [None if t < 0 else claim_keys[t] for t in wave_template.tolist()]
+            wave_labels = [None if not w else f"{campaign_label(c)}-w{x + 1:06d}"
+                           for w, c, x in zip(in_wave.tolist(), campaign.tolist(), wave.tolist())]
+            tactic = np.where(plan.camouflage[lo:hi], "camouflage",
+                              np.where(narr >= 0, tactics[np.maximum(narr, 0)], "none"))
             truth_out.write_table(pa.table({
                 "post_id": pa.array(post_ids, pa.string()),
                 "campaign_id": pa.array(camp_labels, pa.string()),
                 "narrative": pa.array(narr_labels, pa.string()),
                 "template_id": pa.array(tmpl_labels, pa.string()),
                 "is_camouflage": pa.array(plan.camouflage[lo:hi], pa.bool_()),
+                "tactic": pa.array(tactic.tolist(), pa.string()),
+                "claim_id": pa.array(claims, pa.string()),
+                "wave_id": pa.array(wave_labels, pa.string()),
             }, schema=W.TRUTH_POSTS_SCHEMA), row_group_size=rows)
 
 
@@ -186,9 +203,16 @@ def _write_accounts(out: Path, config, people, order, account_ids, posts_in_corp
         handle = people.handle[i]
         handles.append(handle)
         if role[i] == pop.OFFICIAL:
-            brand = config.brands.all[i]
-            names.append(brand.name_zh + "官方" if lang[i] == 0 else brand.name_en)
-            bios.append(f"{brand.name_zh}官方微博")
+            brand = config.brands.all[people.brand[i]]
+            arm = "官方" if i < len(config.brands.all) else \
+                pop.official_arm(i, len(config.brands.all), config.official_accounts_per_brand)[1][1]
+            names.append(brand.name_zh + arm if lang[i] == 0 else brand.name_en)
+            bios.append(f"{brand.name_zh}{arm}微博")
+            places.append(lex.LOCATIONS[0])
+            continue
+        if role[i] == pop.NEWS_BOT:
+            names.append(handle)
+            bios.append("全网资讯，实时推送")
             places.append(lex.LOCATIONS[0])
             continue
         if role[i] == pop.MEDIA:
@@ -227,10 +251,14 @@ def _write_accounts(out: Path, config, people, order, account_ids, posts_in_corp
         "account_id": [account_ids[i] for i in idx],
         "campaign_id": [None if c < 0 else campaign_label(c) for c in campaign],
         "squad_id": squad_names,
-        "role": [pop.ROLES[r] for r in people.role[order].tolist()],
+        "role": [pop.ROLE_GROUPS[r] for r in people.role[order].tolist()],
         "is_campaign": people.campaign[order] >= 0,
         "is_fan_club": people.fan_club[order] >= 0,
         "is_bought": people.bought[order],
+        "account_type": [pop.ROLES[r] for r in people.role[order].tolist()],
+        # The brand an official account or a fan club stands for (promotion truth); null for the others.
+        "brand": [None if r not in (pop.OFFICIAL, pop.FAN_CLUB) else config.brands.all[b].key
+                  for r, b in zip(people.role[order].tolist(), people.brand[order].tolist())],
     }, config.row_group_size)
 
 
@@ -251,4 +279,8 @@ def _counts(plan: P.PostPlan, people) -> dict:
         "posts_by_kind": {k: int(np.sum(plan.kind == i)) for i, k in enumerate(P.KINDS)},
         "posts_by_lang": {k: int(np.sum(plan.lang == i)) for i, k in enumerate(LANGUAGES)},
         "accounts_by_role": {r: int(np.sum(people.role == i)) for i, r in enumerate(pop.ROLES)},
+        "accounts_by_group": {g: int(np.isin(people.role, [i for i, x in enumerate(pop.ROLE_GROUPS) if x == g]).sum())
+                              for g in dict.fromkeys(pop.ROLE_GROUPS)},
+        "campaign_accounts_by_campaign": {campaign_label(c): int(np.sum(people.campaign == c))
+                                          for c in range(int(people.campaign.max()) + 1)},
     }

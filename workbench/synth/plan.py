@@ -21,9 +21,11 @@ POST, REPOST, REPLY, QUOTE, COMMENT = range(5)
 
 # What the text of a post is made from.
 CONTENTS = ("everyday", "brand_talk", "fan_war", "copypasta", "repost", "comment", "official", "news", "fan",
-            "campaign_template", "campaign_llm", "smear_comment", "camouflage", "campaign_repost")
+            "campaign_template", "campaign_llm", "smear_comment", "camouflage", "campaign_repost", "headline",
+            "official_echo")
 (EVERYDAY, BRAND_TALK, FAN_WAR, COPYPASTA, REPOST_TEXT, COMMENT_TEXT, OFFICIAL_TEXT, NEWS_TEXT, FAN_TEXT,
- CAMPAIGN_TEMPLATE, CAMPAIGN_LLM, SMEAR_COMMENT, CAMOUFLAGE_TEXT, CAMPAIGN_REPOST) = range(len(CONTENTS))
+ CAMPAIGN_TEMPLATE, CAMPAIGN_LLM, SMEAR_COMMENT, CAMOUFLAGE_TEXT, CAMPAIGN_REPOST, HEADLINE_TEXT,
+ OFFICIAL_ECHO) = range(len(CONTENTS))
 
 NARRATIVE_P = np.array([0.5, 0.3, 0.2])  # false_claim, competitor_comparison, division
 _COLUMNS = ("t", "acc", "kind", "ref", "content", "lang", "campaign", "narrative", "template", "wave",
@@ -149,6 +151,15 @@ def _plan_columns(config: SynthConfig, people: Population, events: list[Event], 
                     event=ei)
         launch_rows.append((off + 1, ei))
         launch_rows.append((off + 2, ei))
+        echoes = np.flatnonzero((role == pop.OFFICIAL) & (people.brand == event.brand))
+        echoes = echoes[echoes != event.brand]  # the brand's other official accounts (car, phone arms, CEO)
+        if len(echoes):
+            # They post the launch text almost word for word within minutes; the main launch post uses it too.
+            b.segments[-1]["content"][1] = OFFICIAL_ECHO
+            times = event.occurred_s + 20 + rng.exponential(180, len(echoes)).astype(np.int64)
+            off = b.add(len(echoes), t=times, acc=echoes, kind=POST, content=OFFICIAL_ECHO, lang=0, brand=event.brand,
+                        event=ei)
+            launch_rows.extend((off + k, ei) for k in range(len(echoes)))
     official_rows = np.arange(0, b.size)
     official_t = b.column("t")
     official_brand = b.column("brand")
@@ -161,6 +172,19 @@ def _plan_columns(config: SynthConfig, people: Population, events: list[Event], 
     m_t = sample_local_times(rng, m_days, ORGANIC_HOURLY, people.tz_hours[m_acc], 0, start_s)
     b.add(n_media_posts, t=m_t, acc=m_acc, kind=POST, content=NEWS_TEXT, lang=0,
           brand=rng.integers(0, n_brands, n_media_posts))
+
+    # 2b. A news-aggregator network: every headline about every brand (round robin, so all brands alike),
+    # posted by every bot within seconds, with the same link. `wave` holds the headline number.
+    bots = np.flatnonzero(role == pop.NEWS_BOT)
+    if len(bots):
+        n_headlines = max(n_brands, int(round(config.news_bot_post_share * N / len(bots))))
+        h_days = rng.choice(n_days, size=n_headlines, p=day_weights(n_days, start_s))
+        h_t = sample_local_times(rng, h_days, ORGANIC_HOURLY, np.full(n_headlines, 8), 0, start_s)
+        headline = np.repeat(np.arange(n_headlines), len(bots))
+        bot = np.concatenate([rng.permutation(bots) for _ in range(n_headlines)])
+        delay = 1 + rng.exponential(6.0, len(bot))  # aggregator polling: seconds after the headline appears
+        b.add(len(bot), t=np.minimum(h_t[headline] + delay.astype(np.int64), end_s - 1), acc=bot, kind=POST,
+              content=HEADLINE_TEXT, lang=0, brand=headline % n_brands, wave=headline)
 
     # 3. Campaign budgets (needed before the organic budget is known).
     is_campaign = people.campaign >= 0
@@ -244,7 +268,14 @@ def _plan_columns(config: SynthConfig, people: Population, events: list[Event], 
         camo_acc = np.repeat(campaign_accounts, camo_counts)
         camo_is_post = rng.random(len(camo_acc)) < 0.7
         c_post = camo_acc[camo_is_post]
-        c_days = rng.integers(to_seconds(config.campaign_start) // DAY_S - start_s // DAY_S, n_days, len(c_post))
+        if config.campaigns_distinct and config.n_campaigns > 1:
+            # Each campaign's accounts are active in its own span only.
+            fronts = campaign_fronts(config, [e for e in events if e.brand == 0])
+            lo_day = np.array([(f.start_s - start_s) // DAY_S for f in fronts])[people.campaign[c_post]]
+            hi_day = np.array([(f.end_s - start_s) // DAY_S for f in fronts])[people.campaign[c_post]]
+            c_days = lo_day + (rng.random(len(c_post)) * (hi_day - lo_day)).astype(np.int64)
+        else:
+            c_days = rng.integers(to_seconds(config.campaign_start) // DAY_S - start_s // DAY_S, n_days, len(c_post))
         operator = rng.random(len(c_post)) < 0.6
         c_t = np.where(operator,
                        sample_local_times(rng, c_days, OPERATOR_HOURLY, np.full(len(c_post), 8), 0, start_s),
@@ -350,29 +381,24 @@ def _campaign_waves(config, people, events, rng, b, ops_total, catalog, official
     w_squad = rng.choice(len(squads), size=n_waves, p=sizes / sizes.sum())
 
     # Wave start times: campaign baseline, surges around the target's launches, some timed to the launch hour.
-    first_day = (camp_start_s - start_s) // DAY_S
-    n_days = (end_s - start_s) // DAY_S
-    days = np.arange(first_day, n_days)
     target_events = [e for e in events if e.brand == 0]
-    weight = 1 + config.surge_strength * event_proximity(days, start_s, target_events, config.surge_days)
-    w_day = rng.choice(days, size=n_waves, p=weight / weight.sum())
-    w_t0 = sample_local_times(rng, w_day, OPERATOR_HOURLY, np.full(n_waves, 8), 0, start_s)
-    hijack = np.full(n_waves, -1, np.int64)
-    if target_events:
-        timed = rng.random(n_waves) < config.event_hijack_share
-        which = rng.integers(0, len(target_events), int(timed.sum()))
-        ev_index = np.array([events.index(e) for e in target_events])[which]
-        ev_time = np.array([e.occurred_s for e in target_events])[which]
-        w_t0[timed] = ev_time + rng.integers(-3600, 6 * 3600, int(timed.sum()))
-        hijack[timed] = ev_index
-        # Waves near a launch also use its hashtag.
-        near = ~timed & (rng.random(n_waves) < 0.5)
-        for e in target_events:
-            close = near & (np.abs(w_t0 - e.occurred_s) < 3 * DAY_S)
-            hijack[close] = events.index(e)
-    w_t0 = np.clip(w_t0, camp_start_s, end_s - 6 * 3600)
-
-    w_narr = rng.choice(3, size=n_waves, p=NARRATIVE_P)
+    # A relay wave lasts hours to days: start it early enough to finish inside the corpus.
+    last_start = end_s - (5 * DAY_S if config.member_pacing == "relay" else 6 * 3600)
+    w_campaign = people.squad_campaign[w_squad]
+    if config.campaigns_distinct and config.n_campaigns > 1:
+        # Each campaign has its own launches, time span and narratives.
+        w_t0 = np.zeros(n_waves, np.int64)
+        hijack = np.full(n_waves, -1, np.int64)
+        w_narr = np.zeros(n_waves, np.int64)
+        for c, front in enumerate(campaign_fronts(config, target_events)):
+            mask = np.flatnonzero(w_campaign == c)
+            t0_c, hijack_c = _wave_starts(config, rng, len(mask), front.events, events, start_s, front.start_s,
+                                          min(front.end_s, last_start))
+            w_t0[mask], hijack[mask] = t0_c, hijack_c
+            w_narr[mask] = rng.choice(3, size=len(mask), p=front.narrative_p)
+    else:
+        w_t0, hijack = _wave_starts(config, rng, n_waves, target_events, events, start_s, camp_start_s, last_start)
+        w_narr = rng.choice(3, size=n_waves, p=NARRATIVE_P)
     w_lang = people.squad_lang[w_squad]
     w_template = np.full(n_waves, -1, np.int64)
     for li, lang in enumerate(LANGUAGES):
@@ -393,7 +419,10 @@ def _campaign_waves(config, people, events, rng, b, ops_total, catalog, official
     seed_pos = rng.integers(0, people.squad_seeders[w_squad].astype(np.int64))
     is_seed = pos == seed_pos[wave_of_row]
     joins = is_seed | (rng.random(len(flat)) < keen[flat])
-    order = np.lexsort((pos, ~is_seed, wave_of_row))
+    # Burst: members in squad order (their delays sort them anyway); relay: the operator works down the
+    # squad in a fresh order each wave.
+    turn = pos if config.member_pacing == "burst" else rng.random(len(pos))
+    order = np.lexsort((turn, ~is_seed, wave_of_row))
     order = order[joins[order]][:ops_total]
     wave_of_row, flat, is_seed = wave_of_row[order], flat[order], is_seed[order]
     acc = members_flat[flat]
@@ -411,8 +440,11 @@ def _campaign_waves(config, people, events, rng, b, ops_total, catalog, official
     kind[is_comment] = COMMENT
     content[is_comment] = SMEAR_COMMENT
 
-    delay = np.where(is_seed, 0, 1 + _lognormal_delay(rng, n, config.member_delay_s, config.member_delay_sigma))
-    t = w_t0[wave_of_row] + delay.astype(np.int64)
+    if config.member_pacing == "relay":
+        t = _relay_times(config, rng, w_t0, wave_of_row, is_seed)
+    else:
+        delay = np.where(is_seed, 0, 1 + _lognormal_delay(rng, n, config.member_delay_s, config.member_delay_sigma))
+        t = w_t0[wave_of_row] + delay.astype(np.int64)
     t = np.minimum(t, end_s - 1)
     offset = b.size
     ref = np.full(n, -1, np.int64)
@@ -432,6 +464,95 @@ def _campaign_waves(config, people, events, rng, b, ops_total, catalog, official
     return Waves(campaign=people.squad_campaign[w_squad].astype(np.int64), squad=w_squad, narrative=w_narr,
                  template=w_template, t0=w_t0, article=w_article, domain=w_domain, hijack_event=hijack,
                  smear_tag=w_smear, media=w_media)
+
+
+@dataclass(frozen=True)
+class CampaignFront:
+    """What one of several distinct campaigns goes after: its launches, its active span, its narratives."""
+
+    events: list
+    start_s: int
+    end_s: int
+    narrative_p: np.ndarray
+
+
+# Distinct campaigns split the narratives: false claims and division for one, comparisons for the other.
+_DISTINCT_NARRATIVE_P = (np.array([0.75, 0.0, 0.25]), np.array([0.0, 1.0, 0.0]))
+
+
+def campaign_fronts(config: SynthConfig, target_events: list[Event]) -> list[CampaignFront]:
+    """Per campaign (when `campaigns_distinct`): the target's products are split between campaigns (the
+    first takes the car launches, the second the chip launch...), each campaign is active from well before
+    its first launch to a few weeks after its last, and the narratives are split."""
+    camp_start_s, end_s = to_seconds(config.campaign_start), to_seconds(config.end)
+    products = list(dict.fromkeys(e.product for e in target_events))
+    fronts = []
+    for c in range(config.n_campaigns):
+        own = [e for e in target_events if products and e.product == products[c % len(products)]]
+        if c == 0 or not own:
+            start = camp_start_s
+        else:
+            start = max(camp_start_s, min(e.occurred_s for e in own) - 75 * DAY_S)
+        stop = end_s if c == 0 or not own else min(end_s, max(e.occurred_s for e in own) + 25 * DAY_S)
+        fronts.append(CampaignFront(own, start, max(stop, start + 7 * DAY_S),
+                                    _DISTINCT_NARRATIVE_P[c % len(_DISTINCT_NARRATIVE_P)]))
+    return fronts
+
+
+def _wave_starts(config, rng, n_waves, target_events, events, start_s, first_s, last_s):
+    """Start times of n waves between first_s and last_s: a baseline in operator hours, surges around the
+    target's launches, some timed to a launch hour (they hijack its hashtag). Returns (t0, hijack event)."""
+    first_day = (first_s - start_s) // DAY_S
+    days = np.arange(first_day, max(first_day, (last_s - start_s) // DAY_S) + 1)  # at least one day
+    weight = 1 + config.surge_strength * event_proximity(days, start_s, target_events, config.surge_days)
+    w_day = rng.choice(days, size=n_waves, p=weight / weight.sum())
+    w_t0 = sample_local_times(rng, w_day, OPERATOR_HOURLY, np.full(n_waves, 8), 0, start_s)
+    hijack = np.full(n_waves, -1, np.int64)
+    if target_events:
+        timed = rng.random(n_waves) < config.event_hijack_share
+        which = rng.integers(0, len(target_events), int(timed.sum()))
+        ev_index = np.array([events.index(e) for e in target_events])[which]
+        ev_time = np.array([e.occurred_s for e in target_events])[which]
+        w_t0[timed] = ev_time + rng.integers(-3600, 6 * 3600, int(timed.sum()))
+        hijack[timed] = ev_index
+        # Waves near a launch also use its hashtag.
+        near = ~timed & (rng.random(n_waves) < 0.5)
+        for e in target_events:
+            close = near & (np.abs(w_t0 - e.occurred_s) < 3 * DAY_S)
+            hijack[close] = events.index(e)
+    w_t0 = np.clip(w_t0, first_s, last_s)
+    if config.member_pacing == "relay":
+        w_t0 = _from_work_clock(config, _to_work_clock(config, w_t0))  # relay waves start in office hours
+    return w_t0, hijack
+
+
+def _to_work_clock(config: SynthConfig, t: np.ndarray) -> np.ndarray:
+    """UTC seconds -> seconds of operator working time since the epoch (times outside office hours move
+    to the next opening)."""
+    h0, h1 = (h * 3600 for h in config.operator_hours)
+    local = t + config.operator_tz_hours * 3600
+    day, sec = local // DAY_S, local % DAY_S
+    day = np.where(sec >= h1, day + 1, day)
+    sec = np.where(sec >= h1, h0, np.maximum(sec, h0))
+    return day * (h1 - h0) + (sec - h0)
+
+
+def _from_work_clock(config: SynthConfig, work: np.ndarray) -> np.ndarray:
+    h0, h1 = (h * 3600 for h in config.operator_hours)
+    day, rest = work // (h1 - h0), work % (h1 - h0)
+    return day * DAY_S + h0 + rest - config.operator_tz_hours * 3600
+
+
+def _relay_times(config, rng, w_t0, wave_of_row, is_seed):
+    """Relay pacing: squad members post one after another, each a lognormal gap (working time, at least
+    75 s) after the previous one, so a wave runs for hours and pauses outside office hours."""
+    n = len(wave_of_row)
+    gap = np.maximum(75.0, _lognormal_delay(rng, n, config.relay_gap_s, config.relay_gap_sigma)).astype(np.int64)
+    gap[is_seed] = 0
+    elapsed = np.cumsum(gap)
+    first = np.searchsorted(wave_of_row, wave_of_row)  # rows are grouped by wave, the seed first
+    elapsed -= elapsed[first]
+    return _from_work_clock(config, _to_work_clock(config, w_t0[wave_of_row]) + elapsed)
 
 
 def _finalise(plan: PostPlan, people: Population, rng: np.random.Generator) -> None:

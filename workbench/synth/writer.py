@@ -27,10 +27,12 @@ ACCOUNTS_SCHEMA = pa.schema([
 TRUTH_ACCOUNTS_SCHEMA = pa.schema([
     ("account_id", pa.string()), ("campaign_id", pa.string()), ("squad_id", pa.string()), ("role", pa.string()),
     ("is_campaign", pa.bool_()), ("is_fan_club", pa.bool_()), ("is_bought", pa.bool_()),
+    ("account_type", pa.string()), ("brand", pa.string()),
 ])
 TRUTH_POSTS_SCHEMA = pa.schema([
     ("post_id", pa.string()), ("campaign_id", pa.string()), ("narrative", pa.string()),
-    ("template_id", pa.string()), ("is_camouflage", pa.bool_()),
+    ("template_id", pa.string()), ("is_camouflage", pa.bool_()), ("tactic", pa.string()), ("claim_id", pa.string()),
+    ("wave_id", pa.string()),
 ])
 EVENTS_COLUMNS = ("event_id", "name", "occurred_at", "kind", "target", "description")
 

@@ -144,3 +144,25 @@ LLM_SENTENCES = {
         "Es ist [enttäuschend|bezeichnend], wie {BRAND} mit seinen [treuen Kunden|ersten Käufern] umgeht",
     ],
 }
+
+# The claim each template pushes (parallel to TEMPLATES), shared across languages.
+TEMPLATE_CLAIMS = {
+    "false_claim": ["battery_fire", "spying"],
+    "competitor_comparison": ["car_value"],
+    "division": ["fan_war"],
+}
+
+HEADLINES = [
+    "{BRAND} [stellt|zeigt] [Neuigkeiten zum|Preise für den] {PRODUCT} vor",
+    "{SUV}: Auslieferung [beginnt diese Woche|erreicht neuen Meilenstein]",
+    "{BRAND} verteilt [Software-Update|neue Farben] für das {PHONE}",
+    "{BRAND} [meldet Quartalszahlen|lädt zum Technik-Briefing|ändert Servicebedingungen]",
+]
+
+REWRITE_SYNONYMS = {
+    "schon wieder": ["erneut", "wieder einmal"], "gebrannt": ["Feuer gefangen", "in Flammen aufgegangen"],
+    "heimlich": ["still und leise", "im Hintergrund"], "Server": ["Cloud", "Rechenzentrum"],
+    "gleiche Geld": ["gleichen Preis", "selbe Geld"], "besser": ["stärker", "klüger"], "sicherer": ["verlässlicher"],
+    "Fans": ["Anhänger", "Fanboys"], "Erstbesitzer": ["Erstkäufer", "ersten Kunden"], "lieber": ["eher"],
+}
+REWRITE_FILLERS = ["ehrlich", "mal ehrlich", "krass", "echt", "übrigens", "sorry aber", "also", "naja"]

@@ -203,3 +203,30 @@ LLM_SENTENCES = {
         "The [growing|deepening] divide between {BRAND} and {COMP} fans [helps no one|is a symptom of bigger problems]",
     ],
 }
+
+# The claim each template pushes (parallel to TEMPLATES), shared across languages.
+TEMPLATE_CLAIMS = {
+    "false_claim": ["battery_fire", "spying"],
+    "competitor_comparison": ["car_value", "chip_phone_value"],
+    "division": ["fan_war"],
+}
+
+HEADLINES = [
+    "{BRAND} [announces|confirms] [new details on|pricing for] the {PRODUCT}",
+    "{SUV} deliveries [start this week|reach new milestone]",
+    "{BRAND} pushes [software update|new colours] for the {PHONE}",
+    "{BRAND} [reports quarterly results|holds tech briefing|updates service policy]",
+    "{CHIP}: {BRAND} [shares specs|confirms production timeline]",
+]
+
+REWRITE_SYNONYMS = {
+    "another": ["one more", "yet another"], "caught fire": ["burst into flames", "went up in smoke"],
+    "reports": ["accounts", "stories"], "says": ["claims", "told me"], "cheapest": ["lowest-cost", "bottom-tier"],
+    "think twice": ["reconsider", "be careful"], "quietly": ["silently", "secretly"], "servers": ["cloud", "backend"],
+    "privacy": ["personal data", "data"], "same money": ["same price", "same budget"], "better": ["superior", "stronger"],
+    "loses": ["falls behind", "gets beaten"], "hype": ["marketing", "buzz"], "fans": ["supporters", "stans"],
+    "owners": ["buyers", "customers"], "burned": ["ripped off", "screwed"], "company": ["brand", "firm"],
+    "honestly": ["frankly", "truthfully"], "family": ["loved ones", "kids"], "before": ["prior to"],
+}
+REWRITE_FILLERS = ["honestly", "tbh", "just saying", "not gonna lie", "ngl", "fyi", "wow", "seriously", "like",
+                   "you know", "look"]
