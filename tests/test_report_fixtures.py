@@ -86,9 +86,24 @@ def build_store(path, n_organic: int = 1500, seed: int = 11, with_results: bool 
                 pl.lit("co_text").alias("signal"), pl.col("source").alias("account_a"), pl.col("target").alias("account_b"),
                 pl.col("source").replace_strict(first_post).alias("post_id_a"),
                 pl.col("target").replace_strict(first_post).alias("post_id_b"))
+            members = pl.DataFrame({"campaign_id": ["C-test"] * 40, "account_id": CAMPAIGN, "community": [1] * 40,
+                                    "score": [0.9] * 40, "fired_signals": ["coordination,registration_burst"] * 40,
+                                    "verdict": [None] * 40, "status": ["unreviewed"] * 40},
+                                   schema_overrides={"verdict": pl.Utf8})
+            campaigns = pl.DataFrame({
+                "campaign_id": ["C-test"], "status": ["unreviewed"], "n_accounts": [40], "n_posts": [400],
+                "first_post_at": [campaign_posts["created_at"].min()], "last_post_at": [campaign_posts["created_at"].max()],
+                "mean_score": [0.9], "top_signals": ["coordination,registration_burst"], "engagement": [800],
+                "audience_followers": [400], "peak_day": [LAUNCH.date()], "peak_posts": [200],
+                "surge_events": ["YU7 launch <b>event</b>"], "n_families": [1]})
+            campaign_families = pl.DataFrame({"campaign_id": ["C-test"], "family_id": ["1"], "posts": [399]})
+            campaign_narratives = pl.DataFrame({"campaign_id": ["C-test"], "cluster": [0], "posts": [400],
+                                                "keywords": [["fire", "yu7", "buy"]], "tactic": ["false_claim"]})
+            params = {"seed": seed, "target_terms": ["Xiaomi", "YU7"]}
             for name, frame in (("scores", scores), ("edges", edges), ("nodes", nodes), ("families", families),
-                                ("edge_evidence", edge_evidence)):
-                store.save_result("run-test", name, frame, params={"seed": seed})
+                                ("edge_evidence", edge_evidence), ("campaigns", campaigns), ("campaign_accounts", members),
+                                ("campaign_families", campaign_families), ("campaign_narratives", campaign_narratives)):
+                store.save_result("run-test", name, frame, params=params)
             # narratives are fitted in runs of their own (workbench.text.narratives.fit_narratives)
             for name, frame in (("narrative_posts", narrative_posts), ("narrative_map", narrative_map),
                                 ("narrative_clusters", narrative_clusters)):
