@@ -224,9 +224,15 @@ def analyse_frames(
     sources: pl.DataFrame | None,
     params: AnalysisParams,
     cache=None,
+    progress=None,
 ) -> Analysis:
     """The analysis on in-memory canonical frames (what `run_analysis` calls after reading the store).
-    cache: the Store, for the embedding and narrative caches when `params.narratives` is on."""
+    cache: the Store, for the embedding and narrative caches when `params.narratives` is on.
+    progress: optional `workbench.progress.Stages` told when each step starts (None: silent)."""
+    def stage(name: str, detail: str = "") -> None:
+        if progress is not None:
+            progress.advance(name, detail)
+
     from workbench.coordination import CoordinationNetwork
     from workbench.text.families import NearDuplicateFamilies
 
@@ -239,18 +245,22 @@ def analyse_frames(
     coordination_args = {"random_state": params.random_state, **params.coordination}
     clock = time.perf_counter()
     timings = {}
+    stage("coordination", f"{posts.height:,} posts")
     network = CoordinationNetwork(**coordination_args).fit(posts)
     timings["coordination_s"], clock = time.perf_counter() - clock, time.perf_counter()
+    stage("near-duplicate families", f"{network.fused_edges_.height:,} account pairs so far")
     families_model = NearDuplicateFamilies(**{"random_state": params.random_state, **params.families}).fit(posts)
     assignments = families_model.assignments_.with_columns(pl.col("family_id").cast(pl.String))
     timings["families_s"], clock = time.perf_counter() - clock, time.perf_counter()
 
     from workbench.text.tells import find_tells
 
+    stage("AI-text tells")
     tells_found = find_tells(posts)
     tells = tells_found["post_id"].unique().sort()
     timings["tells_s"], clock = time.perf_counter() - clock, time.perf_counter()
 
+    stage("account signals", f"{posts['account_id'].n_unique():,} accounts")
     forensics = AccountForensics(**params.forensics).fit(
         posts, accounts, events, family_assignments=assignments, tell_post_ids=tells,
         coordination_nodes=network.nodes_.select(
@@ -262,6 +272,7 @@ def analyse_frames(
         supervised=params.supervised, random_state=params.random_state,
     )
     timings["account_signals_s"], clock = time.perf_counter() - clock, time.perf_counter()
+    stage("scores and campaigns")
     training = None
     if params.supervised:
         training = _training_labels(labels, params.supervised_origin)
@@ -304,6 +315,7 @@ def analyse_frames(
         from workbench.text.narratives import fit_narratives
 
         clock = time.perf_counter()
+        stage("narratives", "embeddings, UMAP, HDBSCAN")
         model = fit_narratives(posts, cache=cache, **{"random_state": params.random_state, **params.narrative_params})
         narrative_frames = {
             "narrative_posts": model.posts_, "narrative_clusters": model.clusters_, "narrative_map": model.map_,

@@ -4,7 +4,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from workbench.config import DEFAULT_DB
+from workbench.config import DEFAULT_DB, cache_db_for
 
 
 def add_analysis_options(parser: argparse.ArgumentParser) -> None:
@@ -18,6 +18,7 @@ def add_analysis_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--window", type=float, default=None, help="coordination window in seconds (default 60)")
     parser.add_argument("--narratives", action="store_true",
                         help="also cluster posts into narratives (slower: embeddings, UMAP, HDBSCAN)")
+    parser.add_argument("--quiet", action="store_true", help="no progress bar (it is off anyway when not on a terminal)")
 
 
 def params_from_args(args: argparse.Namespace):
@@ -49,14 +50,22 @@ def analyse_store(args: argparse.Namespace, read_only: bool = True):
     from workbench.pipeline import analyse_frames
     from workbench.store import Store
 
+    from workbench.progress import stages
+
     params = params_from_args(args)
     since = dt.datetime.fromisoformat(params.since) if params.since else None
     until = dt.datetime.fromisoformat(params.until) if params.until else None
-    with Store(args.db, read_only=read_only) as store:
+    names = ["load", "coordination", "near-duplicate families", "AI-text tells", "account signals", "scores and campaigns"]
+    names += ["narratives"] if params.narratives else []
+    names += ["save"] if getattr(args, "save", False) else []
+    with stages("analyze", names, quiet=getattr(args, "quiet", False)) as bar, Store(args.db, read_only=read_only) as store:
+        bar.advance("load", str(args.db))
         posts = store.posts(since=since, until=until)
         accounts = store.accounts()
-        analysis = analyse_frames(posts, accounts, store.events(), store.labels(), store.sources(), params, cache=store)
+        analysis = analyse_frames(posts, accounts, store.events(), store.labels(), store.sources(), params, cache=store,
+                                  progress=bar)
         if getattr(args, "save", False):
+            bar.advance("save", analysis.run_id)
             analysis.save(store)
     return analysis, posts, accounts
 
@@ -83,6 +92,10 @@ def run(args: argparse.Namespace) -> int:
     for row in analysis.campaigns.iter_rows(named=True):
         print(f"  {row['campaign_id']}  {row['status']:<10}  {row['n_accounts']:>6} accounts  {row['n_posts']:>8} posts  "
               f"{row['first_post_at']} .. {row['last_post_at']}  signals: {row['top_signals']}")
+    if args.save:
+        print(f"saved run {analysis.run_id} in {cache_db_for(args.db)}")
+        print(f"next: workbench report notebooks/campaign_report.ipynb -p db_path {args.db} "
+              f"-p analysis_run_id {analysis.run_id}")
     if args.out:
         out = Path(args.out)
         out.mkdir(parents=True, exist_ok=True)

@@ -153,7 +153,9 @@ def summary(data: ReportData) -> Summary:
                        f"followers together (an upper bound of their reach).")
     else:
         answers.append(f"1. Campaigns: none against the target ({terms}) in this corpus and date range.")
-    answers.append(f"{6 if n else 2}. Evidence pack: `workbench export-evidence --db DB --campaign ID --out DIR` writes "
+    db = data.params.get("db_path") or "DB"
+    answers.append(f"{6 if n else 2}. Evidence pack: `workbench export-evidence --db {db} --campaign ID --out DIR` "
+                   f"(with the analysis options of the run) writes "
                    f"each campaign's accounts, posts, edges with their posts, source hashes, parameters and versions; "
                    f"this report's appendix lists the {data.sources.height} source files with their sha256 and the "
                    f"analysis run {data.analysis_run_id or '(none)'}.")
