@@ -26,7 +26,7 @@ def add_parser(subparsers) -> None:
     parser.add_argument("--min-participation", type=int, default=2, help="coortweet semantics: min coordinated shares per account")
     parser.add_argument("--similarity-threshold", type=float, default=0.8, help="co_similar_text Jaccard threshold (0.3 catches template variants; the toolkit uses 0.9)")
     parser.add_argument("--seed", type=int, default=0, help="random_state for MinHash and Leiden")
-    parser.add_argument("--format", default="parquet,csv,graphml", help="comma-separated: parquet,csv,graphml")
+    parser.add_argument("--format", default="parquet,csv,graphml", help="comma-separated: parquet,csv,graphml,gexf")
     parser.set_defaults(run=run)
 
 
@@ -49,9 +49,10 @@ def run(args: argparse.Namespace) -> int:
         raise ParameterError(str(error)) from error
     with Store(args.db, read_only=True) as store:
         posts = store.posts()
+        node_info = node_attributes(store, posts)
     network.fit(posts)
     try:
-        paths = write_network(network, args.out, formats)
+        paths = write_network(network, args.out, formats, node_info=node_info)
     except ValueError as error:
         raise ParameterError(str(error)) from error
     flagged = int(network.nodes_["flagged"].sum())
@@ -60,3 +61,25 @@ def run(args: argparse.Namespace) -> int:
     for path in paths:
         print(path)
     return 0
+
+
+def node_attributes(store, posts):
+    """Per account: handle, first/last activity, and the campaign, its kind and the suspicion score from
+    the latest stored analysis run (`workbench analyze --save`); campaign and score stay empty without one."""
+    import polars as pl
+
+    from workbench.report.sections import latest_run_with, with_campaign_kind
+
+    info = store.accounts(columns=["account_id", "handle"]).join(
+        posts.group_by("account_id").agg(pl.col("created_at").min().dt.strftime("%Y-%m-%dT%H:%M:%S").alias("first_activity"),
+                                         pl.col("created_at").max().dt.strftime("%Y-%m-%dT%H:%M:%S").alias("last_activity")),
+        on="account_id", how="full", coalesce=True)
+    run_id = latest_run_with(store, "campaign_accounts")
+    if run_id is None:
+        return info
+    members = store.load_result(run_id, "campaign_accounts").select("account_id", pl.col("campaign_id").alias("campaign"))
+    kinds = with_campaign_kind(store.load_result(run_id, "campaigns")).select(pl.col("campaign_id").alias("campaign"),
+                                                                           pl.col("kind").alias("group_kind"))
+    scores = store.load_result(run_id, "account_scores").select("account_id", "score")
+    return (info.join(members.join(kinds, on="campaign", how="left").unique("account_id", keep="first"), on="account_id", how="left")
+            .join(scores, on="account_id", how="left"))
