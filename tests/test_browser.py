@@ -115,8 +115,8 @@ def probe(report_html: Path, tmp_path: Path) -> dict:
     page = report_html.read_text(encoding="utf-8")
     nonce = re.search(r'nonce="([0-9a-f]+)"', page).group(1)
     probed = tmp_path / "probed.html"
-    probed.write_text(page.replace("</body>", f'<script type="module" nonce="{nonce}">{PROBE}</script></body>'),
-                      encoding="utf-8")
+    head, tail = page.rsplit("</body>", 1)  # the last one: the inlined libraries contain the string too
+    probed.write_text(f'{head}<script type="module" nonce="{nonce}">{PROBE}</script></body>{tail}', encoding="utf-8")
     dom = rendered_dom(probed, tmp_path / "profile")
     found = re.search(r'data-wb-probe="([^"]*)"', dom)
     assert found, "the probe did not finish: the report's scripts failed"

@@ -82,18 +82,22 @@ def test_run_writes_notebook_html_manifest_and_index(two_runs):
 
 @pytest.mark.slow  # starts a kernel
 def test_report_answers_with_evidence(two_runs):
-    html = two_runs[0].html_path.read_text()
+    html = re.sub(r"<td [^>]*>", "<td>", two_runs[0].html_path.read_text())  # cells carry classes and sort keys
     # the planted campaign: 40 suspicious accounts, registered the same day, with their repeated text
     assert "40" in html and "xiaomifan1000" in html
     assert "The Xiaomi YU7 catches fire" in html
     assert "ab" * 32 in html  # the source file hash is in the evidence
-    assert re.search(r"<td>analysis parameters</td><td>\{(&quot;|\")seed(&quot;|\"): 11\}</td>", html)  # the run's parameters
+    assert re.search(r"<td>analysis parameters</td><td>\{(&quot;|\")seed(&quot;|\"): 11, ", html)  # the run's parameters
     assert "YU7 launch &lt;b&gt;event&lt;/b&gt;" in html  # hostile event name shown as text
     assert "n0 [false_claim]: fire yu7 buy" in html  # the narrative with its tactic and keywords
     # the suspicious set (scores >= 0.5 by the fixture: the 40 planted accounts) checked against ground truth
     assert "The post pairs behind the five strongest edges" in html
     assert "<td>synth:c0</td><td>synth:c1</td><td>co_text</td><td>synth:x" in html  # edge evidence names its posts
     assert "<td>true positives</td><td>40</td>" in html and "<td>recall</td><td>100.0%</td>" in html
+    # findings first: the summary precedes every section, and the campaign has its own section
+    assert html.index('id="summary"') < html.index('id="campaigns"') < html.index('id="appendix"')
+    assert "1 coordinated campaign against the target: 40 accounts" in html
+    assert re.search(r'<h3 class="wb-text" id="campaign-C-test-[0-9a-f]{6}">C-test: campaign against the target</h3>', html)
 
 
 @pytest.mark.slow  # starts a kernel

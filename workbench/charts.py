@@ -166,6 +166,7 @@ def plot_timeline(
     every: str = "1d",
     title: str = "Posts over time",
     max_buckets: int = MAX_BUCKETS,
+    highlight: str = "suspicious accounts",
 ) -> alt.LayerChart:
     """Posts per bucket (bars: suspicious vs other accounts), the suspicious share (line, right axis)
     and dashed rules at the events. `posts` needs `created_at` and `account_id`; `events` needs
@@ -180,7 +181,7 @@ def plot_timeline(
     stacked = counts.select(
         "bucket",
         (pl.col("posts") - pl.col("suspicious_posts")).alias("other accounts"),
-        pl.col("suspicious_posts").alias("suspicious accounts"),
+        pl.col("suspicious_posts").alias(highlight),
         "suspicious_share",
     ).unpivot(index=["bucket", "suspicious_share"], variable_name="group", value_name="count")
     stacked = stacked.sort("bucket", "group")
@@ -190,7 +191,7 @@ def plot_timeline(
         y=alt.Y("sum(count):Q", title="posts", stack="zero"),
         color=alt.Color(
             "group:N",
-            scale=alt.Scale(domain=["other accounts", "suspicious accounts"], range=[ORGANIC_COLOR, SUSPICIOUS_COLOR]),
+            scale=alt.Scale(domain=["other accounts", highlight], range=[ORGANIC_COLOR, SUSPICIOUS_COLOR]),
             title=None,
         ),
         order=alt.Order("group:N", sort="ascending"),
@@ -201,7 +202,7 @@ def plot_timeline(
         share = alt.Chart(counts.filter(pl.col("suspicious_share").is_not_null())).mark_line(
             color="black", strokeWidth=1.2, opacity=0.7).encode(
             x="bucket:T",
-            y=alt.Y("suspicious_share:Q", title="suspicious share", axis=alt.Axis(format="%"),
+            y=alt.Y("suspicious_share:Q", title=f"share of {highlight}", axis=alt.Axis(format="%"),
                     scale=alt.Scale(domain=[0, 1])),
             tooltip=[alt.Tooltip("bucket:T", title="bucket start"), alt.Tooltip("posts:Q"),
                      alt.Tooltip("suspicious_share:Q", format=".1%")],

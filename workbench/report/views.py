@@ -81,7 +81,8 @@ def _campaign_items(data: ReportData, row: dict, every: str, top_rows: int, brie
     if member_posts.height:
         items.append(show.show_chart(charts.plot_timeline(
             data.posts.filter(pl.col("on_target") | pl.col("account_id").is_in(pl.Series(member_ids, dtype=pl.Utf8).implode())),
-            data.events, member_ids, every, title=f"{campaign_id}: its posts among the posts about the target, with events")))
+            data.events, member_ids, every, title=f"{campaign_id}: its posts among the posts about the target, with events",
+            highlight="campaign accounts")))
     narratives = findings.campaign_narratives(data, campaign_id)
     if narratives is not None and narratives.height:
         items.append(show.show_table(narratives, max_rows=10, caption="Narratives it pushes (posts per narrative cluster)"))
