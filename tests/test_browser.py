@@ -136,3 +136,19 @@ def test_findings_come_first_tables_search_and_nothing_overflows(report, tmp_pat
     assert 1 <= search["rowsAfter"] < search["rowsBefore"] and search["allMatch"], search
     assert result["tables"] >= 4
     assert result["overflowing"] == []
+
+
+def test_pdf_prints_the_report(report, tmp_path):
+    from workbench.report.pdf import print_pdf
+
+    pdf = print_pdf(report.html_path, tmp_path / "report.pdf")
+    assert pdf.read_bytes()[:5] == b"%PDF-" and pdf.stat().st_size > 50_000
+
+
+def test_pdf_without_chromium_says_what_to_install(tmp_path, monkeypatch, capsys):
+    from workbench.cli import main
+
+    monkeypatch.setenv("WORKBENCH_CHROMIUM", str(tmp_path / "no-chromium"))
+    assert main(["report", str(NOTEBOOK), "--pdf", "--out-dir", str(tmp_path)]) != 0
+    assert "apt-get install chromium" in capsys.readouterr().err
+    assert not list(tmp_path.glob("*_campaign_report_*"))  # said so before running anything
