@@ -5,6 +5,7 @@ Quiet when stderr is not a terminal (cron, CI, papermill kernels) or when the co
 """
 from __future__ import annotations
 
+import shutil
 import sys
 import time
 from collections.abc import Sequence
@@ -27,8 +28,11 @@ class Stages:
         if enabled:
             from tqdm import tqdm
 
+            # a pty that reports no size makes tqdm draw nothing; shutil's size has a fallback
+            size = shutil.get_terminal_size((100, 20))
             self._bar = tqdm(total=len(self.names), desc=job, unit="stage", file=sys.stderr, leave=True,
-                             bar_format="{desc} {n_fmt}/{total_fmt} stages |{bar:20}| [{elapsed}<{remaining}] {postfix}")
+                             ncols=max(size.columns, 60), nrows=max(size.lines, 10),
+                             bar_format="{desc} | stage {n_fmt}/{total_fmt} |{bar:20}| {elapsed} elapsed, ETA {remaining}")
 
     def advance(self, name: str, detail: str = "") -> None:
         if self._bar is None:
@@ -36,14 +40,14 @@ class Stages:
         if self._current is not None:
             self._bar.update(1)
         self._current = name
-        self._bar.set_postfix_str(f"{name}{': ' + detail if detail else ''}")
+        self._bar.set_description_str(f"{self.job}: {name}{' (' + detail + ')' if detail else ''}")
 
     def close(self, summary: str = "") -> None:
         if self._bar is None:
             return
         if self._current is not None:
             self._bar.update(self._bar.total - self._bar.n)
-        self._bar.set_postfix_str(summary or "done")
+        self._bar.set_description_str(f"{self.job}: {summary or 'done'}")
         self._bar.close()
         self._bar = None
 
