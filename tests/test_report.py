@@ -111,7 +111,7 @@ def test_html_is_self_contained(two_runs):
 
 # Other engineers edit the working tree while tests run, so the git state and source hashes may move
 # between the two runs; they are compared by the manifest test of a clean checkout (CI), not here.
-CODE_STATE_ROW = re.compile(r"<tr><td>(git commit|workbench sources sha256)</td><td>[^<]*</td></tr>")
+CODE_STATE_ROW = re.compile(r"<tr><td[^>]*>(git commit|workbench sources sha256)</td><td[^>]*>[^<]*</td></tr>")
 
 
 @pytest.mark.slow  # starts a kernel
@@ -209,7 +209,7 @@ def test_cli_merges_parameter_file_and_p_values_with_types(tmp_path, monkeypatch
 
     seen = {}
 
-    def fake_run_report(notebook, params, out_root, show_inputs):
+    def fake_run_report(notebook, params, out_root, show_inputs, progress=False):
         seen.update(params)
         return runner.ReportRun(run_dir=tmp_path, notebook_path=tmp_path / "report.ipynb", html_path=tmp_path / "report.html")
 

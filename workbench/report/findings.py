@@ -352,9 +352,9 @@ def campaign_narratives(data: ReportData, campaign_id: str, top: int = 10) -> pl
             .sort(["posts", "cluster"], descending=[True, False]).head(top))
 
 
-def campaign_labels(data: ReportData) -> pl.DataFrame:
-    """account_id -> `group` label for the network: "<campaign id> (<kind>)" for members of a campaign,
-    in legend order (campaigns against the target first, then other groups). Returns (frame, order)."""
+def campaign_labels(data: ReportData) -> tuple[pl.DataFrame, list[str]]:
+    """(account_id -> `group` frame, legend order) for the network: the group is "<campaign id> (<kind>)"
+    for members of a campaign; the order puts campaigns against the target first, then other groups."""
     against, others = campaigns_by_kind(data)
     ordered = pl.concat([against.select("campaign_id", "kind"), others.select("campaign_id", "kind")]) \
         if against.height or others.height else pl.DataFrame(schema={"campaign_id": pl.Utf8, "kind": pl.Utf8})
