@@ -265,7 +265,7 @@ def campaign_facts(data: ReportData, campaign: dict) -> dict[str, Any]:
         "share of the posts about the target": _pct(share["share_posts"]),
         "share of engagement": _pct(share["share_engagement"]),
         "followers of its accounts (reach, upper bound)": share["followers"],
-        "most frequent signals": campaign.get("top_signals"),
+        "most frequent signals": str(campaign.get("top_signals") or "").replace(",", ", "),
         "confidence": f"{confidence_level(kinds, campaign.get('status'))}: "
                       + (", ".join(EVIDENCE_WORDS[k] for k in kinds) or "one kind of evidence"),
     }
@@ -282,6 +282,8 @@ def campaign_members(data: ReportData, campaign_id: str) -> pl.DataFrame:
              .join(data.accounts.select("account_id", "handle", pl.col("created_at").alias("registered"), "followers"),
                    on="account_id", how="left")
              .join(activity, on="account_id", how="left"))
+    if "fired_signals" in table.columns:  # "a, b" wraps between signals instead of inside one
+        table = table.with_columns(pl.col("fired_signals").str.replace_all(",", ", ", literal=True))
     order = [c for c in ("account_id", "handle", "score", "posts", "about_target", "fired_signals", "registered",
                          "followers", "first_post", "last_post", "verdict") if c in table.columns]
     sort = ["score", "account_id"] if "score" in table.columns else ["account_id"]
