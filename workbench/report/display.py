@@ -90,14 +90,14 @@ def anchor_id(prefix: str, value: object) -> str:
 
 def _column_class(name: str, dtype: pl.DataType) -> str:
     """CSS class of a column: numbers and times stay on one line, ids never break mid-value, text wraps."""
+    lowered = name.lower()
+    if lowered.endswith(("_id", "_ids")) or lowered in ("id", "source", "target", "account", "account_a", "account_b",
+                                                         "handle", "run", "campaign", "community", "family"):
+        return "wb-id"  # numeric ids too: shown without thousands separators
     if dtype.is_numeric() or dtype == pl.Boolean:
         return "wb-num"
     if dtype in (pl.Date, pl.Datetime) or isinstance(dtype, pl.Datetime):
         return "wb-time"
-    lowered = name.lower()
-    if lowered.endswith(("_id", "_ids")) or lowered in ("id", "source", "target", "account", "account_a", "account_b",
-                                                         "handle", "run", "campaign", "community", "family"):
-        return "wb-id"
     return "wb-text"
 
 
@@ -141,7 +141,8 @@ def table_html(frame: pl.DataFrame, max_rows: int = MAX_ROWS, max_chars: int = M
     for row in shown.iter_rows():
         cells = []
         for name, value in zip(columns, row):
-            text = escape(value, max_chars)
+            plain_id = classes[name] == "wb-id" and isinstance(value, int) and not isinstance(value, bool)
+            text = escape(str(value) if plain_id else value, max_chars)
             order = _sort_key(value)
             order_attr = f' data-order="{html.escape(order, quote=True)}"' if order is not None else ""
             if value is not None and text and name in anchors:
