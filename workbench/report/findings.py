@@ -142,8 +142,8 @@ def summary(data: ReportData) -> Summary:
                        f"{int(against['n_accounts'][0]):,} accounts.")
         signals = _top_signals(members)
         answers.append(f"2. Members and evidence: every member account is listed in its campaign's section with the "
-                       f"signals that fired; the most frequent are {signals or 'not recorded'}. The strongest "
-                       f"coordination edges and the post pairs behind them are shown per campaign.")
+                       f"signals that fired; the most frequent are {signals or 'not recorded'}. "
+                       + _strongest_edge_sentence(data, against["campaign_id"][0]))
         answers.append("3. Narratives: " + _narrative_sentence(data, against))
         answers.append("4. Machine-made text: " + _machine_text_sentence(data, against))
         answers.append(f"5. Share of voice: campaign accounts wrote {share['their_posts']:,} of the "
@@ -206,6 +206,17 @@ def _top_signals(members: pl.DataFrame, top: int = 4) -> str:
               .sort(["n", "fired_signals"], descending=[True, False]).head(top))
     total = members.height
     return ", ".join(f"{name} ({n / total:.0%} of members)" for name, n in counts.iter_rows())
+
+
+def _strongest_edge_sentence(data: ReportData, campaign_id: str) -> str:
+    edges = campaign_edges(data, campaign_id, top=1)
+    if edges is None or edges.height == 0:
+        return "No coordination edge between members is stored."
+    row = edges.row(0, named=True)
+    kinds = row.get("signals") if "signals" in edges.columns else row.get("kind")
+    kinds = ", ".join(kinds) if isinstance(kinds, list) else (kinds or "")
+    return (f"Strongest edge in {campaign_id}: {row['source']} and {row['target']} acted alike "
+            f"{row['weight']:g} times ({kinds}); the post pairs behind such edges are in the campaign's section.")
 
 
 def _narrative_sentence(data: ReportData, against: pl.DataFrame) -> str:
