@@ -19,7 +19,7 @@ def make_data(kinds: dict[str, str | None]) -> ReportData:
         rows.append((f"p{i}", account, datetime(2025, 1, 1) + timedelta(hours=i), "Qilora bad" if about else "news",
                      about, 1, 0, 0))
     posts = pl.DataFrame(rows, schema=["post_id", "account_id", "created_at", "text", "on_target", "like_count",
-                                       "repost_count", "reply_count"], orient="row")
+                                       "repost_count", "reply_count"], orient="row").with_columns(pl.lit("post").alias("kind"))
     members = pl.DataFrame({"campaign_id": ["C-A"] * 5 + ["C-B"] * 5, "account_id": accounts[:10],
                             "score": [0.9] * 10, "fired_signals": ["coordination,registration_burst"] * 10})
     campaigns = pl.DataFrame({"campaign_id": ["C-A", "C-B"], "status": ["unreviewed", "unreviewed"],
@@ -62,3 +62,16 @@ def test_runs_without_kind_read_every_campaign_as_against_the_target():
     against, others = findings.campaigns_by_kind(data)
     assert against.height == 2 and others.height == 0
     assert set(data.results["campaigns"]["kind_reasons"].to_list()) == {""}
+
+
+def test_views_put_other_groups_in_their_own_section():
+    from workbench.report import views
+
+    data = make_data({"C-A": "smear", "C-B": "neutral_automation"})
+    rendered = lambda shown: "".join(str(item) for item in shown.items if not hasattr(item, "spec"))
+    campaigns, others = rendered(views.campaign_sections(data, "1d", 10)), rendered(views.other_groups(data, "1d", 10))
+    assert "C-A: campaign against the target" in campaigns and "C-B" not in campaigns
+    assert "C-B: neutral automation" in others and "C-A" not in others
+    assert 'data-wb-filter="synth:a0"' in campaigns  # members link to their posts
+    contents = str(views.contents(data))
+    assert "Other coordinated groups (1)" in contents and 'href="#campaign-C-A-' in contents
