@@ -1,8 +1,8 @@
 """Print an HTML report to PDF with headless Chromium (where it is installed, as CI installs Debian's).
 
 The page is printed after its scripts ran (charts drawn, tables set up) with every network request
-blocked, exactly as the browser tests open it. Interactive tables print their first page of rows; the
-full tables are in the HTML and the evidence pack.
+blocked, exactly as the browser tests open it. Interactive tables print up to 100 rows each; the full
+tables are in the HTML and the evidence pack.
 """
 from __future__ import annotations
 
