@@ -33,8 +33,10 @@ test: $(STAMP) ## run the whole test suite
 test-fast: $(STAMP) ## run the tests that take seconds
 	$(BIN)/python -m pytest -q -m "not slow"
 
-lab: $(STAMP) ## start JupyterLab on localhost with token authentication
-	$(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --no-browser --notebook-dir=notebooks
+lab: $(STAMP) ## start JupyterLab on localhost (token authentication) on the notebooks, reading $(DB)
+	@test -f $(DB) || echo "note: $(DB) does not exist yet; run 'make demo' or 'workbench ingest ... --db $(DB)' first"
+	@# WORKBENCH_HOME lets the notebooks' relative db_path (data/workbench.duckdb) resolve from notebooks/
+	WORKBENCH_HOME=$(CURDIR) $(BIN)/jupyter lab --ServerApp.ip=127.0.0.1 --no-browser --notebook-dir=notebooks
 
 bench: $(STAMP) ## run the main benchmarks (tens of minutes; BENCHMARKS.md lists every command)
 	$(BIN)/python bench/bench_ingest.py --rows 1000000

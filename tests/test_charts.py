@@ -144,3 +144,42 @@ def test_empty_frames_still_chart(builder):
     empty = make_posts(10).head(0)
     chart = charts.plot_timeline(empty) if builder == "timeline" else charts.plot_activity_heatmap(empty)
     assert chart.to_dict()
+
+
+def test_six_years_of_registrations_and_posts_stay_bounded_with_years_on_the_axis():
+    days = 6 * 365
+    accounts = pl.DataFrame({"account_id": [f"synth:a{i}" for i in range(days * 3)],
+                             "created_at": [datetime(2019, 1, 1) + timedelta(hours=8 * i) for i in range(days * 3)]})
+    histogram = charts.plot_registration_histogram(accounts, suspicious_accounts=["synth:a1"])
+    assert charts.chart_rows(histogram) <= 2 * charts.MAX_BUCKETS  # weekly or coarser, never 2,190 days
+    spec = json.dumps(histogram.to_dict())
+    assert "%Y-%m" in spec and "per week" in spec
+    posts = accounts.rename({"account_id": "post_id"}).with_columns(pl.col("post_id").alias("account_id"))
+    timeline = charts.plot_timeline(posts, suspicious_accounts=["synth:a1"], every="1d")
+    assert charts.chart_rows(timeline) <= 3 * charts.MAX_BUCKETS
+    assert charts.bucket_every(datetime(2019, 1, 1), datetime(2025, 1, 1), "1d") == "1w"
+    assert charts.bucket_every(datetime(2025, 1, 1), datetime(2025, 3, 1), "1d") == "1d"
+
+
+def test_share_line_skips_thin_buckets_and_negative_threshold_draws_no_rule():
+    counts = charts.timeline_counts(make_posts(2000), bots(), "1h", min_posts_for_share=10)
+    assert counts.filter(pl.col("posts") < 10)["suspicious_share"].null_count() == counts.filter(pl.col("posts") < 10).height
+    scores = pl.DataFrame({"score": [0.1, 0.2, 0.9]})
+    spec = charts.plot_score_distribution(scores, threshold=-1.0).to_dict()
+    assert "threshold" not in json.dumps(spec)  # the sentinel is not a score: no rule, no axis from -1
+
+
+def test_network_colours_follow_the_given_order_and_numbers_sort_as_numbers():
+    ids = [f"synth:n{i}" for i in range(30)]
+    edges = pl.DataFrame({"source": ids[:-1], "target": ids[1:], "weight": [1.0] * 29})
+    nodes = pl.DataFrame({"account_id": ids, "community": [i % 12 for i in range(30)]})
+    spec = charts.plot_coordination_network(nodes, edges, seed=1).to_dict()
+    domain = spec["layer"][1]["encoding"]["color"]["scale"]["domain"]
+    assert domain[:11] == [str(i) for i in range(11)] or domain == sorted(domain, key=lambda v: int(v) if v.isdigit() else 99)
+    grouped = nodes.with_columns(pl.when(pl.col("community") < 3).then(pl.lit("C-1 (smear)"))
+                                 .otherwise(pl.lit("not in a campaign or group")).alias("group"))
+    spec = charts.plot_coordination_network(grouped, edges, color_column="group",
+                                            color_order=["C-1 (smear)", "not in a campaign or group"]).to_dict()
+    scale = spec["layer"][1]["encoding"]["color"]["scale"]
+    assert scale["domain"] == ["C-1 (smear)", "not in a campaign or group"]
+    assert scale["range"][0] == charts.GROUP_PALETTE[0] and scale["range"][1] == charts.NO_GROUP_COLOR

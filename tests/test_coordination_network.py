@@ -197,7 +197,37 @@ def test_exports_and_cli(tmp_path, fitted):
     assert nodes_csv.filter(pl.col("flagged"))["account_id"].to_list() == network.nodes_.filter("flagged")["account_id"].to_list()
     graph = ig.Graph.Read_GraphML(str(tmp_path / "out" / "coordination_network.graphml"))
     assert graph.ecount() == len(network.fused_edges_)
-    assert campaign <= set(graph.vs["name"])
+    assert campaign <= set(graph.vs["id"])  # the GraphML node id is the account id
+
+
+def test_graph_files_carry_gephi_attributes_for_igraph_and_networkx(tmp_path, fitted):
+    import igraph as ig
+    import networkx as nx
+
+    from workbench.coordination.export import write_network
+
+    network, campaign, _ = fitted
+    members = sorted(campaign)
+    info = pl.DataFrame({"account_id": members, "handle": [f"<b>h{i}</b>" for i in range(len(members))],
+                         "campaign": ["C-1"] * len(members), "group_kind": ["smear"] * len(members),
+                         "score": [0.75] * len(members), "first_activity": ["2025-01-01T00:00:00"] * len(members),
+                         "last_activity": ["2025-02-01T00:00:00"] * len(members)})
+    write_network(network, tmp_path, ["graphml", "gexf", "csv"], node_info=info)
+    path = tmp_path / "coordination_network.graphml"
+    assert 'attr.name="community" attr.type="int"' in path.read_text()
+    nxg = nx.read_graphml(path)
+    node = nxg.nodes[members[0]]
+    assert node["label"] == "<b>h0</b>" and node["campaign"] == "C-1" and node["group_kind"] == "smear"
+    assert isinstance(node["community"], int) and node["score"] == 0.75 and node["first_activity"].startswith("2025-01")
+    outsider = next(n for n in nxg.nodes if n not in campaign)
+    assert nxg.nodes[outsider]["label"] == outsider and nxg.nodes[outsider]["campaign"] == ""
+    igg = ig.Graph.Read_GraphML(str(path))
+    first = igg.vs.find(id=members[0])
+    assert first["label"] == "<b>h0</b>" and first["campaign"] == "C-1" and first["score"] == 0.75
+    assert float(first["community"]).is_integer()
+    assert nx.read_gexf(tmp_path / "coordination_network.gexf").nodes[members[0]]["label"] == "<b>h0</b>"
+    edges = pl.read_csv(tmp_path / "gephi_edges.csv")
+    assert edges.columns[:4] == ["Source", "Target", "Weight", "Type"] and edges.height == len(network.fused_edges_)
 
 
 def test_cli_network_on_a_store(tmp_path):

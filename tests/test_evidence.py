@@ -42,6 +42,24 @@ def test_pack_is_complete_and_byte_identical(corpus, tmp_path):
     assert accounts.height == manifest["counts"]["accounts"] >= 30
     assert pl.read_csv(a / "edge_posts.csv").height > 0
     assert {"fired_signals", "flag_reason"} <= set(accounts.columns)
+    for name in names:
+        if name.endswith(".csv"):
+            assert (a / name).read_bytes().startswith(b"\xef\xbb\xbf"), name  # Excel reads UTF-8 with a BOM
+    readme = (a / "README.md").read_text()
+    assert all(f"**{name}**" in readme for name in names if name != "README.md")
+    assert "**coordination**" in readme and "**registration_burst**" in readme
+    families = pl.read_csv(a / "families.csv")
+    assert (families["campaign_posts"] >= 0.5 * families["size"]).all()  # only families the campaign drives
+
+
+def test_chinese_text_is_readable_in_posts_jsonl(corpus, tmp_path):
+    posts = corpus["posts"].with_columns(pl.when(pl.col("account_id") == "synth:c0001").then(pl.lit("小米YU7 自燃，千万别买"))
+                                         .otherwise(pl.col("text")).alias("text"))
+    analysis = analyse_frames(posts, corpus["accounts"], corpus["events"], None, None, AnalysisParams(target_terms=("Zeta",)))
+    campaign = analysis.campaign_accounts.filter(pl.col("account_id") == "synth:c0001")["campaign_id"][0]
+    pack = write_evidence_pack(analysis, campaign, tmp_path, posts, corpus["accounts"])
+    raw = (pack / "posts.jsonl").read_text(encoding="utf-8")
+    assert "小米YU7 自燃，千万别买" in raw and "\\u5c0f" not in raw
 
 
 def test_hostile_text_is_exact_and_inert(corpus, tmp_path):

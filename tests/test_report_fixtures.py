@@ -97,7 +97,24 @@ def store_results(store, posts, organic_accounts, n_organic, rng, seed) -> None:
         pl.lit("co_text").alias("signal"), "account_a", "account_b",
         pl.col("account_a").replace_strict(first_post).alias("post_id_a"),
         pl.col("account_b").replace_strict(first_post).alias("post_id_b"))
+    members = pl.DataFrame({"campaign_id": ["C-test"] * 40, "account_id": CAMPAIGN, "community": [1] * 40,
+                            "score": [0.9] * 40, "fired_signals": ["coordination,registration_burst"] * 40,
+                            "verdict": [None] * 40, "status": ["unreviewed"] * 40},
+                           schema_overrides={"verdict": pl.Utf8})
+    campaigns = pl.DataFrame({
+        "campaign_id": ["C-test"], "status": ["unreviewed"], "n_accounts": [40], "n_posts": [400],
+        "first_post_at": [campaign_posts["created_at"].min()], "last_post_at": [campaign_posts["created_at"].max()],
+        "mean_score": [0.9], "top_signals": ["coordination,registration_burst"], "engagement": [800],
+        "audience_followers": [400], "peak_day": [LAUNCH.date()], "peak_posts": [200],
+        "surge_events": ["YU7 launch <b>event</b>"], "n_families": [1], "kind": ["smear"],
+        "kind_reasons": ["about the target and negative"]})
+    campaign_families = pl.DataFrame({"campaign_id": ["C-test"], "family_id": ["1"], "posts": [399]})
+    campaign_narratives = pl.DataFrame({"campaign_id": ["C-test"], "cluster": [0], "posts": [400],
+                                        "keywords": [["fire", "yu7", "buy"]], "tactic": ["false_claim"]})
     frames = {"account_scores": scores, "coordination_fused_edges": edges, "coordination_nodes": nodes,
               "families": families, "edge_posts": edge_posts, "narrative_posts": narrative_posts,
-              "narrative_map": narrative_map, "narrative_clusters": narrative_clusters}
-    store.save_run("run-test", frames, json.loads(AnalysisParams(random_state=seed).to_json()))
+              "narrative_map": narrative_map, "narrative_clusters": narrative_clusters, "campaigns": campaigns,
+              "campaign_accounts": members, "campaign_families": campaign_families,
+              "campaign_narratives": campaign_narratives}
+    params = json.loads(AnalysisParams(random_state=seed, target_terms=("Xiaomi", "YU7")).to_json())
+    store.save_run("run-test", frames, params)

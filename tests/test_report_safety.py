@@ -82,3 +82,17 @@ def test_chart_output_carries_the_spec_for_reports_and_for_jupyterlab(monkeypatc
     monkeypatch.setenv(display.REPORT_RUN_ENV, "1")
     report = display.show_chart(chart)._repr_mimebundle_()
     assert display.LAB_VEGALITE_MIME not in report and "text/html" not in report
+
+
+def test_interactive_tables_format_values_and_drill_down_safely():
+    from workbench.report import display
+
+    frame = pl.DataFrame({"account_id": ['synth:"><script>x'], "posts": [12345], "flagged": [True], "score": [0.25]})
+    markup = display.table_html(frame, table_id="accounts-table", interactive=True,
+                                filters={"account_id": "posts-x"}, anchors={})
+    assert 'class="wb-table wb-interactive" id="accounts-table"' in markup
+    assert ">12,345</td>" in markup and 'data-order="12345"' in markup  # readable, sorted by its value
+    assert ">yes</td>" in markup and ">0.250</td>" in markup
+    assert "<script>" not in markup and 'data-wb-filter="synth:&quot;&gt;&lt;script&gt;x"' in markup
+    assert 'class="wb-id"' in markup and 'class="wb-num"' in markup
+    assert display.anchor_id("campaign", 'C-1"<x>').startswith("campaign-C-1-x-")

@@ -13,6 +13,7 @@ datetime) and `account_id`; accounts with `created_at`; analysis frames as docum
 """
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable, Sequence
 
 import altair as alt
@@ -59,6 +60,45 @@ def sample_rows(frame: pl.DataFrame, max_rows: int = MAX_POINTS, seed: int = 0, 
     return frame[np.sort(keep)]
 
 
+MAX_BUCKETS = 400  # time buckets a timeline or histogram draws at most; coarser buckets beyond that
+_UNIT_SECONDS = {"s": 1, "m": 60, "h": 3600, "d": 86400, "w": 7 * 86400, "mo": 30.44 * 86400, "q": 91.3 * 86400,
+                 "y": 365.25 * 86400}
+COARSER_BUCKETS = ("1h", "6h", "1d", "1w", "1mo", "3mo", "1y")
+
+
+def duration_seconds(every: str) -> float:
+    """Approximate length of a polars duration string ("1h", "1d", "2w", "1mo") in seconds."""
+    parts = re.findall(r"(\d+)(mo|ns|us|ms|[smhdwqy])", every)
+    if not parts:
+        raise ValueError(f"not a polars duration: {every!r}")
+    return sum(int(number) * _UNIT_SECONDS.get(unit, 0) for number, unit in parts) or 1.0
+
+
+def bucket_every(start, end, every: str = "1d", max_buckets: int = MAX_BUCKETS) -> str:
+    """`every`, or the first coarser standard bucket (6h, 1d, 1w, 1mo, 3mo, 1y) that cuts [start, end]
+    into at most `max_buckets` buckets: a six-year corpus gets monthly bars, never 2,000 daily ones."""
+    if start is None or end is None:
+        return every
+    span = max((end - start).total_seconds(), 1.0)
+    if span / duration_seconds(every) <= max_buckets:
+        return every
+    for candidate in COARSER_BUCKETS:
+        if duration_seconds(candidate) > duration_seconds(every) and span / duration_seconds(candidate) <= max_buckets:
+            return candidate
+    return COARSER_BUCKETS[-1]
+
+
+def time_axis(start, end, title: str) -> alt.Axis:
+    """A time axis whose labels carry the year: days within a year, months across years."""
+    multi_year = start is not None and end is not None and (end - start).days > 400
+    return alt.Axis(title=title, format="%Y-%m" if multi_year else "%Y-%m-%d", labelOverlap=True)
+
+
+def bucket_label(every: str) -> str:
+    return {"1h": "hour", "6h": "6 hours", "1d": "day", "1w": "week", "1mo": "month", "3mo": "quarter",
+            "1y": "year"}.get(every, every)
+
+
 def _suspicious_flag(posts: pl.DataFrame, suspicious_accounts: Iterable[str] | pl.Series | None) -> pl.Expr:
     if suspicious_accounts is None:
         return pl.lit(False)
@@ -70,9 +110,11 @@ def timeline_counts(
     posts: pl.DataFrame,
     suspicious_accounts: Iterable[str] | pl.Series | None = None,
     every: str = "1d",
+    min_posts_for_share: int = 1,
 ) -> pl.DataFrame:
     """Posts per time bucket: `bucket` (datetime, start of bucket, UTC), `posts`, `suspicious_posts`,
-    `suspicious_share` (0..1). `every` is a polars duration ("1h", "1d", "1w")."""
+    `suspicious_share` (0..1; null in buckets with fewer than `min_posts_for_share` posts, where a share
+    of one or two posts would swing between 0 and 100 %). `every` is a polars duration ("1h", "1d", "1w")."""
     return (
         posts.lazy()
         .select(
@@ -84,7 +126,8 @@ def timeline_counts(
         .with_columns(
             pl.col("posts").cast(pl.Int64),
             pl.col("suspicious_posts").cast(pl.Int64),
-            (pl.col("suspicious_posts") / pl.col("posts")).alias("suspicious_share"),
+            pl.when(pl.col("posts") >= min_posts_for_share)
+            .then(pl.col("suspicious_posts") / pl.col("posts")).alias("suspicious_share"),
         )
         .sort("bucket")
         .collect()
@@ -122,25 +165,33 @@ def plot_timeline(
     suspicious_accounts: Iterable[str] | pl.Series | None = None,
     every: str = "1d",
     title: str = "Posts over time",
+    max_buckets: int = MAX_BUCKETS,
+    highlight: str = "suspicious accounts",
 ) -> alt.LayerChart:
     """Posts per bucket (bars: suspicious vs other accounts), the suspicious share (line, right axis)
     and dashed rules at the events. `posts` needs `created_at` and `account_id`; `events` needs
-    `occurred_at`, `name` (and optionally `kind`)."""
+    `occurred_at`, `name` (and optionally `kind`). `every` is coarsened when the corpus spans more than
+    `max_buckets` of them; the share is drawn only for buckets with enough posts to mean something."""
+    start = posts["created_at"].min() if posts.height else None
+    end = posts["created_at"].max() if posts.height else None
+    every = bucket_every(start, end, every, max_buckets)
     counts = timeline_counts(posts, suspicious_accounts, every)
+    typical = float(counts["posts"].median()) if counts.height else 0.0
+    counts = timeline_counts(posts, suspicious_accounts, every, min_posts_for_share=max(10, int(typical * 0.2)))
     stacked = counts.select(
         "bucket",
         (pl.col("posts") - pl.col("suspicious_posts")).alias("other accounts"),
-        pl.col("suspicious_posts").alias("suspicious accounts"),
+        pl.col("suspicious_posts").alias(highlight),
         "suspicious_share",
     ).unpivot(index=["bucket", "suspicious_share"], variable_name="group", value_name="count")
     stacked = stacked.sort("bucket", "group")
     base = alt.Chart(stacked)
     bars = base.mark_bar().encode(
-        x=alt.X("bucket:T", title="time (UTC)"),
+        x=alt.X("bucket:T", axis=time_axis(start, end, f"time (UTC, per {bucket_label(every)})")),
         y=alt.Y("sum(count):Q", title="posts", stack="zero"),
         color=alt.Color(
             "group:N",
-            scale=alt.Scale(domain=["other accounts", "suspicious accounts"], range=[ORGANIC_COLOR, SUSPICIOUS_COLOR]),
+            scale=alt.Scale(domain=["other accounts", highlight], range=[ORGANIC_COLOR, SUSPICIOUS_COLOR]),
             title=None,
         ),
         order=alt.Order("group:N", sort="ascending"),
@@ -148,9 +199,10 @@ def plot_timeline(
     )
     layers: list = [bars]
     if suspicious_accounts is not None:
-        share = alt.Chart(counts).mark_line(color="black", point=True).encode(
+        share = alt.Chart(counts.filter(pl.col("suspicious_share").is_not_null())).mark_line(
+            color="black", strokeWidth=1.2, opacity=0.7).encode(
             x="bucket:T",
-            y=alt.Y("suspicious_share:Q", title="suspicious share", axis=alt.Axis(format="%"),
+            y=alt.Y("suspicious_share:Q", title=f"share of {highlight}", axis=alt.Axis(format="%"),
                     scale=alt.Scale(domain=[0, 1])),
             tooltip=[alt.Tooltip("bucket:T", title="bucket start"), alt.Tooltip("posts:Q"),
                      alt.Tooltip("suspicious_share:Q", format=".1%")],
@@ -172,10 +224,15 @@ def plot_registration_histogram(
     every: str = "1d",
     suspicious_accounts: Iterable[str] | pl.Series | None = None,
     title: str = "Account registrations",
+    max_buckets: int = MAX_BUCKETS,
 ) -> alt.Chart:
-    """Accounts registered per bucket (`every`, polars duration), split into suspicious/other.
-    Batches registered on the same days stand out as spikes. Needs `account_id`, `created_at`."""
+    """Accounts registered per bucket (`every`, polars duration, coarsened to weeks, months... when the
+    registrations span more than `max_buckets` buckets), split into suspicious/other. Batches registered
+    on the same days stand out as spikes. Needs `account_id`, `created_at`."""
     known = accounts.filter(pl.col("created_at").is_not_null())
+    start = known["created_at"].min() if known.height else None
+    end = known["created_at"].max() if known.height else None
+    every = bucket_every(start, end, every, max_buckets)
     frame = (
         known.select(
             pl.col("created_at").dt.truncate(every).alias("registered"),
@@ -190,7 +247,7 @@ def plot_registration_histogram(
         alt.Chart(frame)
         .mark_bar()
         .encode(
-            x=alt.X("registered:T", title=f"registration date (UTC, per {every})"),
+            x=alt.X("registered:T", axis=time_axis(start, end, f"registration date (UTC, per {bucket_label(every)})")),
             y=alt.Y("sum(accounts):Q", title="accounts"),
             color=alt.Color("group:N", scale=alt.Scale(domain=["other accounts", "suspicious accounts"],
                                                       range=[ORGANIC_COLOR, SUSPICIOUS_COLOR]), title=None),
@@ -262,8 +319,9 @@ def plot_narrative_map(
         frame = frame.with_columns(pl.col(label_column).fill_null(default_label))
     keep = ["x", "y", "cluster", label_column, "text"] + [c for c in ("post_id", "account_id") if c in frame.columns]
     frame = sample_rows(frame.select(keep), max_points, seed, by="cluster")
-    frame = frame.with_columns(truncate_text(pl.col("text")).alias("text"),
+    frame = frame.with_columns(truncate_text(pl.col("text"), 100).alias("text"),
                                truncate_text(pl.col(label_column), 60).alias(label_column))
+    legend_order = frame.group_by(label_column).agg(pl.col("cluster").min()).sort("cluster")[label_column].to_list()
     brush = alt.selection_interval(name="map_brush", encodings=["x", "y"])
     tooltip = [alt.Tooltip(f"{label_column}:N", title="narrative"), alt.Tooltip("text:N")]
     if "account_id" in frame.columns:
@@ -274,8 +332,9 @@ def plot_narrative_map(
         .encode(
             x=alt.X("x:Q", axis=None),
             y=alt.Y("y:Q", axis=None),
-            color=alt.condition(brush, alt.Color(f"{label_column}:N", title="narrative",
-                                                 legend=alt.Legend(symbolLimit=30)), alt.value("lightgray")),
+            color=alt.condition(brush, alt.Color(f"{label_column}:N", title="narrative", sort=legend_order,
+                                                 legend=alt.Legend(symbolLimit=30, labelLimit=300)),
+                                alt.value("lightgray")),
             tooltip=tooltip,
         )
         .add_params(brush)
@@ -299,10 +358,15 @@ def plot_narratives_over_time(
     label_column: str = "narrative",
     events: pl.DataFrame | None = None,
     title: str = "Narratives over time",
+    max_buckets: int = MAX_BUCKETS,
 ) -> alt.LayerChart:
-    """Stacked posts per bucket for the `top` largest narratives (others grouped as "other").
-    `posts` needs `created_at`, `cluster` (int, -1 noise) and optionally `label_column`."""
+    """Stacked posts per bucket for the `top` largest narratives (others grouped as "other"; the legend in
+    narrative-number order). `posts` needs `created_at`, `cluster` (int, -1 noise) and optionally
+    `label_column`. `every` is coarsened when the posts span more than `max_buckets` buckets."""
     frame = posts.filter(pl.col("cluster") >= 0)
+    start = frame["created_at"].min() if frame.height else None
+    end = frame["created_at"].max() if frame.height else None
+    every = bucket_every(start, end, every, max_buckets)
     if label_column not in frame.columns:
         frame = frame.with_columns((pl.lit("narrative ") + pl.col("cluster").cast(pl.Utf8)).alias(label_column))
     sizes = frame.group_by(label_column).agg(pl.len().alias("n")).sort(["n", label_column], descending=[True, False])
@@ -317,10 +381,15 @@ def plot_narratives_over_time(
         .agg(pl.len().cast(pl.Int64).alias("posts"))
         .sort("bucket", "narrative")
     )
+    order = (frame.filter(pl.col(label_column).is_in(leaders.implode())).group_by(label_column)
+             .agg(pl.col("cluster").min()).sort("cluster")[label_column].map_elements(
+                 lambda text: text if len(text) <= 60 else text[:60] + "…", return_dtype=pl.Utf8).to_list())
+    domain = order + (["other"] if "other" in grouped["narrative"].to_list() else [])
     area = alt.Chart(grouped).mark_area().encode(
-        x=alt.X("bucket:T", title="time (UTC)"),
+        x=alt.X("bucket:T", axis=time_axis(start, end, f"time (UTC, per {bucket_label(every)})")),
         y=alt.Y("posts:Q", stack="zero", title="posts"),
-        color=alt.Color("narrative:N", title="narrative"),
+        color=alt.Color("narrative:N", title="narrative", sort=domain, scale=alt.Scale(domain=domain),
+                        legend=alt.Legend(symbolLimit=len(domain) + 1, labelLimit=320)),
         tooltip=[alt.Tooltip("bucket:T", title="bucket start"), "narrative:N", "posts:Q"],
     )
     layers: list = [area]
@@ -396,13 +465,19 @@ def plot_coordination_network(
     color_column: str = "community",
     size_column: str | None = "score",
     title: str = "Coordination network",
+    color_order: Sequence[str] | None = None,
+    max_colours: int = 12,
 ) -> alt.LayerChart:
     """Coordination network drawn with a precomputed, seeded layout.
 
     `nodes`: `account_id` plus optional `color_column` (community), `size_column` (score), `handle`,
     and `x`, `y` if a layout is given (else one is computed with `network_layout`). `edges`: `source`,
     `target`, `weight` (and optionally `kind`). Only the `max_nodes` nodes with the highest
-    weighted degree and the `max_edges` heaviest edges among them are drawn."""
+    weighted degree and the `max_edges` heaviest edges among them are drawn.
+
+    Colours: `color_order` lists the `color_column` values in legend order (for example campaigns first,
+    then other coordinated groups, then "not in a group"); without it numeric values (communities) are
+    sorted as numbers. At most `max_colours` values get their own colour, the rest are drawn as "other"."""
     strength = (
         pl.concat([edges.select(pl.col("source").alias("account_id"), "weight"),
                    edges.select(pl.col("target").alias("account_id"), "weight")])
@@ -425,7 +500,7 @@ def plot_coordination_network(
         ranked = ranked.join(network_layout(ranked, drawn_edges, seed=seed), on="account_id", how="left")
     if color_column not in ranked.columns:
         ranked = ranked.with_columns(pl.lit("all").alias(color_column))
-    ranked = ranked.with_columns(pl.col(color_column).cast(pl.Utf8))
+    ranked, domain, palette = _node_colours(ranked, color_column, color_order, max_colours)
     label = "handle" if "handle" in ranked.columns else "account_id"
     node_frame = ranked.select(
         "account_id", "x", "y", color_column, "strength",
@@ -448,7 +523,8 @@ def plot_coordination_network(
                alt.Tooltip("strength:Q", title="weighted degree", format=".1f")]
     encoding = dict(
         x=alt.X("x:Q", axis=None), y=alt.Y("y:Q", axis=None),
-        color=alt.Color(f"{color_column}:N", legend=alt.Legend(symbolLimit=20)),
+        color=alt.Color(f"{color_column}:N", sort=domain, scale=alt.Scale(domain=domain, range=palette),
+                        legend=alt.Legend(symbolLimit=len(domain) + 1, labelLimit=300, title=color_column)),
         tooltip=tooltip,
     )
     if size_column and size_column in node_frame.columns:
@@ -456,6 +532,35 @@ def plot_coordination_network(
         tooltip.append(alt.Tooltip(f"{size_column}:Q", format=".3f"))
     points = alt.Chart(node_frame).mark_circle(opacity=0.85).encode(**encoding)
     return alt.layer(segments, points).properties(title=title, width=620, height=520)
+
+
+GROUP_PALETTE = ("#d62728", "#ff7f0e", "#8c564b", "#e377c2", "#bcbd22", "#9467bd", "#1f77b4", "#17becf",
+                 "#2ca02c", "#aec7e8", "#98df8a", "#ffbb78")
+NO_GROUP_COLOR = "#c7c7c7"
+
+
+def _node_colours(nodes: pl.DataFrame, column: str, order: Sequence[str] | None, max_colours: int):
+    """(nodes with `column` as text, legend domain, colours): values in `order` (or numeric order, else
+    by node count) keep their own colour up to `max_colours`; the rest become "other" (light grey)."""
+    values = nodes[column]
+    if order is None:
+        counts = nodes.group_by(column).agg(pl.len().alias("n"))
+        if values.dtype.is_numeric():
+            leaders = counts.sort(["n", column], descending=[True, False]).head(max_colours)[column].sort().to_list()
+        else:
+            leaders = counts.with_columns(pl.col(column).cast(pl.Utf8)).sort(["n", column], descending=[True, False]) \
+                .head(max_colours)[column].to_list()
+        order = [str(v) for v in leaders]
+    present = set(values.cast(pl.Utf8).to_list())
+    domain = [v for v in order if v in present][:max_colours]
+    nodes = nodes.with_columns(
+        pl.when(pl.col(column).cast(pl.Utf8).is_in(pl.Series(domain, dtype=pl.Utf8).implode()))
+        .then(pl.col(column).cast(pl.Utf8)).otherwise(pl.lit("other")).alias(column))
+    palette = [NO_GROUP_COLOR if v.startswith("not in") else GROUP_PALETTE[i % len(GROUP_PALETTE)]
+               for i, v in enumerate(domain)]
+    if "other" in nodes[column].to_list() and "other" not in domain:
+        domain, palette = domain + ["other"], palette + ["#dddddd"]
+    return nodes, domain, palette
 
 
 def plot_score_distribution(
@@ -492,7 +597,7 @@ def plot_score_distribution(
                  "group:N", "count:Q"],
     )
     layers: list = [bars]
-    if threshold is not None:
+    if threshold is not None and threshold >= 0:  # a negative threshold means "use the analysis flag": no line
         layers.append(alt.Chart(pl.DataFrame({"threshold": [float(threshold)]})).mark_rule(
             color=SUSPICIOUS_COLOR, strokeDash=[4, 3]).encode(x="threshold:Q"))
     return alt.layer(*layers).properties(title=title or f"Distribution of {score_column}", width=520, height=220)
@@ -522,5 +627,5 @@ __all__: Sequence[str] = (
     "plot_timeline", "plot_registration_histogram", "plot_activity_heatmap", "plot_narrative_map",
     "plot_narratives_over_time", "plot_family_sizes", "plot_coordination_network", "plot_score_distribution",
     "plot_category_bars", "timeline_counts", "activity_matrix", "network_layout", "sample_rows",
-    "truncate_text", "chart_rows",
+    "truncate_text", "chart_rows", "bucket_every",
 )

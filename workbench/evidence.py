@@ -3,20 +3,24 @@ run's frames, fresh or read back with `Analysis.load`; above the analysis layer,
 
 `write_evidence_pack(analysis, campaign_id, out_dir, posts, accounts)` writes:
 
-- ``README.md``          what the files are and how they were made
+- ``README.md``          for a reader without the tool (a lawyer, a platform): every file and every signal
+                         explained in plain words, and how to check the pack
 - ``manifest.json``      campaign, run id, parameters, package versions, sources (path, sha256), and the
                          sha256 of every other file in the pack
 - ``campaign.csv``       the campaign summary row
 - ``accounts.csv``       member accounts: profile fields, suspicion score, the signals that fired
 - ``signals.csv``        every signal row of the members (value, baseline, threshold, fired, detail)
-- ``posts.jsonl``        the members' posts, text exactly as stored (JSON-escaped: NUL bytes and
-                         markup stay inert), with their near-duplicate family
+- ``posts.jsonl``        the members' posts, text exactly as stored and readable as UTF-8 (Chinese stays
+                         Chinese; control characters such as NUL are JSON-escaped, markup is only data),
+                         with their near-duplicate family
 - ``edges.csv``          coordination edges between members (fused weight, per-signal weights)
 - ``edge_posts.csv``     the post pairs behind each edge (signal, both posts, shared object, similarity)
-- ``families.csv``       the near-duplicate families the campaign used, with their representative text
+- ``families.csv``       the near-duplicate families the campaign drives (its members wrote at least
+                         `CAMPAIGN_FAMILY_SHARE` of the family's posts), with their representative text
 - ``sources.csv``        the ingested files with their sha256
 
-Same inputs give byte-identical files: rows are sorted, floats have a fixed precision, times are ISO
+CSV files start with a UTF-8 byte order mark so Excel opens Chinese text intact. Same inputs give
+byte-identical files: rows are sorted, floats have a fixed precision, times are ISO
 with microseconds, JSON keys are sorted, and no wall-clock time is written anywhere.
 """
 from __future__ import annotations
@@ -29,6 +33,47 @@ import polars as pl
 from workbench.provenance import sha256_file
 
 FLOAT_PRECISION = 6
+# a family belongs in the pack when the campaign wrote at least this share of its posts: organic chatter
+# families that a few members also posted into are not campaign content
+CAMPAIGN_FAMILY_SHARE = 0.5
+SIGNAL_EXPLANATIONS = {
+    "coordination": "the account acted like other accounts within a short time window (same link, same "
+                    "reposted post, same or near-identical text, same hashtags or mentions) more often than chance",
+    "flagged_neighbours": "most accounts it coordinates with were flagged on their own evidence",
+    "content_duplication": "most of its texts belong to near-duplicate families posted by several accounts",
+    "ai_text_tells": "its posts contain phrases that machine-written text leaves behind (for example a "
+                     "language model's refusal pasted into a post)",
+    "registration_burst": "it was registered on a day or hour when unusually many accounts were registered",
+    "fresh_account": "it started posting unusually soon after it was registered",
+    "handle_pattern": "its handle follows a generated pattern (a name plus digits, a random string)",
+    "follower_anomaly": "its followers and followings are out of proportion compared with the corpus",
+    "posting_density": "it posts far more per active day than the typical account",
+    "cadence_regularity": "the time between its posts is unusually regular, as a scheduler would post",
+    "interpost_entropy": "the time between its posts varies less than a person's would",
+    "activity_hours": "its posting hours differ from the population's (for example office shifts)",
+    "event_concentration": "its posts cluster around the target's events (launches, announcements)",
+    "source_app": "it posts from an unusual client application",
+}
+FILE_EXPLANATIONS = (
+    ("campaign.csv", "one row: the campaign's size, first and last post, engagement, busiest day, the events "
+                     "around which it surged, and the signals its members share most"),
+    ("accounts.csv", "one row per member account: profile fields as collected, its suspicion score (0 to 1), "
+                     "the signals that fired for it and why it was flagged"),
+    ("signals.csv", "one row per member and signal: the measured value, the corpus baseline it is compared "
+                    "with, the threshold, whether it fired, and the explanation in words"),
+    ("posts.jsonl", "one JSON object per line per post by a member, with the text exactly as collected "
+                    "(UTF-8), its time (UTC), kind, links, hashtags, engagement counts, the source file and row it "
+                    "came from, and its near-duplicate family"),
+    ("edges.csv", "one row per pair of members that acted alike: the total weight and the weight per kind of "
+                  "coordinated action"),
+    ("edge_posts.csv", "the pairs of posts behind each edge: which action, both posts, the shared object (a link, "
+                       "a reposted post, a text) and how similar the texts are"),
+    ("families.csv", "the families of near-identical texts the campaign drives, with a representative text, "
+                     "how many posts and accounts use them, and how many of those posts are the campaign's"),
+    ("sources.csv", "the input files the corpus was built from, with their SHA-256 fingerprints and row counts"),
+    ("manifest.json", "the analysis run id, its exact parameters, the software versions, the source files' "
+                      "SHA-256 and the SHA-256 of every file in this pack"),
+)
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M:%S%.6f"
 
 
@@ -39,14 +84,67 @@ def _csv(frame: pl.DataFrame, path: Path) -> None:
     flat = flat.with_columns(
         [pl.col(c).cast(pl.List(pl.String)).list.join("|") for c, t in flat.schema.items() if isinstance(t, pl.List)]
     )
-    flat.write_csv(path, float_precision=FLOAT_PRECISION, datetime_format=DATETIME_FORMAT, date_format="%Y-%m-%d", line_terminator="\n")
+    flat.write_csv(path, float_precision=FLOAT_PRECISION, datetime_format=DATETIME_FORMAT, date_format="%Y-%m-%d",
+                   line_terminator="\n", include_bom=True)  # the BOM makes Excel read UTF-8 (Chinese) correctly
 
 
 def _jsonl(frame: pl.DataFrame, path: Path) -> None:
     with path.open("w", encoding="utf-8", newline="\n") as handle:
         for row in frame.iter_rows(named=True):
             clean = {k: (v.strftime("%Y-%m-%dT%H:%M:%S.%f") if hasattr(v, "strftime") else v) for k, v in row.items()}
-            handle.write(json.dumps(clean, ensure_ascii=True, sort_keys=True, allow_nan=False) + "\n")
+            # ensure_ascii=False keeps Chinese readable; json still escapes control characters (NUL stays \u0000)
+            handle.write(json.dumps(clean, ensure_ascii=False, sort_keys=True, allow_nan=False) + "\n")
+
+
+def readme_text(campaign_id: str, row: dict, run_id: str, fired_counts: dict[str, int], n_members: int) -> str:
+    """The pack's README: what was found, every file and every signal in plain words, how to verify."""
+    lines = [
+        f"# Evidence pack: campaign {campaign_id}",
+        "",
+        "## What this is",
+        "",
+        f"An automated analysis (run {run_id}) found {row['n_accounts']} accounts that act together: they post the",
+        f"same or near-identical texts, share the same links and posts within minutes of each other, and were often",
+        f"registered in batches. Together they wrote {row['n_posts']} posts between {row['first_post_at']} and",
+        f"{row['last_post_at']} (UTC). Review status: {row['status']} (\"unreviewed\" means no analyst has confirmed it yet).",
+        f"The signals most of its members share: {row['top_signals']}.",
+        "",
+        "These are findings of a statistical analysis, with the evidence behind each one; they are not a verdict.",
+        "",
+        "## The files",
+        "",
+    ]
+    lines += [f"- **{name}**: {text}." for name, text in FILE_EXPLANATIONS]
+    lines += [
+        "",
+        "CSV files are UTF-8 with a byte order mark (Excel shows Chinese correctly). posts.jsonl is UTF-8 text, one",
+        "post per line; open it in a text editor. Post text was written by the accounts under investigation: open",
+        "it as text only, never as a web page or a spreadsheet formula.",
+        "",
+        "## The signals",
+        "",
+        "Each signal compares an account with the whole corpus (the baseline) and fires when it passes a threshold.",
+        "An account is flagged when its combined score and the number of signals that fired pass the rule in the",
+        "parameters; a single signal is never enough on its own.",
+        "",
+    ]
+    for name, text in SIGNAL_EXPLANATIONS.items():
+        count = fired_counts.get(name, 0)
+        lines.append(f"- **{name}**: {text}. Fired for {count} of the {n_members} members.")
+    for name in sorted(set(fired_counts) - set(SIGNAL_EXPLANATIONS)):
+        lines.append(f"- **{name}**: see signals.csv for its explanation. Fired for {fired_counts[name]} of the {n_members} members.")
+    lines += [
+        "",
+        "## How to check it",
+        "",
+        "- sources.csv and manifest.json give the SHA-256 of every input file: recompute them on the originals",
+        "  (`sha256sum FILE`) to confirm the analysis used exactly those files.",
+        "- manifest.json gives the SHA-256 of every file in this pack: recompute them to confirm nothing was changed.",
+        "- The open investigation workbench (`workbench export-evidence`) rebuilds this pack from the same files and",
+        "  the parameters in manifest.json, byte for byte.",
+        "",
+    ]
+    return "\n".join(lines)
 
 
 def write_evidence_pack(
@@ -112,6 +210,8 @@ def write_evidence_pack(
 
     family_ids = analysis.campaign_families.filter(pl.col("campaign_id") == campaign_id).select("family_id", pl.col("posts").alias("campaign_posts"))
     families = analysis.families.with_columns(pl.col("family_id").cast(pl.String)).join(family_ids, on="family_id", how="inner")
+    if "size" in families.columns:
+        families = families.filter(pl.col("campaign_posts") >= CAMPAIGN_FAMILY_SHARE * pl.col("size"))
     _csv(families.sort(["campaign_posts", "family_id"], descending=[True, False]), out / "families.csv")
 
     source_columns = [c for c in ("source_id", "path", "sha256", "format", "preset", "rows_read", "rows_loaded", "rows_quarantined") if c in analysis.sources.columns]
@@ -119,29 +219,10 @@ def write_evidence_pack(
     _csv(sources.sort(source_columns[0]) if source_columns else sources, out / "sources.csv")
 
     row = campaign.row(0, named=True)
-    (out / "README.md").write_text(
-        "\n".join(
-            [
-                f"# Evidence pack: campaign {campaign_id}",
-                "",
-                f"{row['n_accounts']} accounts, {row['n_posts']} posts, first post {row['first_post_at']}, last post {row['last_post_at']}.",
-                f"Status: {row['status']}. Most frequent signals: {row['top_signals']}.",
-                "",
-                "Files: campaign.csv (summary), accounts.csv (members, score, signals fired), signals.csv (every",
-                "signal's value, corpus baseline, threshold and explanation), posts.jsonl (members' posts, text",
-                "exactly as stored, JSON-escaped), edges.csv (coordination edges between members), edge_posts.csv",
-                "(the post pairs behind each edge), families.csv (near-duplicate families used), sources.csv (input",
-                "files and their sha256). manifest.json lists parameters, package versions and the sha256 of each file.",
-                "",
-                "Post text is attacker-controlled: open it as text, never render it as HTML or run it.",
-                "Produced by the open investigation workbench (`workbench export-evidence`); the same corpus and",
-                "parameters reproduce these files byte for byte.",
-                "",
-            ]
-        ),
-        encoding="utf-8",
-        newline="\n",
-    )
+    fired = analysis.account_signals.filter(pl.col("account_id").is_in(member_ids) & pl.col("fired"))
+    fired_counts = dict(fired.group_by("signal").agg(pl.len()).iter_rows()) if fired.height else {}
+    (out / "README.md").write_text(readme_text(campaign_id, row, analysis.run_id, fired_counts, len(member_ids)),
+                                   encoding="utf-8", newline="\n")
     files = sorted(p.name for p in out.iterdir() if p.is_file() and p.name != "manifest.json")
     manifest = {
         "campaign_id": campaign_id,

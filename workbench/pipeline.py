@@ -270,7 +270,11 @@ class Analysis:
             "families": self.families,
             "tells": self.tells,
             "campaigns": self.campaigns,
-            **{name: getattr(self, name) for name in ("narrative_posts", "narrative_clusters", "narrative_map")
+            "campaign_accounts": self.campaign_accounts,
+            "campaign_families": self.campaign_families,
+            "coordinated_groups": self.coordinated_groups,
+            **{name: getattr(self, name) for name in ("narrative_posts", "narrative_clusters", "narrative_map",
+                                                      "campaign_narratives")
                if getattr(self, name).width},
         }
 
@@ -423,6 +427,7 @@ def analyze_frames(
     params: AnalysisParams,
     cache=None,
     steps: Steps | None = None,
+    progress=None,
 ) -> Analysis:
     """The analysis on in-memory canonical frames (what `run_analysis` calls after reading the store).
 
@@ -438,19 +443,28 @@ def analyze_frames(
     analyst = labels.filter(pl.col("origin") == "analyst") if labels is not None and labels.height else None
     clock = _Clock()
 
+    def stage(name: str, detail: str = "") -> None:  # progress: a workbench.progress.Stages, or None
+        if progress is not None:
+            progress.advance(name, detail)
+
+    stage("coordination", f"{posts.height:,} posts")
     network = _fitted(steps.network.fit(posts), "network")
     clock.lap("coordination_s")
+    stage("near-duplicate families", f"{network.fused_edges_.height:,} account pairs so far")
     families = _fitted(steps.families.fit(posts), "families")
     assignments = families.assignments_.with_columns(pl.col("family_id").cast(pl.String))
     clock.lap("families_s")
+    stage("AI-text tells")
     tells = find_tells(posts)
     clock.lap("tells_s")
+    stage("account signals", f"{posts['account_id'].n_unique():,} accounts")
     forensics = _fitted(steps.forensics.fit(
         posts, accounts, events, family_assignments=assignments, tell_post_ids=tells["post_id"].unique().sort(),
         coordination_nodes=network.nodes_.select(
             "account_id", "coordination_score", "flagged", "partners", "flag_reason", "shared_assets"),
     ), "forensics")
     clock.lap("account_signals_s")
+    stage("scores and campaigns")
     training = _training_labels(labels, params.supervised_origin) if params.supervised else None
     scorer = _fitted(steps.scorer.fit(forensics.signals_, labels=training), "scorer")
     account_scores, account_signals = _network_rule(scorer.scores_, forensics.signals_, network, params)
@@ -471,6 +485,7 @@ def analyze_frames(
     clock.lap("scores_campaigns_s")
     narrative_frames = {}
     if steps.narratives is not None:
+        stage("narratives", "embeddings, UMAP, HDBSCAN")
         narratives = _fitted(steps.narratives.fit(posts, cache), "narratives")
         narrative_frames = {"narrative_posts": narratives.posts_, "narrative_clusters": narratives.clusters_,
                             "narrative_map": narratives.map_,
@@ -644,8 +659,9 @@ def analyze(store, params: AnalysisParams | None = None, **knobs) -> Analysis:
     return run_analysis(store, params)
 
 
-def run_analysis(store, params: AnalysisParams | None = None) -> Analysis:
+def run_analysis(store, params: AnalysisParams | None = None, progress=None) -> Analysis:
     """Read the corpus from `store` (read-only is enough) and analyse it. See `analyze_frames`."""
     params = params or AnalysisParams()
     posts = store.posts(since=params.since, until=params.until)
-    return analyze_frames(posts, store.accounts(), store.events(), store.labels(), store.sources(), params, cache=store)
+    return analyze_frames(posts, store.accounts(), store.events(), store.labels(), store.sources(), params, cache=store,
+                          progress=progress)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import argparse
 from pathlib import Path
 
-from workbench.config import DEFAULT_DB
+from workbench.config import DEFAULT_DB, cache_db_for
 from workbench.params import add_knob_arguments
 
 
@@ -22,10 +22,17 @@ def analyse_store(args: argparse.Namespace):
     from workbench.pipeline import run_analysis
     from workbench.store import Store
 
+    from workbench.progress import stages
+
     params = params_from_args(args)
-    with Store(args.db, read_only=True) as store:
-        analysis = run_analysis(store, params)
+    names = ["load", "coordination", "near-duplicate families", "AI-text tells", "account signals", "scores and campaigns"]
+    names += ["narratives"] if params.narratives else []
+    names += ["save"] if getattr(args, "save", False) else []
+    with stages("analyze", names, quiet=getattr(args, "quiet", False)) as bar, Store(args.db, read_only=True) as store:
+        bar.advance("load", str(args.db))
+        analysis = run_analysis(store, params, progress=bar)
         if getattr(args, "save", False):
+            bar.advance("save", analysis.run_id)
             analysis.save(store)
     return analysis, analysis.account_posts
 
@@ -41,6 +48,7 @@ def add_parser(subparsers) -> None:
     parser.add_argument("--save", action="store_true",
                         help="store the run (one transaction) for the report, verdict, export-evidence and network")
     parser.add_argument("--out", help="also write the result frames as Parquet files into this folder")
+    parser.add_argument("--quiet", action="store_true", help="no progress bar (it is off anyway when not on a terminal)")
     parser.set_defaults(run=run)
 
 
@@ -54,6 +62,10 @@ def run(args: argparse.Namespace) -> int:
     for row in analysis.campaigns.iter_rows(named=True):
         print(f"  {row['campaign_id']}  {row['kind']:<18}  {row['status']:<10}  {row['n_accounts']:>6} accounts  "
               f"{row['n_posts']:>8} posts  {row['first_post_at']} .. {row['last_post_at']}  signals: {row['top_signals']}")
+    if args.save:
+        print(f"saved run {analysis.run_id} in {cache_db_for(args.db)}")
+        print(f"next: workbench report notebooks/campaign_report.ipynb -p db_path {args.db} "
+              f"-p analysis_run_id {analysis.run_id}")
     if args.out:
         out = Path(args.out)
         out.mkdir(parents=True, exist_ok=True)

@@ -33,7 +33,8 @@ def add_parser(subparsers) -> None:
     parser.add_argument("--map", type=_pairs, default={}, help="generic preset: canonical=raw column pairs, comma separated")
     parser.add_argument("--mapping", help="generic preset: YAML mapping file")
     parser.add_argument("--option", type=_pairs, default={}, help="preset options as name=value pairs")
-    parser.add_argument("--no-progress", action="store_true", help="no progress bar")
+    parser.add_argument("--no-progress", "--quiet", dest="no_progress", action="store_true",
+                        help="no progress bars (they are off anyway when not on a terminal)")
     parser.set_defaults(run=run)
 
 
@@ -55,9 +56,14 @@ def run(args: argparse.Namespace) -> int:
             paths.extend(synth_files(path))
         else:
             paths.append(path)
+    from workbench.progress import stages
+
     failed = 0
-    with Store(args.db) as store:
-        for path in paths:
+    # one bar over the files (count, elapsed, ETA); large files get their own bar of rows from the loader
+    bar = stages("ingest", [str(p) for p in paths], quiet=args.no_progress)
+    with bar, Store(args.db) as store:
+        for number, path in enumerate(paths, 1):
+            bar.advance(str(path), f"file {number} of {len(paths)}")
             try:
                 summary = ingest_file(store, path, args.preset, platform=args.platform, timezone=args.timezone,
                                       encoding=args.encoding, delimiter=args.delimiter, options=options,

@@ -20,18 +20,26 @@ def add_parser(subparsers) -> None:
     parser.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     parser.add_argument("--top", type=int, default=10, help="clusters and families to print (default 10)")
     parser.add_argument("--no-families", action="store_true", help="skip near-duplicate families")
+    parser.add_argument("--quiet", action="store_true", help="no progress bar (it is off anyway when not on a terminal)")
     parser.set_defaults(run=run)
 
 
 def run(args: argparse.Namespace) -> int:
     from workbench.pipeline import fit_narratives_cached
+    from workbench.progress import stages
     from workbench.store import Store
     from workbench.text.families import NearDuplicateFamilies
 
+    names = ["load", "narratives"] + ([] if args.no_families else ["near-duplicate families"])
+    bar = stages("narratives", names, quiet=args.quiet)
     with Store(args.db, read_only=True) as store:
+        bar.advance("load", str(args.db))
         posts = store.posts(columns=["post_id", "account_id", "created_at", "text", "lang"])
+        bar.advance("narratives", f"{posts.height:,} posts: embed, UMAP and HDBSCAN on {args.sample_size:,}")
         model = fit_narratives_cached(posts, store, backend=args.backend, sample_size=args.sample_size,
                                       random_state=args.seed)
+    if args.no_families:
+        bar.close()
     source = "cached results" if model.cache_hit_ else "fitted"
     print(f"{posts.height:,} posts: {model.clusters_.height} narrative clusters ({source}, run {model.run_id_}), "
           f"noise share {(model.labels_ < 0).mean():.1%}")
@@ -39,7 +47,9 @@ def run(args: argparse.Namespace) -> int:
         print(f"  [{row['cluster']}] {row['size']:,} posts, {row['accounts']:,} accounts, tactic {row['tactic'] or '-'}: "
               f"{' '.join(row['keywords'] or [])}")
     if not args.no_families:
+        bar.advance("near-duplicate families", f"{posts.height:,} posts")
         families = NearDuplicateFamilies(random_state=args.seed).fit(posts)
+        bar.close()
         print(f"{families.families_.height:,} near-duplicate families, {families.assignments_.height:,} posts in them")
         for row in families.families_.head(args.top).iter_rows(named=True):
             skeleton = families.template(row["family_id"]).skeleton

@@ -31,7 +31,7 @@ def add_parser(subparsers) -> None:
     parser.add_argument("--min-participation", type=int, default=2, help="coortweet semantics: min coordinated shares per account")
     parser.add_argument("--similarity-threshold", type=float, default=0.8, help="co_similar_text Jaccard threshold (0.3 catches template variants; the toolkit uses 0.9)")
     add_knob_arguments(parser, ("window_s", "min_edge_weight", "seed"))
-    parser.add_argument("--format", default="parquet,csv,graphml", help="comma-separated: parquet,csv,graphml")
+    parser.add_argument("--format", default="parquet,csv,graphml", help="comma-separated: parquet,csv,graphml,gexf")
     parser.set_defaults(run=run)
 
 
@@ -39,10 +39,10 @@ def run(args: argparse.Namespace) -> int:
     from workbench.coordination.export import write_network
     from workbench.errors import ParameterError
 
-    network = fit_network(args) if args.fit else stored_network(args.db, args.run_id)
+    network, node_info = fit_network(args) if args.fit else stored_network(args.db, args.run_id)
     formats = [f.strip() for f in args.format.split(",") if f.strip()]
     try:
-        paths = write_network(network, args.out, formats)
+        paths = write_network(network, args.out, formats, node_info=node_info)
     except ValueError as error:
         raise ParameterError(str(error)) from error
     flagged = int(network.nodes_["flagged"].sum())
@@ -62,9 +62,10 @@ def stored_network(db: str, run_id: str | None):
 
     with Store(db, read_only=True) as store:
         analysis = Analysis.load(store, run_id)
+        node_info = node_attributes(store, store.posts(columns=["account_id", "created_at"]), analysis)
     return SimpleNamespace(edges_=analysis.coordination_edges, fused_edges_=analysis.coordination_fused_edges,
                            nodes_=analysis.coordination_nodes, communities_=analysis.communities,
-                           hot_objects_=analysis.hot_objects)
+                           hot_objects_=analysis.hot_objects), node_info
 
 
 def fit_network(args: argparse.Namespace):
@@ -84,4 +85,34 @@ def fit_network(args: argparse.Namespace):
         raise ParameterError(str(error)) from error
     with Store(args.db, read_only=True) as store:
         posts = store.posts()
-    return network.fit(posts)
+        node_info = node_attributes(store, posts, _latest_analysis(store))
+    return network.fit(posts), node_info
+
+
+def _latest_analysis(store):
+    """The latest complete stored run, or None when there is none."""
+    from workbench.errors import WorkbenchError
+    from workbench.pipeline import Analysis
+
+    try:
+        return Analysis.load(store, None)
+    except WorkbenchError:
+        return None
+
+
+def node_attributes(store, posts, analysis):
+    """Per account: handle, first/last activity, and the campaign, its kind and the suspicion score from
+    the stored analysis run (campaign and score stay empty without one)."""
+    import polars as pl
+
+    info = store.accounts(columns=["account_id", "handle"]).join(
+        posts.group_by("account_id").agg(pl.col("created_at").min().dt.strftime("%Y-%m-%dT%H:%M:%S").alias("first_activity"),
+                                         pl.col("created_at").max().dt.strftime("%Y-%m-%dT%H:%M:%S").alias("last_activity")),
+        on="account_id", how="full", coalesce=True)
+    if analysis is None or analysis.campaign_accounts.is_empty():
+        return info
+    members = analysis.campaign_accounts.select("account_id", pl.col("campaign_id").alias("campaign"))
+    kinds = analysis.campaigns.select(pl.col("campaign_id").alias("campaign"), pl.col("kind").alias("group_kind"))
+    scores = analysis.account_scores.select("account_id", "score")
+    return (info.join(members.join(kinds, on="campaign", how="left").unique("account_id", keep="first"), on="account_id", how="left")
+            .join(scores, on="account_id", how="left"))

@@ -50,7 +50,7 @@ DEFAULT_SCALES_S: tuple[float | None, ...] = (60.0, 1800.0, 6 * 3600.0, None)
 
 PAIR_SCHEMA = {
     "account_a": pl.String, "account_b": pl.String, "shared": pl.Int64, "shared_in_scale": pl.Int64,
-    "scale_s": pl.Float64, "expected": pl.Float64, "log10_p": pl.Float64, "group": pl.Int64,
+    "scale_s": pl.Float64, "expected": pl.Float64, "log10_p": pl.Float64, "group_id": pl.Int64,
 }
 
 
@@ -289,7 +289,7 @@ class SignificantCoordination:
             "shared": sig["n_all"].to_numpy(), "shared_in_scale": sig["n"].to_numpy(),
             "scale_s": scale_values[sig["scale"].to_numpy()], "expected": sig["expected"].to_numpy(),
             "log10_p": sig["log10_p"].to_numpy(),
-            "group": np.where(group[sig_a] == group[sig_b], group[sig_a], -1),
+            "group_id": np.where(group[sig_a] == group[sig_b], group[sig_a], -1),
         }, schema=PAIR_SCHEMA).sort("account_a", "account_b")
         # Only the pairs inside groups are kept for the evidence look-ups.
         keep = (group[a] >= 0) & (group[a] == group[b])

@@ -342,10 +342,10 @@ def separate_kinds(links: pl.DataFrame, groups: pl.DataFrame, kinds: pl.DataFram
 
 
 def coordinated_group_summary(groups: pl.DataFrame, kinds: pl.DataFrame, posts: pl.DataFrame) -> pl.DataFrame:
-    """One row per coordinated group (smear or not): group, kind, kind_reasons, n_accounts, n_posts,
+    """One row per coordinated group (smear or not): group_id, kind, kind_reasons, n_accounts, n_posts,
     first_post_at, last_post_at, the features, and up to five example accounts; sorted by kind then size.
     What the report lists as "other coordinated groups" next to the campaigns."""
-    schema = {"group": pl.Int64, "kind": pl.String, "kind_reasons": pl.String, "n_accounts": pl.Int64,
+    schema = {"group_id": pl.Int64, "kind": pl.String, "kind_reasons": pl.String, "n_accounts": pl.Int64,
               "n_posts": pl.Int64, "first_post_at": pl.Datetime("us"), "last_post_at": pl.Datetime("us"),
               "target_share": pl.Float64, "negative_share": pl.Float64, "official_share": pl.Float64,
               "example_accounts": pl.List(pl.String)}
@@ -360,5 +360,5 @@ def coordinated_group_summary(groups: pl.DataFrame, kinds: pl.DataFrame, posts: 
         kinds.join(sizes, on="group").join(activity, on="group", how="left")
         .with_columns(_order=pl.col("kind").replace_strict(order, default=len(KINDS), return_dtype=pl.Int64))
         .sort(["_order", "n_accounts", "group"], descending=[False, True, False])
-        .select(list(schema)).cast(schema)
+        .rename({"group": "group_id"}).select(list(schema)).cast(schema)
     )

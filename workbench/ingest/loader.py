@@ -236,6 +236,18 @@ def _write_batch(store: Store, summary: IngestSummary, source_id: int, ready: _P
         summary.labels_loaded += store.upsert_labels(mapped.labels)
 
 
+def _rows_hint(info) -> int | None:
+    """The number of input rows when the file says it cheaply (a Parquet footer), for the bar's ETA."""
+    if info.format != "parquet" or info.compression:
+        return None
+    try:
+        import pyarrow.parquet as pq
+
+        return pq.ParquetFile(info.path).metadata.num_rows
+    except Exception:  # a damaged footer is reported by the reader, with its row, not here
+        return None
+
+
 def ingest_file(store: Store, path: str | Path, preset: str = "generic", *, platform: str | None = None,
                 timezone: str | None = None, encoding: str | None = None, delimiter: str | None = None,
                 options: dict[str, Any] | None = None, progress: bool | None = None,
@@ -265,7 +277,7 @@ def ingest_file(store: Store, path: str | Path, preset: str = "generic", *, plat
     if progress or (progress is None and sys.stderr.isatty() and path.stat().st_size > 50_000_000):
         from tqdm import tqdm
 
-        bar = tqdm(unit=" rows", unit_scale=True, desc=path.name, file=sys.stderr)
+        bar = tqdm(unit=" rows", unit_scale=True, desc=path.name, file=sys.stderr, total=_rows_hint(info))
     # Unordered inserts are set outside the transaction: after a failed statement DuckDB refuses every
     # statement but ROLLBACK, so resetting the setting inside would hide the error.
     with store.unordered_inserts(), store.transaction():

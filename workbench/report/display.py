@@ -11,16 +11,19 @@ renderings in the HTML report, and JupyterLab renders them itself in interactive
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import html
 import json
 import math
 import os
+import re
 from collections.abc import Mapping
 
 import polars as pl
 
 MAX_CELL_CHARS = 200
 MAX_ROWS = 50
+MAX_SEARCH_ROWS = 1000  # rows an interactive table carries into the HTML (sorted, searched and paged there)
 VEGALITE_MIME = "application/vnd.vegalite.v6+json"
 # JupyterLab 4 renders Vega-Lite only under the v5 mime type; its renderer draws these v6 specs too.
 LAB_VEGALITE_MIME = "application/vnd.vegalite.v5+json"
@@ -51,13 +54,22 @@ def escape(value: object, max_chars: int = MAX_CELL_CHARS) -> str:
 
 
 def format_value(value: object) -> str:
-    """Readable text for a cell value: lists joined, times in ISO form, floats to 4 significant digits."""
+    """Readable text for a cell value: booleans as yes/no, integers with thousands separators, floats to 4
+    significant digits (3 decimals between -1 and 1), lists joined, times in ISO form."""
     if value is None:
         return ""
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, int):
+        return f"{value:,}"
     if isinstance(value, float):
         if math.isnan(value):
             return ""
-        return f"{value:.4g}"
+        if value.is_integer() and abs(value) < 1e15:
+            return f"{int(value):,}"
+        if -1 < value < 1:
+            return f"{value:.3f}"
+        return f"{value:,.4g}" if abs(value) < 1e4 else f"{value:,.0f}"
     if isinstance(value, dt.datetime):
         return value.isoformat(sep=" ", timespec="seconds")
     if isinstance(value, (list, tuple)):
@@ -67,27 +79,98 @@ def format_value(value: object) -> str:
     return str(value)
 
 
+def anchor_id(prefix: str, value: object) -> str:
+    """An HTML id for `value` (an account or campaign id, hostile text): safe characters plus a short hash,
+    so two values never share an anchor and no value can break out of the attribute."""
+    text = "" if value is None else str(value)
+    readable = re.sub(r"[^A-Za-z0-9_-]+", "-", text)[:40].strip("-")
+    digest = hashlib.sha1(text.encode("utf-8", "surrogatepass")).hexdigest()[:6]
+    return f"{prefix}-{readable}-{digest}" if readable else f"{prefix}-{digest}"
+
+
+def _column_class(name: str, dtype: pl.DataType) -> str:
+    """CSS class of a column: numbers and times stay on one line, ids never break mid-value, text wraps."""
+    lowered = name.lower()
+    if lowered.endswith(("_id", "_ids")) or lowered in ("id", "source", "target", "account", "account_a", "account_b",
+                                                         "handle", "run", "campaign", "community", "family"):
+        return "wb-id"  # numeric ids too: shown without thousands separators
+    if dtype.is_numeric() or dtype == pl.Boolean:
+        return "wb-num"
+    if dtype in (pl.Date, pl.Datetime) or isinstance(dtype, pl.Datetime):
+        return "wb-time"
+    return "wb-text"
+
+
+def _sort_key(value: object) -> str | None:
+    """The raw value DataTables sorts a formatted number or time by (`data-order`)."""
+    if isinstance(value, bool) or value is None:
+        return None
+    if isinstance(value, (int, float)):
+        return None if isinstance(value, float) and math.isnan(value) else repr(value)
+    if isinstance(value, (dt.datetime, dt.date)):
+        return value.isoformat()
+    return None
+
+
 def table_html(frame: pl.DataFrame, max_rows: int = MAX_ROWS, max_chars: int = MAX_CELL_CHARS,
-               caption: str | None = None) -> str:
-    """An HTML table of the first `max_rows` rows, every header and cell escaped and truncated."""
+               caption: str | None = None, table_id: str | None = None, interactive: bool = False,
+               anchors: Mapping[str, str] | None = None, filters: Mapping[str, str] | None = None) -> str:
+    """An HTML table of the first `max_rows` rows, every header and cell escaped and truncated.
+
+    interactive : mark the table for the report's DataTables (sort, search, paging over every row shown);
+        in a notebook it stays a static table in a scrolling box.
+    anchors : column -> id prefix; the cell links to `#<anchor_id(prefix, value)>` (a section of the page).
+    filters : column -> table id; the cell links to that table and, in the report, searches it for the value
+        (drill-down from a campaign's members to their posts).
+    """
     shown = frame.head(max_rows)
-    parts = ['<table class="wb-table">']
+    anchors, filters = dict(anchors or {}), dict(filters or {})
+    classes = {name: _column_class(name, dtype) for name, dtype in shown.schema.items()}
+    id_attr = f' id="{html.escape(table_id, quote=True)}"' if table_id else ""
+    kind = "wb-table wb-interactive" if interactive else "wb-table"
+    # In a notebook (no DataTables) a long interactive table scrolls inside its box; the report lifts the cap.
+    wrap_style = ' style="max-height:520px;overflow:auto"' if interactive and shown.height > 20 else ""
+    parts = [f'<div class="wb-table-wrap"{wrap_style}><table class="{kind}"{id_attr}>']
     if caption:
         parts.append(f"<caption>{escape(caption, 500)}</caption>")
-    parts.append("<thead><tr>" + "".join(f"<th>{escape(c, 80)}</th>" for c in shown.columns) + "</tr></thead>")
+    # headers may break after an underscore (weight_co_similar_text), never inside a word
+    parts.append("<thead><tr>" + "".join(f'<th class="{classes[c]}">{escape(c, 80).replace("_", "_<wbr>")}</th>'
+                                         for c in shown.columns) + "</tr></thead>")
     parts.append("<tbody>")
+    columns = shown.columns
     for row in shown.iter_rows():
-        parts.append("<tr>" + "".join(f"<td>{escape(v, max_chars)}</td>" for v in row) + "</tr>")
-    parts.append("</tbody></table>")
+        cells = []
+        for name, value in zip(columns, row):
+            plain_id = classes[name] == "wb-id" and isinstance(value, int) and not isinstance(value, bool)
+            text = escape(str(value) if plain_id else value, max_chars)
+            order = _sort_key(value)
+            order_attr = f' data-order="{html.escape(order, quote=True)}"' if order is not None else ""
+            if value is not None and text and name in anchors:
+                text = f'<a href="#{anchor_id(anchors[name], value)}">{text}</a>'
+            elif value is not None and text and name in filters:
+                raw = html.escape(format_value(value), quote=True)
+                text = (f'<a href="#{html.escape(filters[name], quote=True)}" data-wb-filter="{raw}" '
+                        f'data-wb-table="{html.escape(filters[name], quote=True)}">{text}</a>')
+            cells.append(f'<td class="{classes[name]}"{order_attr}>{text}</td>')
+        parts.append("<tr>" + "".join(cells) + "</tr>")
+    parts.append("</tbody></table></div>")
     if frame.height > max_rows:
-        parts.append(f'<p class="wb-note">showing {max_rows:,} of {frame.height:,} rows</p>')
+        parts.append(f'<p class="wb-note">showing the first {max_rows:,} of {frame.height:,} rows</p>')
     return "".join(parts)
 
 
 def show_table(frame: pl.DataFrame, max_rows: int = MAX_ROWS, max_chars: int = MAX_CELL_CHARS,
-               caption: str | None = None) -> SafeHTML:
+               caption: str | None = None, table_id: str | None = None, interactive: bool = False,
+               anchors: Mapping[str, str] | None = None, filters: Mapping[str, str] | None = None) -> SafeHTML:
     """A safe HTML table for a notebook cell (return it as the cell's last value, or display it)."""
-    return SafeHTML(table_html(frame, max_rows, max_chars, caption))
+    return SafeHTML(table_html(frame, max_rows, max_chars, caption, table_id, interactive, anchors, filters))
+
+
+def show_search_table(frame: pl.DataFrame, table_id: str, caption: str, max_rows: int = MAX_SEARCH_ROWS,
+                      max_chars: int = MAX_CELL_CHARS, anchors: Mapping[str, str] | None = None,
+                      filters: Mapping[str, str] | None = None) -> SafeHTML:
+    """An interactive table (sort, search, paging) of up to `max_rows` rows: the HTML stays bounded."""
+    return show_table(frame, max_rows, max_chars, caption, table_id, True, anchors, filters)
 
 
 def show_facts(facts: Mapping[str, object], caption: str | None = None) -> SafeHTML:
@@ -97,10 +180,30 @@ def show_facts(facts: Mapping[str, object], caption: str | None = None) -> SafeH
     return show_table(frame, max_rows=len(facts) + 1, max_chars=500, caption=caption)
 
 
-def show_text(text: str, kind: str = "p") -> SafeHTML:
-    """A paragraph (`kind="p"`) or heading (`"h2"`, `"h3"`) of escaped text; findings computed from data."""
+def show_text(text: str, kind: str = "p", anchor: str | None = None) -> SafeHTML:
+    """A paragraph (`kind="p"`) or heading (`"h2"`, `"h3"`) of escaped text; findings computed from data.
+    `anchor` (already an `anchor_id`) becomes the element's id, so the table of contents can link to it."""
     tag = kind if kind in ("p", "h2", "h3", "h4") else "p"
-    return SafeHTML(f'<{tag} class="wb-text">{escape(text, 5000)}</{tag}>')
+    id_attr = f' id="{html.escape(anchor, quote=True)}"' if anchor else ""
+    return SafeHTML(f'<{tag} class="wb-text"{id_attr}>{escape(text, 5000)}</{tag}>')
+
+
+def show_links(items: list[tuple[str, str]], caption: str | None = None) -> SafeHTML:
+    """A list of in-page links (text, anchor id): the table of contents."""
+    links = "".join(f'<li><a href="#{html.escape(anchor, quote=True)}">{escape(text, 300)}</a></li>' for text, anchor in items)
+    head = f'<p class="wb-toc-title">{escape(caption, 200)}</p>' if caption else ""
+    return SafeHTML(f'<nav class="wb-toc">{head}<ul>{links}</ul></nav>')
+
+
+def show_summary(headline: str, findings: list[str], confidence: str, facts: Mapping[str, object]) -> SafeHTML:
+    """The findings block at the top of a report: a headline, the answers as sentences, the confidence
+    statement and key numbers, all escaped. It carries id `summary` for the contents and the browser test."""
+    items = "".join(f"<li>{escape(f, 2000)}</li>" for f in findings)
+    numbers = "".join(f'<div class="wb-kpi"><div class="wb-kpi-value">{escape(format_value(v), 40)}</div>'
+                      f'<div class="wb-kpi-label">{escape(k, 80)}</div></div>' for k, v in facts.items())
+    return SafeHTML(f'<section class="wb-summary" id="summary"><h2 class="wb-text">{escape(headline, 500)}</h2>'
+                    f'<div class="wb-kpis">{numbers}</div><ul class="wb-findings">{items}</ul>'
+                    f'<p class="wb-confidence">{escape(confidence, 2000)}</p></section>')
 
 
 def show_findings(findings: list[str]) -> SafeHTML:

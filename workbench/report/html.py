@@ -13,6 +13,7 @@ from __future__ import annotations
 
 import copy
 import json
+import re
 import secrets
 from functools import lru_cache
 from pathlib import Path
@@ -32,6 +33,26 @@ def vega_bundle() -> str:
     bundle = vl_convert.javascript_bundle()
     # A literal "</script" inside would end the inline block early; the shipped bundle has none.
     return bundle.replace("</script", "<\\/script")
+
+
+@lru_cache(maxsize=1)
+def datatables_bundle() -> tuple[str, str]:
+    """(script, stylesheet) of DataTables with jQuery, as the itables package ships them (about 0.6 MB and
+    0.1 MB): the interactive tables' sort, search and paging, inlined so the report needs no network.
+
+    The shipped script is an ES module ending in `export{...}`; that clause is replaced by one assignment
+    of the DataTable class to `window.wbDataTable`, so the report's own module script can use it."""
+    from importlib import resources
+
+    folder = resources.files("itables") / "html"
+    script = (folder / "dt_bundle.js").read_text(encoding="utf-8")
+    style = (folder / "dt_bundle.css").read_text(encoding="utf-8")
+    match = re.search(r"export\{([^}]*)\}", script)
+    if match is None:
+        raise RuntimeError("the itables DataTables bundle has no export clause; this itables version is not supported")
+    exported = dict(reversed(part.strip().split(" as ")) for part in match.group(1).split(",") if " as " in part)
+    script = script[:match.start()] + f"window.wbDataTable={exported['default']};" + script[match.end():]
+    return script.replace("</script", "<\\/script"), style.replace("</style", "<\\/style")
 
 
 def spec_json(spec: dict) -> str:
@@ -81,7 +102,9 @@ def export_html(notebook_path: str | Path, html_path: str | Path, show_inputs: b
         exclude_input_prompt=True,
         exclude_output_prompt=True,
     )
-    resources = {"wb_vega_bundle": vega_bundle(), "wb_nonce": secrets.token_hex(16)}
+    tables_script, tables_style = datatables_bundle()
+    resources = {"wb_vega_bundle": vega_bundle(), "wb_nonce": secrets.token_hex(16),
+                 "wb_tables_bundle": tables_script, "wb_tables_style": tables_style}
     body, _ = exporter.from_notebook_node(notebook, resources=resources)
     html_path = Path(html_path)
     html_path.write_text(body, encoding="utf-8")

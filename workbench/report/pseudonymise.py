@@ -23,6 +23,9 @@ from collections.abc import Iterable
 
 import polars as pl
 
+# The salt reaches a report kernel through this environment variable, never as a recorded parameter.
+SALT_ENV = "WORKBENCH_PSEUDONYM_SALT"
+
 ID_COLUMNS = ("account_id", "source", "target", "account_a", "account_b", "author_id", "user_id", "uid",
               "source_account", "target_account", "member", "representative_account")
 NAME_COLUMNS = ("handle", "display_name", "screen_name", "author", "user_name", "username")

@@ -25,6 +25,7 @@ from workbench.provenance import package_versions, sha256_file
 from workbench.report.display import REPORT_RUN_ENV
 from workbench.report.html import export_html
 from workbench.report.parameters import read_parameters, validate_parameters
+from workbench.report.pseudonymise import SALT_ENV
 
 WORKBENCH_DIR = Path(__file__).resolve().parents[1]
 
@@ -103,13 +104,22 @@ def check_database(db_path: str | Path, analysis_run_id: str | None = None) -> N
             store.run_info(analysis_run_id)
 
 
+SECRET_PARAMETERS = ("pseudonym_salt",)
+# ipykernel warns on every start that its local TCP sockets are unencrypted; the kernel is ours, on this
+# machine, for one run, so the line only alarms readers of cron logs. Errors still show.
+KERNEL_ARGUMENTS = ["--IPKernelApp.log_level=ERROR"]
+
+
 def run_report(notebook: str | Path, params: dict[str, Any] | None = None, out_root: str | Path = "reports",
                params_from_text: bool = False, show_inputs: bool = False, kernel_name: str = "python3",
-               cwd: str | Path | None = None) -> ReportRun:
+               cwd: str | Path | None = None, progress: bool = False) -> ReportRun:
     """Validate parameters, execute `notebook` with papermill, export HTML, write the manifest and index.
 
     params : parameter values by name (unknown names and wrong types raise ParameterError before any
         kernel starts); `params_from_text=True` converts text values (as from `-p name value`).
+    Secret parameters (`pseudonym_salt`) never reach papermill, the executed notebook, the manifest or
+    the index: they go to the kernel through its environment (`WORKBENCH_PSEUDONYM_SALT`), which the
+    notebook reads. progress : show papermill's cell bar (cells done, elapsed, ETA) on stderr.
     Returns the ReportRun. Raises ReportFailed (exit code 4) naming the failing cell; the partial
     notebook and a manifest with status "failed" stay in the run directory, and the index is refreshed.
     """
@@ -122,6 +132,8 @@ def run_report(notebook: str | Path, params: dict[str, Any] | None = None, out_r
     values = validate_parameters(declared, dict(params or {}), from_text=params_from_text)
     if values.get("db_path"):
         check_database(values["db_path"], None if values.get("analyze") else values.get("analysis_run_id") or None)
+    secrets = {name: values.pop(name) for name in SECRET_PARAMETERS if name in values}
+    recorded = {**values, **{name: "(secret, not recorded)" for name, value in secrets.items() if value}}
     out_root = Path(out_root)
     started = dt.datetime.now(dt.timezone.utc)
     run_dir = new_run_dir(out_root, notebook.stem, started.date())
@@ -131,7 +143,7 @@ def run_report(notebook: str | Path, params: dict[str, Any] | None = None, out_r
         "notebook": str(notebook),
         "notebook_sha256": sha256_file(notebook),
         "run_dir": str(run_dir),
-        "parameters": values,
+        "parameters": recorded,
         "parameter_types": {name: p.type for name, p in declared.items()},
         "seeds": {name: value for name, value in values.items() if "seed" in name},
         "git": git_commit(),
@@ -141,8 +153,10 @@ def run_report(notebook: str | Path, params: dict[str, Any] | None = None, out_r
         "status": "running",
     }
     timings: dict[str, float] = {}
-    previous_env = {key: os.environ.get(key) for key in (REPORT_RUN_ENV, "PYTHONPATH")}
+    previous_env = {key: os.environ.get(key) for key in (REPORT_RUN_ENV, "PYTHONPATH", SALT_ENV)}
     os.environ[REPORT_RUN_ENV] = "1"  # charts skip the JupyterLab-only copy of their spec
+    if secrets.get("pseudonym_salt"):
+        os.environ[SALT_ENV] = secrets["pseudonym_salt"]
     # The kernel must import this workbench even when run from another directory without an install.
     os.environ["PYTHONPATH"] = os.pathsep.join(p for p in (str(WORKBENCH_DIR.parent), previous_env["PYTHONPATH"]) if p)
     clock = time.perf_counter()
@@ -150,7 +164,7 @@ def run_report(notebook: str | Path, params: dict[str, Any] | None = None, out_r
     try:
         papermill.execute_notebook(
             str(notebook), str(executed_path), parameters=values, kernel_name=kernel_name,
-            progress_bar=False, cwd=str(cwd) if cwd else None,
+            progress_bar=progress, cwd=str(cwd) if cwd else None, extra_arguments=list(KERNEL_ARGUMENTS),
         )
     except Exception as error:  # papermill raises PapermillExecutionError, or kernel start-up errors
         failure = error

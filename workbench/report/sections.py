@@ -14,13 +14,14 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 import polars as pl
 
-from workbench.report.pseudonymise import NoPseudonyms, Pseudonymiser, make_pseudonymiser
+from workbench.report.pseudonymise import SALT_ENV, NoPseudonyms, Pseudonymiser, make_pseudonymiser
 
 POST_COLUMNS = ("post_id", "platform", "account_id", "created_at", "text", "lang", "kind", "parent_post_id",
                 "shared_post_id", "urls", "hashtags", "mentions", "source_app", "like_count", "repost_count",
@@ -41,7 +42,11 @@ RESULT_NAMES = {
     "narrative_clusters": "cluster, size, keywords, exemplars, tactic (one row per narrative)",
     "tells": "post_id, phrase, category (AI-text tells)",
     "campaigns": "campaign, accounts, posts, first/last post, reach, share of voice",
+    "campaign_accounts": "campaign_id, account_id, community, score, fired_signals, verdict, status (members)",
+    "campaign_families": "campaign_id, family_id, posts (the near-duplicate families each campaign used)",
+    "campaign_narratives": "campaign_id, cluster, posts, keywords, tactic (what each campaign says)",
 }
+CAMPAIGN_KINDS = ("smear", "promotion", "neutral_automation", "organic")
 
 
 @dataclass
@@ -59,6 +64,8 @@ class ReportData:
     params: dict[str, Any] = field(default_factory=dict)
     total_posts_in_store: int = 0
     analysis_params: str = ""  # the stored analysis run's parameters (JSON text), for the methods section
+    target_terms: list[str] = field(default_factory=list)  # the terms that made a post "about the target"
+    target_terms_origin: str = ""  # where they came from: the report's parameters or the stored run
 
 
 def _parse_date(value: str) -> dt.datetime | None:
@@ -87,6 +94,42 @@ def narrative_labels(data: ReportData, keywords_shown: int = 4) -> pl.DataFrame 
     ).sort("cluster")
 
 
+def with_campaign_kind(campaigns: pl.DataFrame) -> pl.DataFrame:
+    """ADAPTER (remove once detection stores the columns): campaigns without `kind` count as "smear"
+    (against the target) and get empty `kind_reasons`. The report sorts campaigns by this column:
+    only kind == "smear" are campaigns against the target; the rest are other coordinated groups."""
+    if "kind" not in campaigns.columns:
+        campaigns = campaigns.with_columns(pl.lit("smear").alias("kind"))
+    if "kind_reasons" not in campaigns.columns:
+        campaigns = campaigns.with_columns(pl.lit("").alias("kind_reasons"))
+    return campaigns
+
+
+def stored_target_terms(analysis_params: str) -> list[str]:
+    """The target terms a stored analysis run was made with (from its parameters JSON), or []."""
+    import json
+
+    try:
+        terms = json.loads(analysis_params).get("target_terms") if analysis_params else None
+    except (ValueError, AttributeError):
+        return []
+    return [str(t) for t in terms] if isinstance(terms, list) else []
+
+
+def resolve_db_path(db_path: str | Path) -> str:
+    """`db_path` as given when it exists, else relative to the project root (`WORKBENCH_HOME`, or the
+    checkout this package lives in), so the default `data/workbench.duckdb` works from notebooks/ too."""
+    path = Path(db_path)
+    if path.exists() or path.is_absolute():
+        return str(path)
+    roots = [Path(os.environ["WORKBENCH_HOME"])] if os.environ.get("WORKBENCH_HOME") else []
+    roots.append(Path(__file__).resolve().parents[2])
+    for root in roots:
+        if (root / path).exists():
+            return str(root / path)
+    return str(path)
+
+
 def load_report_data(db_path: str, target_terms: list[str] | None = None, since: str = "", until: str = "",
                      max_posts: int = 0, analysis_run_id: str = "", pseudonymise: bool = False,
                      pseudonym_salt: str = "", params: dict | None = None, analyze: dict | None = None,
@@ -104,6 +147,7 @@ def load_report_data(db_path: str, target_terms: list[str] | None = None, since:
     from workbench.pipeline import Analysis
     from workbench.store import Store
 
+    db_path = resolve_db_path(db_path)
     with Store(db_path, read_only=True) as store:
         total = int(store.scalar("SELECT count(*) FROM posts"))
         posts = store.posts(columns=list(POST_COLUMNS), since=_parse_date(since), until=_parse_date(until),
@@ -120,15 +164,24 @@ def load_report_data(db_path: str, target_terms: list[str] | None = None, since:
             analysis = Analysis.load(store, run_id)
             results = analysis.report_frames()
             analysis_params = json.dumps(json.loads(analysis.params.to_json()), sort_keys=True)
-    posts = posts.with_columns(target_expr(list(target_terms or [])).alias("on_target"))
-    pseudonymiser = make_pseudonymiser(pseudonymise, pseudonym_salt, accounts)
+    terms, origin = list(target_terms or []), "the report's target_terms parameter"
+    if not terms:
+        terms, origin = stored_target_terms(analysis_params), f"analysis run {run_id}"
+        if not terms:
+            origin = "none given: every post counts as about the target"
+    posts = posts.with_columns(target_expr(terms).alias("on_target"))
+    if "campaigns" in results:
+        results["campaigns"] = with_campaign_kind(results["campaigns"])
+    # `workbench report` hands the salt over in the environment so it is never recorded as a parameter
+    pseudonymiser = make_pseudonymiser(pseudonymise, pseudonym_salt or os.environ.get(SALT_ENV, ""), accounts)
     if pseudonymise:
         posts, accounts, labels = (pseudonymiser.transform(f) for f in (posts, accounts, labels))
         results = {name: pseudonymiser.transform(frame) for name, frame in results.items()}
         sources = sources.with_columns(pl.col("path").map_elements(lambda p: Path(p).name, return_dtype=pl.Utf8))
     return ReportData(posts=posts, accounts=accounts, events=events, sources=sources, labels=labels,
                       results=results, analysis_run_id=run_id, pseudonymiser=pseudonymiser,
-                      params=dict(params or {}), total_posts_in_store=total, analysis_params=analysis_params)
+                      params=dict(params or {}), total_posts_in_store=total, analysis_params=analysis_params,
+                      target_terms=terms, target_terms_origin=origin)
 
 
 def run_analysis_now(store, knobs: dict, target_terms, since: str, until: str) -> str:
@@ -303,8 +356,17 @@ def account_table(data: ReportData, suspicious: list[str], top: int = 50) -> pl.
         fired = signals.filter(pl.col("fired")) if "fired" in signals.columns else signals
         fired = fired.group_by("account_id").agg(pl.col("signal").unique().sort().alias("signals_fired"))
         table = table.join(fired, on="account_id", how="left")
+    members = data.results.get("campaign_accounts")
+    if members is not None and members.height and "campaign_id" in members.columns:
+        campaigns = data.results.get("campaigns")
+        kinds = (with_campaign_kind(campaigns).select("campaign_id", "kind") if campaigns is not None and campaigns.height
+                 else pl.DataFrame(schema={"campaign_id": pl.Utf8, "kind": pl.Utf8}))
+        table = table.join(members.select("account_id", "campaign_id").unique("account_id", keep="first")
+                           .join(kinds, on="campaign_id", how="left"), on="account_id", how="left")
     descending = [True] * (len(order) - 1) + [False]
-    return table.sort(order, descending=descending, nulls_last=True).head(top)
+    table = table.sort(order, descending=descending, nulls_last=True).head(top)
+    first = [c for c in ("account_id", "handle", "campaign_id", "kind", "score", "suspicious") if c in table.columns]
+    return table.select(first + [c for c in table.columns if c not in first])
 
 
 # -- machine-made text ----------------------------------------------------------------------------
