@@ -5,7 +5,8 @@ Signals:
 
 - ``content_duplication``: share of the account's own texts (posts, replies, quotes, comments; not
   plain reposts) that belong to a near-duplicate family written by at least `min_family_accounts` accounts. Fires at
-  `min_share` with at least `min_posts` such texts. Low content diversity is how "black manuscript"
+  `min_share`, or halfway from the corpus median to 1 when the median account already repeats stock phrases,
+  with at least `min_posts` such texts. Low content diversity is how "black manuscript"
   generators show up per account.
 - ``ai_text_tells``: number of the account's posts with an AI-text tell (self-revealing phrases,
   pasted refusals). Fires at `min_posts` posts.
@@ -76,14 +77,17 @@ def duplication_signals(
     n = per["n"].to_numpy().astype(float)
     share = per["k"].to_numpy() / n
     median = float(np.median(share))
-    fired = (share >= min_share) & (n >= min_posts)
+    # Judged against the corpus: where ordinary users repeat stock phrases (the median account already
+    # writes in shared families), only accounts well above that fire.
+    needed = max(min_share, median + 0.5 * (1.0 - median))
+    fired = (share >= needed) & (n >= min_posts)
     share_measured = np.where(n >= min_posts, share, np.nan)
     details = [
         f"{int(k)} of {int(nn)} own texts in near-duplicate families of >= {min_family_accounts} accounts (corpus median {fmt(100 * median, 3)}%)"
         for k, nn in zip(per["k"].to_numpy(), n)
     ]
     return signal_rows(
-        "content_duplication", per["account_id"], share_measured, median, min_share, fired,
+        "content_duplication", per["account_id"], share_measured, median, needed, fired,
         np.clip(share, 0.0, 1.0), details,
     )
 

@@ -13,7 +13,9 @@ Signals:
 - ``follower_anomaly``: log10((following + 1) / (followers + 1)), robust z against the corpus;
   fires above `z_threshold` (follows many, followed by few).
 - ``source_app``: the app most of the account's posts come from. Fires when its name looks like an
-  automation tool (`AUTOMATION_APP_PATTERN`).
+  automation tool (`AUTOMATION_APP_PATTERN`) and sends at least half its posts, or when it is a rare client
+  (main app of at most 1 % of accounts and outside the apps that carry 90 % of the corpus's posts) that at
+  least three accounts rely on for at least 90 % of their posts: a tool, whatever its name or language.
 """
 from __future__ import annotations
 
@@ -163,14 +165,22 @@ def source_app_signals(posts: pl.DataFrame) -> pl.DataFrame:
     main = main.join(app_accounts, on="source_app", how="left").sort("account_id")
     n_accounts = main.height
     apps = main["source_app"].to_list()
-    automated = np.array([bool(AUTOMATION_APP_PATTERN.search(app)) for app in apps])
+    named = np.array([bool(AUTOMATION_APP_PATTERN.search(app)) for app in apps])
     share = main["share"].to_numpy()
-    app_share = main["app_accounts"].to_numpy() / n_accounts
-    fired = automated & (share >= 0.5)
+    app_accounts = main["app_accounts"].to_numpy()
+    app_share = app_accounts / n_accounts
+    # A client few accounts use but use for nearly everything is a tool, whatever its name (a posting suite,
+    # a tool named in any language): rare (main app of at most 1 % of accounts, outside the apps that carry
+    # 90 % of the corpus's posts) yet shared (three or more accounts rely on it). Unknown apps never count.
+    by_app = frame.group_by("source_app").agg(pl.len().alias("posts")).sort(["posts", "source_app"], descending=[True, False])
+    before = (by_app["posts"].cum_sum() - by_app["posts"]) / by_app["posts"].sum()
+    common = set(by_app.filter(before < 0.9)["source_app"].to_list())
+    rare = np.array([app not in common and app != "(unknown)" for app in apps]) & (app_share <= 0.01) & (app_accounts >= 3)
+    fired = (named & (share >= 0.5)) | (rare & (share >= 0.9))
     details = [
         f"main app '{app}' for {fmt(100 * s, 3)}% of posts; main app of {fmt(100 * a, 3)}% of accounts"
-        + ("; automation client" if auto else "")
-        for app, s, a, auto in zip(apps, share, app_share, automated)
+        + ("; automation client" if auto else "; a rare client that few accounts rely on" if rare_ else "")
+        for app, s, a, auto, rare_ in zip(apps, share, app_share, named, rare)
     ]
     return signal_rows(
         "source_app", main["account_id"], share, app_share, 0.5, fired, np.where(fired, share, 0.0), details
