@@ -999,31 +999,32 @@ def _numbered(table: pa.Table, offset: int) -> pa.Table:
     return table.append_column(ROW_COLUMN, pa.array(range(offset + 1, offset + 1 + table.num_rows), pa.int64()))
 
 
-def _decoded_text(column: pa.ChunkedArray) -> tuple[pa.ChunkedArray | pa.Array, list[int]]:
+def _decoded_text(column: pa.ChunkedArray) -> tuple[pa.ChunkedArray | pa.Array, dict[int, bytes]]:
     """A text (or binary) column as valid UTF-8 strings, and the rows whose bytes are not valid UTF-8 (null
-    in the column returned). A binary column that is mostly not text (images, hashes) is given back as is."""
+    in the column returned) with those bytes. A binary column that is mostly not text (images, hashes) is
+    given back as is."""
     is_binary = pa.types.is_binary(column.type) or pa.types.is_large_binary(column.type)
     if is_binary:
         try:
-            return column.cast(pa.large_string() if pa.types.is_large_binary(column.type) else pa.string()), []
+            return column.cast(pa.large_string() if pa.types.is_large_binary(column.type) else pa.string()), {}
         except pa.ArrowInvalid:
             values = column.to_pylist()
     else:
         try:
             column.validate(full=True)
-            return column, []
+            return column, {}
         except pa.ArrowInvalid:
             values = column.cast(pa.large_binary() if pa.types.is_large_string(column.type) else pa.binary()).to_pylist()
     decoded: list[str | None] = []
-    bad: list[int] = []
+    bad: dict[int, bytes] = {}
     for row_index, value in enumerate(values):
         try:
             decoded.append(None if value is None else value.decode("utf-8"))
         except UnicodeDecodeError:
             decoded.append(None)
-            bad.append(row_index)
+            bad[row_index] = value
     if is_binary and len(bad) * 2 > len(values) - values.count(None):
-        return column, []
+        return column, {}
     return pa.array(decoded, pa.string()), bad
 
 
@@ -1039,12 +1040,10 @@ def _checked_text(table: pa.Table) -> tuple[pa.Table, list[RawReject]]:
             continue
         decoded, bad = _decoded_text(column)
         if decoded is not column:
-            if bad:
-                originals = column.take(pa.array(bad)).to_pylist()
-                for row_index, value in zip(bad, originals):
-                    if row_index not in bad_rows:
-                        bad_rows[row_index] = name
-                        raw_values[row_index] = value
+            for row_index, value in bad.items():
+                if row_index not in bad_rows:
+                    bad_rows[row_index] = name
+                    raw_values[row_index] = value
             table = table.set_column(index, name, decoded)
     if not bad_rows:
         return table, []
