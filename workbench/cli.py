@@ -36,7 +36,7 @@ def main(argv: list[str] | None = None) -> int:
         from workbench.visible import visible
 
         # Messages may quote file names, headers and values from the corpus: control characters are shown.
-        print(visible(f"workbench {args.command}: error: {error}", keep_newlines=True), file=sys.stderr)
+        print(visible(f"workbench {args.command}: error: {error}", keep="\n"), file=sys.stderr)
         return error.exit_code
 
 

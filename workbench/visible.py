@@ -18,23 +18,33 @@ _HIDDEN = re.compile(
 )
 
 
-def _escape(match: re.Match) -> str:
-    code = ord(match.group())
+def _escape(character: str) -> str:
+    code = ord(character)
     return f"\\x{code:02X}" if code < 0x100 else f"\\u{code:04X}" if code < 0x10000 else f"\\U{code:08X}"
 
 
-def visible(text: object, keep_newlines: bool = False) -> str:
+def visible(text: object, keep: str = "") -> str:
     """`text` with control, bidirectional and invisible formatting characters shown as escapes.
 
-    keep_newlines : leave "\\n" as a line break (for multi-line messages); tabs and every other control
-        character are still escaped.
+    keep : characters to leave as they are, e.g. "\n" for multi-line messages or "\n\t" for post text.
     """
-    value = str(text)
-    if keep_newlines:
-        return "\n".join(_HIDDEN.sub(_escape, line) for line in value.split("\n"))
-    return _HIDDEN.sub(_escape, value)
+    return _HIDDEN.sub(lambda match: match.group() if match.group() in keep else _escape(match.group()), str(text))
 
 
 def has_hidden(text: object) -> bool:
     """True when `visible(text)` would change it."""
     return _HIDDEN.search(str(text)) is not None
+
+
+def _hidden_characters() -> list[str]:
+    """Every character `visible` escapes, except surrogates and the tag block (which polars text cannot
+    hold, or which are too many to list), for `visible_expr`."""
+    ranges = [(0x00, 0x1F), (0x7F, 0x9F), (0x061C, 0x061C), (0x115F, 0x1160), (0x180E, 0x180E), (0x200B, 0x200F),
+              (0x2028, 0x202E), (0x2060, 0x206F), (0x3164, 0x3164), (0xFEFF, 0xFEFF), (0xFFF9, 0xFFFB)]
+    return [chr(code) for start, end in ranges for code in range(start, end + 1)]
+
+
+def visible_expr(expr, keep: str = "\n"):
+    """A polars expression: `visible` applied to a text column (vectorised, for charts and tables)."""
+    characters = [c for c in _hidden_characters() if c not in keep]
+    return expr.str.replace_many(characters, [_escape(c) for c in characters])

@@ -25,6 +25,23 @@ def add_parser(subparsers) -> None:
     parser.set_defaults(run=run)
 
 
+def _require_account(db: str, account_id: str) -> None:
+    """An error, with close ids, unless `account_id` posted or has a profile in the corpus."""
+    from workbench.errors import WorkbenchError
+    from workbench.store import Store
+
+    with Store(db, read_only=True) as store:
+        found = store.scalar("SELECT EXISTS (SELECT 1 FROM posts WHERE account_id = ?) "
+                             "OR EXISTS (SELECT 1 FROM accounts WHERE account_id = ?)", [account_id, account_id])
+        if found:
+            return
+        close = [row[0] for row in store.execute(
+            "SELECT DISTINCT account_id FROM accounts WHERE account_id LIKE '%:' || ? OR lower(handle) = lower(?) "
+            "ORDER BY account_id LIMIT 3", [account_id, account_id])]
+    hint = f"; did you mean {' or '.join(close)}?" if close else " (ids are platform-qualified, e.g. twitter:123)"
+    raise WorkbenchError(f"no account {account_id!r} in the corpus {db}{hint}; nothing was stored")
+
+
 def run(args: argparse.Namespace) -> int:
     import polars as pl
 
@@ -36,8 +53,13 @@ def run(args: argparse.Namespace) -> int:
     if args.campaign:
         analysis, _, _ = analyse_store(args)
         members = analysis.campaign_accounts.filter(pl.col("campaign_id") == args.campaign)["account_id"].to_list()
-        if not members and args.value == "confirmed":
-            raise WorkbenchError(f"no campaign {args.campaign!r} in the current analysis of {args.db}")
+        if not members:
+            known = sorted(set(analysis.campaigns["campaign_id"].to_list())) if analysis.campaigns.height else []
+            shown = ", ".join(known[:10]) + (", ..." if len(known) > 10 else "") if known else "none"
+            raise WorkbenchError(f"no campaign {args.campaign!r} in the current analysis of {args.db} (with these analysis "
+                                 f"options); campaigns found: {shown}; nothing was stored")
+    else:
+        _require_account(args.db, args.account)
     entity_type, entity_id = ("campaign", args.campaign) if args.campaign else ("account", args.account)
     try:
         labels = verdict_labels(entity_type, entity_id, args.value, args.author, args.note, args.merge_into, members)

@@ -6,8 +6,11 @@ Files written to ``out_dir``:
 ``coordination_hot_objects.{parquet,csv}`` and ``coordination_network.graphml`` (fused graph for Gephi:
 node attributes community, coordination_score, strength, flagged, flag_reason, shared_assets, signals;
 edge attributes weight, weight_<signal>, signals; flagged accounts without edges are isolated nodes). In
-CSV and GraphML, list columns are joined with ``"|"``. Control characters that XML 1.0 forbids are removed
-from GraphML strings (ids and texts are hostile input).
+CSV and GraphML, list columns are joined with ``"|"``. CSV cells a spreadsheet would run as formulas get a
+leading quote (`workbench.csvsafe`); Parquet keeps every text exactly. In GraphML strings, control and
+bidirectional-formatting characters are written as visible escapes (``\x1B``, ``\u202E``): XML 1.0
+cannot hold most control characters, and Gephi would display an override as reordered text (ids and
+texts are hostile input).
 """
 from __future__ import annotations
 
@@ -18,8 +21,12 @@ from pathlib import Path
 import igraph as ig
 import polars as pl
 
+from workbench.csvsafe import write_csv
+from workbench.visible import visible
+
 FORMATS = ("parquet", "csv", "graphml")
-_XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# Not allowed in XML 1.0 and not escaped by `visible` (which handles the control characters).
+_XML_FORBIDDEN = re.compile("[\ufffe\uffff]")
 
 
 def _flatten_lists(frame: pl.DataFrame) -> pl.DataFrame:
@@ -30,7 +37,10 @@ def _flatten_lists(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 def _xml_safe(value):
-    return _XML_FORBIDDEN.sub("", value) if isinstance(value, str) else value
+    """Text for GraphML: hidden characters shown as escapes (never dropped: two ids must stay two)."""
+    if not isinstance(value, str):
+        return value
+    return _XML_FORBIDDEN.sub(lambda m: f"\\u{ord(m.group()):04X}", visible(value))
 
 
 def write_network(network, out_dir: str | Path, formats: Iterable[str] = FORMATS) -> list[Path]:
@@ -56,7 +66,7 @@ def write_network(network, out_dir: str | Path, formats: Iterable[str] = FORMATS
             written.append(path)
         if "csv" in formats:
             path = out_dir / f"{name}.csv"
-            _flatten_lists(frame).write_csv(path)
+            write_csv(frame, path)  # lists joined with "|", formula-like text neutralised
             written.append(path)
     if "graphml" in formats:
         path = out_dir / "coordination_network.graphml"

@@ -15,6 +15,10 @@
 - ``families.csv``       the near-duplicate families the campaign used, with their representative text
 - ``sources.csv``        the ingested files with their sha256
 
+CSV cells that a spreadsheet would execute (text starting with = + - @, tab or CR) get a leading single
+quote (`workbench.csvsafe`); posts.jsonl keeps text exactly. The folder must be new or empty (or
+`replace=True`): every file in it is hashed into manifest.json.
+
 Same inputs give byte-identical files: rows are sorted, floats have a fixed precision, times are ISO
 with microseconds, JSON keys are sorted, and no wall-clock time is written anywhere.
 """
@@ -26,18 +30,15 @@ from pathlib import Path
 
 import polars as pl
 
+from workbench.csvsafe import write_csv
+
 FLOAT_PRECISION = 6
 DATETIME_FORMAT = "%Y-%m-%dT%H:%M:%S%.6f"
 
 
 def _csv(frame: pl.DataFrame, path: Path) -> None:
-    flat = frame.with_columns(
-        [pl.col(c).list.join("|") for c, t in frame.schema.items() if isinstance(t, pl.List) and t.inner == pl.String]
-    )
-    flat = flat.with_columns(
-        [pl.col(c).cast(pl.List(pl.String)).list.join("|") for c, t in flat.schema.items() if isinstance(t, pl.List)]
-    )
-    flat.write_csv(path, float_precision=FLOAT_PRECISION, datetime_format=DATETIME_FORMAT, date_format="%Y-%m-%d", line_terminator="\n")
+    # List columns joined with "|"; text a spreadsheet would run as a formula gets a leading quote (csvsafe).
+    write_csv(frame, path, float_precision=FLOAT_PRECISION, datetime_format=DATETIME_FORMAT, date_format="%Y-%m-%d", line_terminator="\n")
 
 
 def _jsonl(frame: pl.DataFrame, path: Path) -> None:
@@ -45,6 +46,23 @@ def _jsonl(frame: pl.DataFrame, path: Path) -> None:
         for row in frame.iter_rows(named=True):
             clean = {k: (v.strftime("%Y-%m-%dT%H:%M:%S.%f") if hasattr(v, "strftime") else v) for k, v in row.items()}
             handle.write(json.dumps(clean, ensure_ascii=True, sort_keys=True, allow_nan=False) + "\n")
+
+
+def _prepare_folder(out: Path, replace: bool) -> Path:
+    """`out`, existing and empty: a pack is the whole folder, and manifest.json hashes every file in it."""
+    if out.exists() and not out.is_dir():
+        raise FileExistsError(f"{out} exists and is not a folder")
+    present = sorted(out.iterdir()) if out.exists() else []
+    if present and not replace:
+        shown = ", ".join(p.name for p in present[:5]) + (", ..." if len(present) > 5 else "")
+        raise FileExistsError(f"the output folder {out} is not empty ({shown}); choose a new folder, or pass --force "
+                              "to delete its files and write the pack there")
+    if any(p.is_dir() for p in present):
+        raise FileExistsError(f"the output folder {out} holds subfolders; it is not an evidence pack, so it is not replaced")
+    for path in present:
+        path.unlink()
+    out.mkdir(parents=True, exist_ok=True)
+    return out
 
 
 def _sha256(path: Path) -> str:
@@ -58,19 +76,21 @@ def write_evidence_pack(
     posts: pl.DataFrame,
     accounts: pl.DataFrame | None = None,
     max_edges: int = 2000,
+    replace: bool = False,
 ) -> Path:
-    """Write the evidence pack of `campaign_id` into `out_dir` (created; existing pack files replaced).
+    """Write the evidence pack of `campaign_id` into `out_dir` (created if missing).
 
     analysis: a `workbench.pipeline.Analysis`; posts/accounts: the canonical frames it was run on.
     max_edges: the strongest edges whose post pairs are written (all edges are listed in edges.csv).
-    Returns the folder. Raises KeyError for an unknown campaign.
+    replace: an `out_dir` that is not empty is refused (its files would be hashed into the manifest as
+        if they were the pack's); with replace=True its files are deleted first (never its subfolders).
+    Returns the folder. Raises KeyError for an unknown campaign, FileExistsError for a non-empty folder.
     """
     campaign = analysis.campaigns.filter(pl.col("campaign_id") == campaign_id)
     if campaign.height == 0:
         known = ", ".join(analysis.campaigns["campaign_id"].to_list()) or "none"
         raise KeyError(f"no campaign {campaign_id!r} in this analysis (campaigns: {known})")
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
+    out = _prepare_folder(Path(out_dir), replace)
     members = analysis.campaign_accounts.filter(pl.col("campaign_id") == campaign_id).sort("account_id")
     member_ids = members["account_id"].to_list()
 
@@ -81,8 +101,11 @@ def write_evidence_pack(
         analysis.account_scores.select("account_id", "flag_reason", "rank"), on="account_id", how="left"
     )
     if accounts is not None:
-        profiles = accounts.select([c for c in profile_columns if c in accounts.columns])
-        account_rows = profiles.join(account_rows, on="account_id", how="inner")
+        # Every member is listed: a member without a profile row keeps its row, with empty profile fields.
+        profiles = accounts.select([c for c in profile_columns if c in accounts.columns]).unique("account_id", keep="first", maintain_order=True)
+        account_rows = account_rows.join(profiles, on="account_id", how="left").select(
+            *[c for c in profile_columns if c in profiles.columns],
+            *[c for c in account_rows.columns if c not in profiles.columns])
     _csv(account_rows.sort("account_id"), out / "accounts.csv")
     _csv(analysis.account_signals.filter(pl.col("account_id").is_in(member_ids)).sort(["account_id", "signal"]), out / "signals.csv")
 
@@ -134,6 +157,9 @@ def write_evidence_pack(
                 "files and their sha256). manifest.json lists parameters, package versions and the sha256 of each file.",
                 "",
                 "Post text is attacker-controlled: open it as text, never render it as HTML or run it.",
+                "In the CSV files, a text cell that a spreadsheet would run as a formula (one starting with =, +, -,",
+                "@, a tab or a carriage return) is written with a leading single quote ('=...), so that Excel,",
+                "LibreOffice and Google Sheets show it as text; posts.jsonl keeps every text exactly as stored.",
                 "Produced by the open investigation workbench (`workbench export-evidence`); the same corpus and",
                 "parameters reproduce these files byte for byte.",
                 "",
