@@ -14,7 +14,7 @@ from __future__ import annotations
 
 import csv
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import IO, Any, Iterable, Sequence
 
 import polars as pl
 
@@ -51,12 +51,10 @@ def neutralise_frame(frame: pl.DataFrame) -> pl.DataFrame:
     return frame.rename(renamed) if renamed else frame
 
 
-def write_csv(frame: pl.DataFrame, path: str | Path, **options: Any) -> Path:
-    """Write `frame` as CSV with formula-like text neutralised (see the module). `options` go to
-    polars' `DataFrame.write_csv` (float_precision, datetime_format, line_terminator, ...)."""
-    path = Path(path)
-    neutralise_frame(frame).write_csv(path, **options)
-    return path
+def write_csv(frame: pl.DataFrame, path: str | Path | IO[bytes], **options: Any) -> None:
+    """Write `frame` as CSV (to a path or a binary file object) with formula-like text neutralised (see the
+    module). `options` go to polars' `DataFrame.write_csv` (float_precision, datetime_format, ...)."""
+    neutralise_frame(frame).write_csv(path if hasattr(path, "write") else Path(path), **options)
 
 
 def write_rows(path: str | Path, header: Sequence[str], rows: Iterable[Sequence[Any] | dict]) -> Path:
