@@ -133,7 +133,11 @@ class _BoundedStream(io.RawIOBase):
         return True
 
     def readinto(self, buffer) -> int:
-        data = self.inner.read(len(buffer))
+        try:
+            data = self.inner.read(len(buffer))
+        except (OSError, EOFError, ValueError) as error:  # a truncated or corrupt gzip/zstd stream
+            raise InputFileError(f"{self.path}: the compressed data is corrupt or cut short "
+                                 f"({type(error).__name__}: {error})") from None
         self.produced += len(data)
         if self.produced > self.limit:
             raise InputFileError(
@@ -284,7 +288,10 @@ def inspect_input(path: str | Path, encoding: str | None = None, delimiter: str 
         raise InputFileError(f"{path}: refused: it is {kind}, not a regular file; copy the data into a file and ingest that")
     if os.stat(path).st_size == 0:
         raise InputFileError(f"{path}: the file is empty (no header, no rows); nothing to load")
-    compression = detect_compression(path)
+    try:
+        compression = detect_compression(path)
+    except OSError as error:
+        raise InputFileError(f"{path}: cannot be read: {error.strerror or error}") from None
     with open_binary(path, compression, limits) as handle:
         try:
             sample = handle.read(1 << 20)
