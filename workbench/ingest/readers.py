@@ -517,7 +517,7 @@ def _swallows_rows(table: pa.Table, width: int, delimiter: str) -> bool:
     if width < 2 or table.num_rows == 0:
         return False
     for column in table.columns:
-        multi_line = pc.match_substring_regex(column, "[\r\n]")
+        multi_line = pc.or_(pc.match_substring(column, "\n"), pc.match_substring(column, "\r"))
         if not pc.any(multi_line).as_py():
             continue
         for cell in pc.filter(column, multi_line).to_pylist():
@@ -778,7 +778,7 @@ def _record_rows(value: Any, row_number: int, raw_text: str, expand: RecordExpan
     if not isinstance(value, dict):
         rejects.append(RawReject(row_number, raw_text, f"expected a JSON object, found {type(value).__name__}"))
         return []
-    if _SURROGATE_ESCAPE.search(raw_text) and _has_surrogates(json.dumps(value, ensure_ascii=False)):
+    if "\\u" in raw_text and _SURROGATE_ESCAPE.search(raw_text) and _has_surrogates(json.dumps(value, ensure_ascii=False)):
         rejects.append(RawReject(row_number, raw_text, "a JSON string holds a lone surrogate (\\ud800-\\udfff without its pair): "
                                  "not valid Unicode"))
         return []

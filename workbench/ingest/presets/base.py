@@ -241,9 +241,13 @@ def build_posts(frame: pl.DataFrame, ctx: MapContext, fields: Mapping[str, pl.Ex
             base = base.with_columns(pl.lit(None, dtype=pl.String).alias(name))
         else:
             base = base.with_columns(nonempty(pl.col(name)).alias(name) if name != "text" else pl.col(name).cast(pl.String))
-    base = base.with_columns(_first_reason(*[_count_problem(base, name) for name in COUNT_COLUMNS]).alias("_count_reason"),
-                             _first_reason(*[pl.when(_count_problem(base, name).is_not_null()).then(pl.lit(name))
-                                             for name in COUNT_COLUMNS]).alias("_count_column"))
+    checked = [name for name in COUNT_COLUMNS if name in base.columns and not base.schema[name].is_integer()]
+    base = base.with_columns(*[_count_problem(base, name).alias(f"_problem_{name}") for name in checked])
+    base = base.with_columns(
+        _first_reason(pl.lit(None, dtype=pl.String), *[pl.col(f"_problem_{name}") for name in checked]).alias("_count_reason"),
+        _first_reason(pl.lit(None, dtype=pl.String), *[pl.when(pl.col(f"_problem_{name}").is_not_null()).then(pl.lit(name))
+                                                       for name in checked]).alias("_count_column"),
+    ).drop([f"_problem_{name}" for name in checked])
     base = base.with_columns(*[_count_column(base, name) for name in COUNT_COLUMNS])
 
     text = pl.col("text")
