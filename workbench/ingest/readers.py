@@ -274,6 +274,10 @@ def inspect_input(path: str | Path, encoding: str | None = None, delimiter: str 
     limits = limits or ReadLimits()
     if encoding:
         check_encoding(encoding)
+    if delimiter is not None:
+        delimiter = {"\\t": "\t", "tab": "\t"}.get(delimiter, delimiter)
+        if len(delimiter) != 1 or delimiter in "\r\n\"":
+            raise InputFileError(f"--delimiter must be one character other than a quote or line break, got {delimiter!r}")
     try:
         mode = os.stat(path).st_mode
     except FileNotFoundError:

@@ -157,8 +157,10 @@ def _count_problem(base: pl.DataFrame, name: str) -> pl.Expr:
     text = nonempty(pl.col(name))
     number = text.cast(pl.Float64, strict=False)
     shown = text.str.slice(0, 40)
+    # A float column's NaN is how pandas writes a missing value; a "NaN" text is not a count.
+    not_a_number = number.is_nan() if not base.schema[name].is_float() else pl.lit(False)
     return (
-        pl.when(text.is_not_null() & (number.is_null() | number.is_infinite() | (number.abs() >= 2.0**63)))
+        pl.when(text.is_not_null() & (number.is_null() | number.is_infinite() | not_a_number | (number.abs() >= 2.0**63)))
         .then(pl.lit(f"unparseable number in {name}: ") + shown)
         .when(text.is_not_null() & number.is_not_nan() & (number != number.floor()))
         .then(pl.lit(f"not a whole number in {name}: ") + shown)
