@@ -27,6 +27,7 @@ def run(args: argparse.Namespace) -> int:
     from workbench.store import Store
     from workbench.text.families import NearDuplicateFamilies
     from workbench.text.narratives import fit_narratives
+    from workbench.visible import visible
 
     with Store(args.db, read_only=True) as store:
         posts = store.posts(columns=["post_id", "account_id", "created_at", "text", "lang"])
@@ -36,12 +37,12 @@ def run(args: argparse.Namespace) -> int:
     print(f"{posts.height:,} posts: {model.clusters_.height} narrative clusters ({source}, run {model.run_id_}), "
           f"noise share {(model.labels_ < 0).mean():.1%}")
     for row in model.clusters_.head(args.top).iter_rows(named=True):
-        print(f"  [{row['cluster']}] {row['size']:,} posts, {row['accounts']:,} accounts, tactic {row['tactic'] or '-'}: "
-              f"{' '.join(row['keywords'] or [])}")
+        print(visible(f"  [{row['cluster']}] {row['size']:,} posts, {row['accounts']:,} accounts, tactic {row['tactic'] or '-'}: "
+                      f"{' '.join(row['keywords'] or [])}"))  # keywords come from post text: hidden characters shown
     if not args.no_families:
         families = NearDuplicateFamilies(random_state=args.seed).fit(posts)
         print(f"{families.families_.height:,} near-duplicate families, {families.assignments_.height:,} posts in them")
         for row in families.families_.head(args.top).iter_rows(named=True):
             skeleton = families.template(row["family_id"]).skeleton
-            print(f"  [{row['family_id']}] {row['kind']}, {row['size']:,} posts, {row['accounts']:,} accounts: {skeleton[:100]!r}")
+            print(visible(f"  [{row['family_id']}] {row['kind']}, {row['size']:,} posts, {row['accounts']:,} accounts: {skeleton[:100]!r}"))
     return 0

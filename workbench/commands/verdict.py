@@ -67,6 +67,8 @@ def run(args: argparse.Namespace) -> int:
         raise WorkbenchError(str(error)) from error
     with Store(args.db) as store:
         store.add_labels(labels)
-    print(f"{entity_type} {entity_id}: {args.value}" + (f", merged into {args.merge_into}" if args.merge_into else "")
-          + (f" ({len(members)} member accounts pinned)" if members else ""))
+    from workbench.visible import visible
+
+    print(visible(f"{entity_type} {entity_id}: {args.value}" + (f", merged into {args.merge_into}" if args.merge_into else "")
+                  + (f" ({len(members)} member accounts pinned)" if members else "")))
     return 0
