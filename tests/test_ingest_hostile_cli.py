@@ -308,6 +308,20 @@ def test_an_over_long_field_is_quarantined_in_bounded_memory(tmp_path, capsys):
     assert posts == {"generic:1": "short", "generic:3": "after"}
 
 
+def test_an_over_long_json_line_is_quarantined_in_bounded_memory(tmp_path, capsys):
+    path = tmp_path / "long.jsonl.gz"
+    with gzip.open(path, "wb", compresslevel=1) as handle:
+        handle.write((json.dumps({"id": "1", "user": "u", "time": TIME, "body": "short"}) + "\n").encode())
+        handle.write(b'{"id": "2", "user": "u", "time": "%s", "body": "' % TIME.encode() + b"B" * (3 << 20) + b'"}\n')
+        handle.write((json.dumps({"id": "3", "user": "u", "time": TIME, "body": "after"}) + "\n").encode())
+    code, out = run_ingest(capsys, tmp_path / "db.duckdb", path, extra=("--max-field-mb", "1"))
+    posts, quarantine, sources = stored(tmp_path / "db.duckdb")
+    assert code == EXIT_QUARANTINED and "row 2" in out and "maximum field size" in out
+    assert_reconciles(sources, 3)
+    assert set(quarantine) == {2} and quarantine[2]["raw"].startswith('{"id": "2"') and len(quarantine[2]["raw"]) < 100_000
+    assert posts == {"generic:1": "short", "generic:3": "after"}
+
+
 def test_a_decompression_bomb_is_refused_with_a_message(tmp_path, capsys):
     path = tmp_path / "bomb.jsonl.gz"
     with gzip.open(path, "wb") as handle:
