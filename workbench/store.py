@@ -58,7 +58,10 @@ def _check_database_file(path: Path) -> None:
 def _open(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
     _check_database_file(path)
     try:
-        return duckdb.connect(str(path), read_only=read_only)
+        con = duckdb.connect(str(path), read_only=read_only)
+        # No progress bar: DuckDB draws it on stdout for statements over 2 s, into the output of our commands.
+        con.execute("SET enable_progress_bar = false")
+        return con
     except duckdb.IOException as error:
         match = _LOCK_HOLDER.search(str(error))
         if match is None:

@@ -577,11 +577,9 @@ def _iter_csv_rows(info: InputInfo, header: list[str], batch_rows: int, skip: in
         for row_number, row, problem, physical in _numbered_csv_rows(lines, info, width):
             if row_number <= skip:
                 continue
-            raw_text = _escape_surrogates("".join(physical).rstrip("\r\n"))
-            if problem is not None:
-                rejects.append(RawReject(row_number, raw_text, problem))
-            elif len(row) != width:
-                rejects.append(RawReject(row_number, raw_text, f"expected {width} fields, found {len(row)}"))
+            if problem is not None or len(row) != width:
+                raw_text = _escape_surrogates("".join(physical).rstrip("\r\n"))  # the row's lines as read
+                rejects.append(RawReject(row_number, raw_text, problem or f"expected {width} fields, found {len(row)}"))
             elif any(_has_surrogates(cell) for cell in row):
                 bad = next(i for i, cell in enumerate(row) if _has_surrogates(cell))
                 raw = json.dumps(dict(zip(header, (_escape_surrogates(c) for c in row))), ensure_ascii=False)
