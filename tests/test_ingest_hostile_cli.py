@@ -147,13 +147,14 @@ def test_a_gb18030_file_is_still_detected_and_its_utf8_rows_quarantined(tmp_path
 
 
 # -- 3. duplicate JSON keys and numbers that do not parse -------------------------------------------------
-def test_duplicate_json_keys_keep_every_value_in_the_raw_layer(tmp_path, capsys):
+@pytest.mark.parametrize("layout", ["jsonl", "json"])
+def test_duplicate_json_keys_keep_every_value_in_the_raw_layer(tmp_path, capsys, layout):
     lines = [
         '{"id": "1", "user": "u1", "time": "%s", "body": "first value", "body": "second value"}' % TIME,
         json.dumps({"id": "2", "user": "u2", "time": TIME, "body": "plain"}),
     ]
-    path = tmp_path / "dup.jsonl"
-    path.write_text("\n".join(lines) + "\n")
+    path = tmp_path / f"dup.{layout}"
+    path.write_text("\n".join(lines) + "\n" if layout == "jsonl" else "[" + ",\n".join(lines) + "]")
     code, _ = run_ingest(capsys, tmp_path / "db.duckdb", path)
     posts, quarantine, sources = stored(tmp_path / "db.duckdb")
     assert code == EXIT_LOADED and not quarantine

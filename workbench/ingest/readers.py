@@ -896,13 +896,16 @@ def iter_json_array(info: InputInfo, expand: RecordExpander | None = None, batch
         document = [document]
     if not isinstance(document, list):
         raise InputFileError(f"{info.path}: expected a JSON array of objects")
+    # Each element's raw text is its JSON re-dumped, unless the document repeats a key somewhere: then each
+    # element's own text is cut out of the document, so that both values stay in the raw layer.
+    own_texts = _array_element_texts(text) if _lossy_redump(text, json.dumps(document, ensure_ascii=False)) else None
     for start in range(0, len(document), batch_rows):
         records: list[tuple[int, dict, str]] = []
         rejects: list[RawReject] = []
         for offset, value in enumerate(document[start:start + batch_rows]):
             row_number = start + offset + 1
             try:
-                raw = json.dumps(value, ensure_ascii=False)
+                raw = own_texts[row_number - 1] if own_texts else json.dumps(value, ensure_ascii=False)
                 if _has_surrogates(raw):
                     rejects.append(RawReject(row_number, json.dumps(value), "a JSON string holds a lone surrogate "
                                              "(\\ud800-\\udfff without its pair): not valid Unicode"))
@@ -913,6 +916,24 @@ def iter_json_array(info: InputInfo, expand: RecordExpander | None = None, batch
             except (ValueError, UnicodeError) as error:
                 rejects.append(RawReject(row_number, _escape_surrogates(repr(value)[:2000]), f"invalid JSON value: {error}"))
         yield _records_batch(records, rejects)
+
+
+def _array_element_texts(text: str) -> list[str] | None:
+    """The text of each element of a JSON array document, as written (None if it is not an array)."""
+    decoder = json.JSONDecoder()
+    position = len(text) - len(text.lstrip("\ufeff \t\r\n"))
+    if not text.startswith("[", position):
+        return None
+    position += 1
+    texts = []
+    while True:
+        while position < len(text) and text[position] in " \t\r\n,":
+            position += 1
+        if position >= len(text) or text[position] == "]":
+            return texts
+        _, end = decoder.raw_decode(text, position)
+        texts.append(text[position:end])
+        position = end
 
 
 # -- Parquet -----------------------------------------------------------------------------------
