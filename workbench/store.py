@@ -59,9 +59,6 @@ def _open(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
     _check_database_file(path)
     try:
         con = duckdb.connect(str(path), read_only=read_only)
-        # No progress bar: DuckDB draws it on stdout for statements over 2 s, into the output of our commands.
-        con.execute("SET enable_progress_bar = false")
-        return con
     except duckdb.IOException as error:
         match = _LOCK_HOLDER.search(str(error))
         if match is None:
@@ -73,6 +70,12 @@ def _open(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
             "Wait for that ingest to finish, or close the notebook or program holding it "
             f"(kill {match['pid']} ends it), then run this again."
         ) from error
+    try:
+        # No progress bar: DuckDB draws it on stdout for statements over 2 s, into the output of our commands.
+        con.execute("SET enable_progress_bar = false")
+    except duckdb.Error:
+        pass  # in Jupyter DuckDB refuses to change the setting without ipywidgets (and draws no bar there)
+    return con
 
 
 class Store:
