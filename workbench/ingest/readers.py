@@ -2,10 +2,18 @@
 
 A reader never raises on a bad row: a row it cannot decode or parse becomes a `RawReject` with its row
 number, the raw text and the reason, and the loader puts it in quarantine. Only a file that cannot be
-read at all (missing, not the format it claims) raises `InputFileError`.
+read at all (missing, empty, not a regular file, not the format it claims, past a `ReadLimits` bound such
+as a decompression bomb) raises `InputFileError`.
+
+Hostile rows that must cost one row and no more: an unbalanced CSV quote (the row is quarantined and the
+lines it swallowed are read again as rows), bytes not valid in the file's encoding, a field longer than
+the maximum (skipped in chunks, never held whole), JSON nested too deeply, a lone surrogate, a repeated
+JSON key (the input's own text is kept so that both values stay in the raw layer), invalid UTF-8 in a
+Parquet text column, input columns named like the readers' own (`_row`, `_raw`: renamed `_row_1`, ...).
 
 Row numbers are 1-based record numbers: for CSV/TSV the data rows after the header, for JSON Lines the
-line number, for a JSON array the element index, for Parquet the row index.
+line number, for a JSON array the element index, for Parquet the row index. After an unbalanced quote
+the lines it swallowed get the next numbers, one per line.
 """
 from __future__ import annotations
 
