@@ -20,6 +20,8 @@ import altair as alt
 import numpy as np
 import polars as pl
 
+from workbench.visible import visible_expr
+
 TEXT_CHARS = 160
 MAX_POINTS = 5000
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
@@ -28,8 +30,10 @@ ORGANIC_COLOR = "#7f7f7f"
 
 
 def truncate_text(values: pl.Expr, max_chars: int = TEXT_CHARS) -> pl.Expr:
-    """Expression: text cut to `max_chars` characters (with an ellipsis) and NUL bytes removed."""
-    cleaned = values.cast(pl.Utf8).fill_null("").str.replace_all("\x00", "", literal=True)
+    """Expression: text cut to `max_chars` characters (with an ellipsis), NUL bytes removed and control or
+    bidirectional-override characters shown as escapes (a handle `safe\u202Etxt.exe` must not read as
+    `safeexe.txt` in a tooltip)."""
+    cleaned = visible_expr(values.cast(pl.Utf8).fill_null("").str.replace_all("\x00", "", literal=True))
     return (
         pl.when(cleaned.str.len_chars() > max_chars)
         .then(cleaned.str.slice(0, max_chars) + "…")

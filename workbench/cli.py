@@ -33,7 +33,10 @@ def main(argv: list[str] | None = None) -> int:
         return int(args.run(args) or 0)
     except WorkbenchError as error:
         # Expected failures (bad input, locked database, unknown preset) get a message, not a traceback.
-        print(f"workbench {args.command}: error: {error}", file=sys.stderr)
+        from workbench.visible import visible
+
+        # Messages may quote file names, headers and values from the corpus: control characters are shown.
+        print(visible(f"workbench {args.command}: error: {error}", keep="\n"), file=sys.stderr)
         return error.exit_code
 
 

@@ -30,6 +30,7 @@ from pathlib import Path
 
 import polars as pl
 
+from workbench.csvsafe import write_csv
 from workbench.provenance import sha256_file
 
 FLOAT_PRECISION = 6
@@ -78,14 +79,27 @@ DATETIME_FORMAT = "%Y-%m-%dT%H:%M:%S%.6f"
 
 
 def _csv(frame: pl.DataFrame, path: Path) -> None:
-    flat = frame.with_columns(
-        [pl.col(c).list.join("|") for c, t in frame.schema.items() if isinstance(t, pl.List) and t.inner == pl.String]
-    )
-    flat = flat.with_columns(
-        [pl.col(c).cast(pl.List(pl.String)).list.join("|") for c, t in flat.schema.items() if isinstance(t, pl.List)]
-    )
-    flat.write_csv(path, float_precision=FLOAT_PRECISION, datetime_format=DATETIME_FORMAT, date_format="%Y-%m-%d",
-                   line_terminator="\n", include_bom=True)  # the BOM makes Excel read UTF-8 (Chinese) correctly
+    # List columns joined with "|"; text a spreadsheet would run as a formula gets a leading quote (csvsafe);
+    # the BOM makes Excel read UTF-8 (Chinese) correctly.
+    write_csv(frame, path, float_precision=FLOAT_PRECISION, datetime_format=DATETIME_FORMAT, date_format="%Y-%m-%d",
+              line_terminator="\n", include_bom=True)
+
+
+def _prepare_folder(out: Path, replace: bool) -> Path:
+    """`out`, existing and empty: a pack is the whole folder, and manifest.json hashes every file in it."""
+    if out.exists() and not out.is_dir():
+        raise FileExistsError(f"{out} exists and is not a folder")
+    present = sorted(out.iterdir()) if out.exists() else []
+    if present and not replace:
+        shown = ", ".join(p.name for p in present[:5]) + (", ..." if len(present) > 5 else "")
+        raise FileExistsError(f"the output folder {out} is not empty ({shown}); choose a new folder, or pass --force "
+                              "to delete its files and write the pack there")
+    if any(p.is_dir() for p in present):
+        raise FileExistsError(f"the output folder {out} holds subfolders; it is not an evidence pack, so it is not replaced")
+    for path in present:
+        path.unlink()
+    out.mkdir(parents=True, exist_ok=True)
+    return out
 
 
 def _jsonl(frame: pl.DataFrame, path: Path) -> None:
@@ -154,8 +168,11 @@ def write_evidence_pack(
     posts: pl.DataFrame,
     accounts: pl.DataFrame | None = None,
     max_edges: int = 2000,
+    replace: bool = False,
 ) -> Path:
-    """Write the evidence pack of `campaign_id` into `out_dir` (created; existing pack files replaced).
+    """Write the evidence pack of `campaign_id` into `out_dir` (created if missing; a folder that is not
+    empty is refused, since its files would be hashed into the manifest as the pack's, unless `replace`:
+    then its files are deleted first, never its subfolders).
 
     analysis: the run's frames (a `workbench.pipeline.Analysis`, fresh or read back with `Analysis.load`:
         only its frames, run_id, params and versions are read); posts/accounts: the canonical frames.
@@ -167,8 +184,7 @@ def write_evidence_pack(
     if campaign.height == 0:
         known = ", ".join(analysis.campaigns["campaign_id"].to_list()) or "none"
         raise KeyError(f"no campaign {campaign_id!r} in this analysis (campaigns: {known})")
-    out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
+    out = _prepare_folder(Path(out_dir), replace)
     members = analysis.campaign_accounts.filter(pl.col("campaign_id") == campaign_id).sort("account_id")
     member_ids = members["account_id"].to_list()
 
@@ -179,8 +195,11 @@ def write_evidence_pack(
         analysis.account_scores.select("account_id", "flag_reason", "rank"), on="account_id", how="left"
     )
     if accounts is not None:
-        profiles = accounts.select([c for c in profile_columns if c in accounts.columns])
-        account_rows = profiles.join(account_rows, on="account_id", how="inner")
+        # Every member is listed: a member without a profile row keeps its row, with empty profile fields.
+        profiles = accounts.select([c for c in profile_columns if c in accounts.columns]).unique("account_id", keep="first", maintain_order=True)
+        account_rows = account_rows.join(profiles, on="account_id", how="left").select(
+            *[c for c in profile_columns if c in profiles.columns],
+            *[c for c in account_rows.columns if c not in profiles.columns])
     _csv(account_rows.sort("account_id"), out / "accounts.csv")
     _csv(analysis.account_signals.filter(pl.col("account_id").is_in(member_ids)).sort(["account_id", "signal"]), out / "signals.csv")
 

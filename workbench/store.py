@@ -33,9 +33,33 @@ from workbench.errors import DatabaseLockedError, WorkbenchError
 _LOCK_HOLDER = re.compile(r"Conflicting lock is held in (?P<program>.+?) \(PID (?P<pid>\d+)\)")
 
 
+# Files DuckDB would open as something else than a database (it reads a CSV or Parquet path as a view).
+_DATA_SUFFIXES = (".csv", ".tsv", ".txt", ".json", ".jsonl", ".ndjson", ".parquet", ".gz", ".zst", ".xlsx", ".html")
+
+
+def _check_database_file(path: Path) -> None:
+    """A clear error when `path` is not a DuckDB database file (a data file given to --db by mistake)."""
+    suffix = "".join(path.suffixes[-2:]).lower()
+    looks_like_data = path.suffix.lower() in _DATA_SUFFIXES or suffix.endswith(_DATA_SUFFIXES)
+    if path.is_dir():
+        raise WorkbenchError(f"--db {path} is a folder; name the corpus database file, e.g. data/workbench.duckdb")
+    if path.exists() and path.is_file() and path.stat().st_size >= 12:
+        with path.open("rb") as handle:
+            head = handle.read(12)
+        if head[8:12] != b"DUCK":
+            what = "a data file" if looks_like_data else "some other file"
+            raise WorkbenchError(
+                f"--db {path} is {what}, not a DuckDB database; --db names the corpus database, e.g. "
+                "data/workbench.duckdb (files to load go after `workbench ingest`)")
+    elif looks_like_data:
+        raise WorkbenchError(f"--db {path} names a data file, not a database; --db names the corpus database, "
+                             "e.g. data/workbench.duckdb")
+
+
 def _open(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
+    _check_database_file(path)
     try:
-        return duckdb.connect(str(path), read_only=read_only)
+        con = duckdb.connect(str(path), read_only=read_only)
     except duckdb.IOException as error:
         match = _LOCK_HOLDER.search(str(error))
         if match is None:
@@ -47,6 +71,12 @@ def _open(path: Path, read_only: bool) -> duckdb.DuckDBPyConnection:
             "Wait for that ingest to finish, or close the notebook or program holding it "
             f"(kill {match['pid']} ends it), then run this again."
         ) from error
+    try:
+        # No progress bar: DuckDB draws it on stdout for statements over 2 s, into the output of our commands.
+        con.execute("SET enable_progress_bar = false")
+    except duckdb.Error:
+        pass  # in Jupyter DuckDB refuses to change the setting without ipywidgets (and draws no bar there)
+    return con
 
 
 class Store:

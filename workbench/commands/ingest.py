@@ -1,10 +1,20 @@
-"""`workbench ingest PATH... --preset NAME`: load exports into the corpus database."""
+"""`workbench ingest PATH... --preset NAME`: load exports into the corpus database.
+
+Exit codes: 0 every row of every file loaded (or a duplicate, or the file already ingested);
+4 every file loaded but some rows were quarantined; 1 a file was refused (nothing from it stored) or none
+of its rows could be loaded; 3 the database is locked by another process. Files are ingested one by one,
+each in its own transaction: one file's problem does not stop the files after it.
+"""
 from __future__ import annotations
 
 import argparse
 
 from workbench.config import DEFAULT_DB
 from workbench.errors import WorkbenchError
+
+EXIT_LOADED = 0
+EXIT_FAILED = 1
+EXIT_QUARANTINED = 4
 
 
 def _pairs(text: str) -> dict[str, str]:
@@ -33,6 +43,11 @@ def add_parser(subparsers) -> None:
     parser.add_argument("--map", type=_pairs, default={}, help="generic preset: canonical=raw column pairs, comma separated")
     parser.add_argument("--mapping", help="generic preset: YAML mapping file")
     parser.add_argument("--option", type=_pairs, default={}, help="preset options as name=value pairs")
+    parser.add_argument("--max-field-mb", type=float, default=64.0,
+                        help="longest field or line read, in MB; a longer row is quarantined (default %(default)s)")
+    parser.add_argument("--max-ratio", type=float, default=200.0,
+                        help="a compressed file may expand at most this many times its size, past 64 MB "
+                             "(default %(default)s); beyond it the file is refused as a likely decompression bomb")
     parser.add_argument("--no-progress", "--quiet", dest="no_progress", action="store_true",
                         help="no progress bars (they are off anyway when not on a terminal)")
     parser.set_defaults(run=run)
@@ -42,8 +57,20 @@ def run(args: argparse.Namespace) -> int:
     from pathlib import Path
 
     from workbench.ingest import ingest_file, synth_files
+    from workbench.ingest.readers import ReadLimits
+    from workbench.ingest.timeparse import check_timezone
     from workbench.store import Store
+    from workbench.visible import visible
 
+    if args.timezone:
+        check_timezone(args.timezone)
+    if args.encoding:
+        from workbench.ingest.readers import check_encoding
+
+        check_encoding(args.encoding)
+    if args.max_field_mb <= 0 or args.max_ratio <= 1:
+        raise WorkbenchError("--max-field-mb must be positive and --max-ratio above 1")
+    limits = ReadLimits(max_field_bytes=int(args.max_field_mb * 2**20), max_ratio=args.max_ratio)
     options = dict(args.option)
     if args.map:
         options["map"] = args.map
@@ -58,7 +85,7 @@ def run(args: argparse.Namespace) -> int:
             paths.append(path)
     from workbench.progress import stages
 
-    failed = 0
+    failed = quarantined = 0
     # one bar over the files (count, elapsed, ETA); large files get their own bar of rows from the loader
     bar = stages("ingest", [str(p) for p in paths], quiet=args.no_progress)
     with bar, Store(args.db) as store:
@@ -67,11 +94,20 @@ def run(args: argparse.Namespace) -> int:
             try:
                 summary = ingest_file(store, path, args.preset, platform=args.platform, timezone=args.timezone,
                                       encoding=args.encoding, delimiter=args.delimiter, options=options,
-                                      progress=False if args.no_progress else None)
+                                      progress=False if args.no_progress else None, limits=limits)
             except WorkbenchError as error:
                 # One file's problem does not stop the others; earlier files stay committed.
                 failed += 1
-                print(f"error: {error} (nothing from this file was stored)")
+                print(visible(f"error: {error} (nothing from this file was stored)", keep="\n"), flush=True)
                 continue
-            print(summary.describe())
-    return 1 if failed else 0
+            except Exception as error:  # an unforeseen failure on one file must not stop the files after it
+                failed += 1
+                print(visible(f"error: {path}: could not be ingested ({type(error).__name__}: {error}); nothing from this "
+                              "file was stored. Please report this with the file's first rows.", keep="\n"), flush=True)
+                continue
+            print(visible(summary.describe(), keep="\n"), flush=True)
+            failed += summary.nothing_loaded
+            quarantined += summary.rows_quarantined > 0
+    if failed:
+        return EXIT_FAILED
+    return EXIT_QUARANTINED if quarantined else EXIT_LOADED

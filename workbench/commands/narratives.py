@@ -29,6 +29,7 @@ def run(args: argparse.Namespace) -> int:
     from workbench.progress import stages
     from workbench.store import Store
     from workbench.text.families import NearDuplicateFamilies
+    from workbench.visible import visible
 
     names = ["load", "narratives"] + ([] if args.no_families else ["near-duplicate families"])
     bar = stages("narratives", names, quiet=args.quiet)
@@ -44,8 +45,8 @@ def run(args: argparse.Namespace) -> int:
     print(f"{posts.height:,} posts: {model.clusters_.height} narrative clusters ({source}, run {model.run_id_}), "
           f"noise share {(model.labels_ < 0).mean():.1%}")
     for row in model.clusters_.head(args.top).iter_rows(named=True):
-        print(f"  [{row['cluster']}] {row['size']:,} posts, {row['accounts']:,} accounts, tactic {row['tactic'] or '-'}: "
-              f"{' '.join(row['keywords'] or [])}")
+        print(visible(f"  [{row['cluster']}] {row['size']:,} posts, {row['accounts']:,} accounts, tactic {row['tactic'] or '-'}: "
+                      f"{' '.join(row['keywords'] or [])}"))  # keywords come from post text: hidden characters shown
     if not args.no_families:
         bar.advance("near-duplicate families", f"{posts.height:,} posts")
         families = NearDuplicateFamilies(random_state=args.seed).fit(posts)
@@ -53,5 +54,5 @@ def run(args: argparse.Namespace) -> int:
         print(f"{families.families_.height:,} near-duplicate families, {families.assignments_.height:,} posts in them")
         for row in families.families_.head(args.top).iter_rows(named=True):
             skeleton = families.template(row["family_id"]).skeleton
-            print(f"  [{row['family_id']}] {row['kind']}, {row['size']:,} posts, {row['accounts']:,} accounts: {skeleton[:100]!r}")
+            print(visible(f"  [{row['family_id']}] {row['kind']}, {row['size']:,} posts, {row['accounts']:,} accounts: {skeleton[:100]!r}"))
     return 0

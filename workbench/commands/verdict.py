@@ -27,6 +27,23 @@ def add_parser(subparsers) -> None:
     parser.set_defaults(run=run)
 
 
+def _require_account(db: str, account_id: str) -> None:
+    """An error, with close ids, unless `account_id` posted or has a profile in the corpus."""
+    from workbench.errors import WorkbenchError
+    from workbench.store import Store
+
+    with Store(db, read_only=True) as store:
+        found = store.scalar("SELECT EXISTS (SELECT 1 FROM posts WHERE account_id = ?) "
+                             "OR EXISTS (SELECT 1 FROM accounts WHERE account_id = ?)", [account_id, account_id])
+        if found:
+            return
+        close = [row[0] for row in store.execute(
+            "SELECT DISTINCT account_id FROM accounts WHERE account_id LIKE '%:' || ? OR lower(handle) = lower(?) "
+            "ORDER BY account_id LIMIT 3", [account_id, account_id])]
+    hint = f"; did you mean {' or '.join(close)}?" if close else " (ids are platform-qualified, e.g. twitter:123)"
+    raise WorkbenchError(f"no account {account_id!r} in the corpus {db}{hint}; nothing was stored")
+
+
 def run(args: argparse.Namespace) -> int:
     import polars as pl
 
@@ -40,10 +57,13 @@ def run(args: argparse.Namespace) -> int:
         with Store(args.db, read_only=True) as store:
             analysis = Analysis.load(store, args.run_id)  # the stored run: nothing is re-analysed
         members = analysis.campaign_accounts.filter(pl.col("campaign_id") == args.campaign)["account_id"].to_list()
-        if not members and args.value == "confirmed":
-            known = ", ".join(analysis.campaigns["campaign_id"].to_list()) or "none"
+        if not members:
+            known = sorted(set(analysis.campaigns["campaign_id"].to_list())) if analysis.campaigns.height else []
+            shown = ", ".join(known[:10]) + (", ..." if len(known) > 10 else "") if known else "none"
             raise WorkbenchError(f"no campaign {args.campaign!r} in analysis run {analysis.run_id} of {args.db} "
-                                 f"(its campaigns: {known})")
+                                 f"(its campaigns: {shown}); nothing was stored")
+    else:
+        _require_account(args.db, args.account)
     entity_type, entity_id = ("campaign", args.campaign) if args.campaign else ("account", args.account)
     try:
         labels = verdict_labels(entity_type, entity_id, args.value, args.author, args.note, args.merge_into, members)
@@ -51,6 +71,8 @@ def run(args: argparse.Namespace) -> int:
         raise WorkbenchError(str(error)) from error
     with Store(args.db) as store:
         store.add_labels(labels)
-    print(f"{entity_type} {entity_id}: {args.value}" + (f", merged into {args.merge_into}" if args.merge_into else "")
-          + (f" ({len(members)} member accounts of run {analysis.run_id} pinned)" if members else ""))
+    from workbench.visible import visible
+
+    print(visible(f"{entity_type} {entity_id}: {args.value}" + (f", merged into {args.merge_into}" if args.merge_into else "")
+                  + (f" ({len(members)} member accounts of run {analysis.run_id} pinned)" if members else "")))
     return 0

@@ -12,9 +12,11 @@ handle (the account id when unknown), ``community`` an integer (-1: none), ``cam
 none), ``score`` the suspicion score of that run (absent when unknown), ``first_activity`` /
 ``last_activity`` ISO times of its first and last post, plus coordination_score, strength, flagged,
 flag_reason, shared_assets, signals. Edges are undirected with ``weight``, ``weight_<signal>`` and
-``signals``. Flagged accounts without edges are isolated nodes. List columns are joined with ``"|"``;
-control characters that XML 1.0 forbids are removed from GraphML/GEXF strings (ids and texts are hostile
-input, and every string is XML-escaped).
+``signals``. Flagged accounts without edges are isolated nodes. List columns are joined with ``"|"``.
+CSV cells a spreadsheet would run as formulas get a leading quote (`workbench.csvsafe`); Parquet keeps every
+text exactly. In GraphML/GEXF strings, control and bidirectional-formatting characters are written as visible
+escapes (``\x1B``, ``\u202E``): XML 1.0 cannot hold most control characters, and Gephi would display an
+override as reordered text (ids and texts are hostile input, and every string is XML-escaped).
 """
 from __future__ import annotations
 
@@ -25,6 +27,9 @@ from pathlib import Path
 import igraph as ig
 import polars as pl
 
+from workbench.csvsafe import write_csv
+from workbench.visible import visible
+
 FORMATS = ("parquet", "csv", "graphml", "gexf")
 # node attributes the graph files carry, in order, with their GraphML type
 NODE_ATTRIBUTES = (("label", "string"), ("community", "int"), ("campaign", "string"), ("group_kind", "string"),
@@ -32,7 +37,8 @@ NODE_ATTRIBUTES = (("label", "string"), ("community", "int"), ("campaign", "stri
                    ("coordination_score", "double"), ("strength", "double"), ("flagged", "boolean"),
                    ("flag_reason", "string"), ("shared_assets", "string"), ("signals", "string"))
 NODE_INFO_COLUMNS = ("account_id", "handle", "campaign", "group_kind", "score", "first_activity", "last_activity")
-_XML_FORBIDDEN = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff]")
+# Not allowed in XML 1.0 and not escaped by `visible` (which handles the control characters).
+_XML_FORBIDDEN = re.compile("[\ufffe\uffff]")
 
 
 def _flatten_lists(frame: pl.DataFrame) -> pl.DataFrame:
@@ -43,7 +49,10 @@ def _flatten_lists(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 def _xml_safe(value):
-    return _XML_FORBIDDEN.sub("", value) if isinstance(value, str) else value
+    """Text for GraphML: hidden characters shown as escapes (never dropped: two ids must stay two)."""
+    if not isinstance(value, str):
+        return value
+    return _XML_FORBIDDEN.sub(lambda m: f"\\u{ord(m.group()):04X}", visible(value))
 
 
 def write_network(network, out_dir: str | Path, formats: Iterable[str] = FORMATS,
@@ -72,7 +81,7 @@ def write_network(network, out_dir: str | Path, formats: Iterable[str] = FORMATS
             written.append(path)
         if "csv" in formats:
             path = out_dir / f"{name}.csv"
-            _flatten_lists(frame).write_csv(path)
+            write_csv(frame, path)  # lists joined with "|", formula-like text neutralised
             written.append(path)
     if {"graphml", "gexf"} & set(formats):
         nodes, edges = graph_tables(network, node_info)
@@ -87,13 +96,13 @@ def write_network(network, out_dir: str | Path, formats: Iterable[str] = FORMATS
         if "csv" in formats:
             gephi_nodes = nodes.rename({"account_id": "Id", "label": "Label"})
             path = out_dir / "gephi_nodes.csv"
-            gephi_nodes.write_csv(path)
+            write_csv(gephi_nodes, path)
             written.append(path)
             gephi_edges = edges.select(pl.col("account_a").alias("Source"), pl.col("account_b").alias("Target"),
                                        pl.col("weight").alias("Weight"), pl.lit("Undirected").alias("Type"),
                                        pl.col("signals").alias("Label") if "signals" in edges.columns else pl.lit("").alias("Label"))
             path = out_dir / "gephi_edges.csv"
-            gephi_edges.write_csv(path)
+            write_csv(gephi_edges, path)
             written.append(path)
     return written
 

@@ -35,12 +35,14 @@ import polars as pl
 from workbench import __version__
 from workbench.ingest import presets as preset_registry
 from workbench.ingest.presets.base import REASON, REASON_COLUMN, MapContext, Mapped, Preset
-from workbench.ingest.readers import RAW_COLUMN, ROW_COLUMN, RawBatch, inspect_input, iter_batches, sha256_of
+from workbench.ingest.readers import RAW_COLUMN, ROW_COLUMN, RawBatch, ReadLimits, inspect_input, iter_batches, sha256_of
+from workbench.ingest.timeparse import check_timezone
 from workbench.store import PackedRows, Store, pack_rows
 
 T = TypeVar("T")
 
 KEYS = {"posts": "post_id", "accounts": "account_id", "events": "event_id"}
+MAX_EXAMPLES = 5  # quarantined rows named one by one in the printed summary
 
 
 @dataclass
@@ -60,10 +62,17 @@ class IngestSummary:
     already_ingested: bool = False
     seconds: float = 0.0
     reasons: dict[str, int] = field(default_factory=dict)
+    # The first quarantined rows: (row number, column or None, reason), for the printed summary.
+    examples: list[tuple[int, str | None, str]] = field(default_factory=list)
 
     @property
     def reconciles(self) -> bool:
         return self.rows_read == self.rows_loaded + self.rows_quarantined + self.rows_duplicate
+
+    @property
+    def nothing_loaded(self) -> bool:
+        """Every row read was quarantined (a file of rows none of which could be loaded)."""
+        return not self.already_ingested and self.rows_read > 0 and self.rows_quarantined == self.rows_read
 
     def describe(self) -> str:
         if self.already_ingested:
@@ -77,6 +86,13 @@ class IngestSummary:
         ]
         for reason, count in sorted(self.reasons.items(), key=lambda kv: (-kv[1], kv[0]))[:8]:
             lines.append(f"  quarantined {count:,}: {reason}")
+        for row_number, column, reason in self.examples:
+            where = f"row {row_number:,}" + (f", column {column!r}" if column else "")
+            lines.append(f"  {self.path}: {where}: {reason[:300]}")
+        if self.rows_quarantined > len(self.examples):
+            lines.append(f"  (every quarantined row, with its raw text: SELECT * FROM quarantine WHERE source_id = {self.source_id})")
+        if self.nothing_loaded:
+            lines.append("  nothing from this file could be loaded: every row is quarantined")
         return "\n".join(lines)
 
 
@@ -115,7 +131,8 @@ class _PreparedBatch:
 
 
 def _prepare(preset: Preset, ctx: MapContext, number: int, batch: RawBatch) -> _PreparedBatch:
-    mapped = preset.map_batch(batch.frame, ctx) if batch.frame.height else None
+    # A batch of no rows at all (a header-only file) is mapped too, so that the preset checks its columns.
+    mapped = preset.map_batch(batch.frame, ctx) if batch.frame.height or batch.rows_read == 0 else None
     originals = list(batch.packed)
     if batch.original is not None:
         originals.append(pack_rows(batch.original, batch.layout))
@@ -212,6 +229,9 @@ def _write_batch(store: Store, summary: IngestSummary, source_id: int, ready: _P
         for reason, count in quarantine.group_by("reason").len().iter_rows():
             key = _reason_kind(reason)
             summary.reasons[key] = summary.reasons.get(key, 0) + count
+        room = MAX_EXAMPLES - len(summary.examples)
+        if room > 0:
+            summary.examples.extend(quarantine.head(room).select("row_number", "column_name", "reason").iter_rows())
     if mapped is None:
         return
     summary.table = mapped.table
@@ -251,17 +271,21 @@ def _rows_hint(info) -> int | None:
 def ingest_file(store: Store, path: str | Path, preset: str = "generic", *, platform: str | None = None,
                 timezone: str | None = None, encoding: str | None = None, delimiter: str | None = None,
                 options: dict[str, Any] | None = None, progress: bool | None = None,
-                batch_rows: int = 100_000, memory_gb: float | None = 1.0, insert_rows: int = INSERT_ROWS) -> IngestSummary:
+                batch_rows: int = 100_000, memory_gb: float | None = 1.0, insert_rows: int = INSERT_ROWS,
+                limits: ReadLimits | None = None) -> IngestSummary:
     """Ingest one file in one transaction and return its summary.
 
     memory_gb caps DuckDB's memory during the ingest (staged rows spill to disk beyond it), so files
     larger than RAM load in bounded memory; None leaves DuckDB's default (80% of RAM).
     insert_rows : posts are inserted this many at a time (or INSERT_BYTES worth, whichever comes first).
+    limits : the maximum field size and decompression ratio (default ReadLimits()).
     """
     chosen = preset_registry.get(preset)
     started = time.perf_counter()
     path = Path(path)
-    info = inspect_input(path, encoding=encoding, delimiter=delimiter)
+    if timezone is not None:
+        check_timezone(timezone)
+    info = inspect_input(path, encoding=encoding, delimiter=delimiter, limits=limits)
     sha256 = sha256_of(path)
     existing = store.source_by_sha256(sha256, chosen.name)
     summary = IngestSummary(str(path), chosen.name, None, info.format_label, info.encoding)

@@ -2,10 +2,18 @@
 
 A reader never raises on a bad row: a row it cannot decode or parse becomes a `RawReject` with its row
 number, the raw text and the reason, and the loader puts it in quarantine. Only a file that cannot be
-read at all (missing, not the format it claims) raises `InputFileError`.
+read at all (missing, empty, not a regular file, not the format it claims, past a `ReadLimits` bound such
+as a decompression bomb) raises `InputFileError`.
+
+Hostile rows that must cost one row and no more: an unbalanced CSV quote (the row is quarantined and the
+lines it swallowed are read again as rows), bytes not valid in the file's encoding, a field longer than
+the maximum (skipped in chunks, never held whole), JSON nested too deeply, a lone surrogate, a repeated
+JSON key (the input's own text is kept so that both values stay in the raw layer), invalid UTF-8 in a
+Parquet text column, input columns named like the readers' own (`_row`, `_raw`: renamed `_row_1`, ...).
 
 Row numbers are 1-based record numbers: for CSV/TSV the data rows after the header, for JSON Lines the
-line number, for a JSON array the element index, for Parquet the row index.
+line number, for a JSON array the element index, for Parquet the row index. After an unbalanced quote
+the lines it swallowed get the next numbers, one per line.
 """
 from __future__ import annotations
 
@@ -14,6 +22,10 @@ import csv
 import gzip
 import io
 import json
+import os
+import re
+import stat
+from collections import deque
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Callable, Iterator
@@ -38,9 +50,26 @@ PARQUET_KEEP_MAX_BYTES = 64 << 20
 # Arrow's CSV reader needs a whole row inside one block; a longer row makes it fail and the file is then
 # read row by row by Python's csv module, which has no such limit.
 CSV_BLOCK_BYTES = 32 << 20
-# Text fields may legitimately be many megabytes; an unbalanced quote can still swallow the rest of a
-# file, and then the swallowed text is quarantined with the malformed row rather than lost.
-csv.field_size_limit(256 * 1024 * 1024)
+# Names the readers add to every frame; an input column of the same name is renamed (see _dedupe_names).
+RESERVED_NAMES = (ROW_COLUMN, RAW_COLUMN)
+
+
+@dataclass(frozen=True)
+class ReadLimits:
+    """Bounds that keep a hostile file from exhausting memory.
+
+    max_field_bytes : the longest field (and physical line) read; a longer row is quarantined with its first
+        bytes. Text fields may legitimately be megabytes; a 1 GiB field is an attack or a broken file.
+    max_ratio : a compressed file may expand to at most this many times its size (once past
+        `ratio_floor_bytes`); beyond it the file is refused as a likely decompression bomb.
+    """
+
+    max_field_bytes: int = 64 << 20
+    max_ratio: float = 200.0
+    ratio_floor_bytes: int = 64 << 20
+
+    def max_expanded_bytes(self, compressed_bytes: int) -> int:
+        return max(int(self.max_ratio * compressed_bytes), self.ratio_floor_bytes)
 
 
 @dataclass
@@ -78,6 +107,7 @@ class InputInfo:
     compression: str | None  # gzip | zstd | None
     encoding: str | None
     delimiter: str | None = None
+    limits: ReadLimits = field(default_factory=ReadLimits)
 
     @property
     def format_label(self) -> str:
@@ -99,14 +129,51 @@ def detect_compression(path: Path) -> str | None:
     return None
 
 
-def open_binary(path: Path, compression: str | None) -> io.BufferedIOBase:
+class _BoundedStream(io.RawIOBase):
+    """A decompressed stream that refuses to expand past `limit` bytes (a decompression bomb)."""
+
+    def __init__(self, inner, path: Path, limit: int, compressed_bytes: int, max_ratio: float):
+        self.inner, self.path, self.limit = inner, path, limit
+        self.compressed_bytes, self.max_ratio = compressed_bytes, max_ratio
+        self.produced = 0
+
+    def readable(self) -> bool:
+        return True
+
+    def readinto(self, buffer) -> int:
+        try:
+            data = self.inner.read(len(buffer))
+        except (OSError, EOFError, ValueError) as error:  # a truncated or corrupt gzip/zstd stream
+            raise InputFileError(f"{self.path}: the compressed data is corrupt or cut short "
+                                 f"({type(error).__name__}: {error})") from None
+        self.produced += len(data)
+        if self.produced > self.limit:
+            raise InputFileError(
+                f"{self.path}: refused: it expands to more than {self.limit / 2**20:,.0f} MB from "
+                f"{self.compressed_bytes / 2**20:,.1f} MB compressed (over {self.max_ratio:g} times its size), "
+                "which looks like a decompression bomb; if the file is genuine, raise --max-ratio")
+        buffer[:len(data)] = data
+        return len(data)
+
+    def close(self) -> None:
+        self.inner.close()
+        super().close()
+
+
+def open_binary(path: Path, compression: str | None, limits: ReadLimits | None = None) -> io.BufferedIOBase:
+    """The file's bytes, decompressed; a compressed stream is bounded by `limits` (see ReadLimits)."""
     if compression == "gzip":
-        return gzip.open(path, "rb")
-    if compression == "zstd":
+        inner = gzip.open(path, "rb")
+    elif compression == "zstd":
         import zstandard
 
-        return io.BufferedReader(zstandard.ZstdDecompressor().stream_reader(path.open("rb"), closefd=True))
-    return path.open("rb")
+        inner = zstandard.ZstdDecompressor().stream_reader(path.open("rb"), closefd=True)
+    else:
+        return path.open("rb")
+    limits = limits or ReadLimits()
+    size = path.stat().st_size
+    bounded = _BoundedStream(inner, path, limits.max_expanded_bytes(size), size, limits.max_ratio)
+    return io.BufferedReader(bounded, buffer_size=1 << 20)
 
 
 def _strip_compression_suffix(name: str) -> str:
@@ -134,8 +201,24 @@ def detect_format(path: Path, compression: str | None, sample: bytes) -> str:
     return "csv"
 
 
+def _utf8_evidence(sample: bytes) -> tuple[int, int]:
+    """(invalid UTF-8 sequences, valid non-ASCII characters) in `sample`."""
+    text = sample.decode("utf-8", "replace")
+    invalid = text.count("\ufffd")
+    non_ascii = len(text) - len(text.encode("ascii", "ignore"))
+    return invalid, non_ascii - invalid
+
+
 def detect_encoding(sample: bytes) -> str:
-    """Guess the text encoding from the first MB: BOMs, UTF-16 without BOM, strict UTF-8, strict GB18030, else UTF-8."""
+    """Guess the text encoding from a sample (the first MB): BOMs, UTF-16 without BOM, UTF-8, GB18030.
+
+    UTF-8 is chosen unless the sample is clearly in GB18030: a UTF-8 file with a few broken bytes stays
+    UTF-8 (its broken rows are quarantined with their bytes), rather than being decoded whole as GB18030,
+    which would garble every row without a word. GB18030 needs a sample that is mostly not UTF-8, decodes
+    strictly, and whose two-byte characters look like Chinese text (both bytes >= 0x81; a Latin-1 "é"
+    before an ASCII letter would decode as GB18030 too). Other encodings need --encoding. Rows of a
+    GB18030 file that are valid UTF-8 are quarantined, not decoded as GB18030 (see _mixed_encoding).
+    """
     if sample.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
     if sample.startswith(codecs.BOM_UTF16_LE) or sample.startswith(codecs.BOM_UTF16_BE):
@@ -152,39 +235,91 @@ def detect_encoding(sample: bytes) -> str:
         sample.decode("utf-8")
         return "utf-8"
     except UnicodeDecodeError as error:
-        if error.start >= len(sample) - 3:  # a multi-byte character cut by the sample's end
+        if error.start >= len(sample) - 3 and error.reason == "unexpected end of data":
             return "utf-8"
-    try:
-        sample.decode("gb18030")
+    invalid, valid_non_ascii = _utf8_evidence(sample)
+    if invalid > 4 * valid_non_ascii and _looks_like_gb18030(sample):
         return "gb18030"
-    except UnicodeDecodeError:
-        pass
-    # Mostly UTF-8 with some broken bytes: keep UTF-8 so the broken rows are quarantined with their
-    # bytes, rather than guessing a single-byte code page that would silently garble every row.
-    # Other legacy encodings need --encoding.
     return "utf-8"
 
 
+def _looks_like_gb18030(sample: bytes) -> bool:
+    try:
+        text = sample.decode("gb18030")
+    except UnicodeDecodeError as error:
+        if error.start < len(sample) - 4:
+            return False
+        text = sample[:error.start].decode("gb18030")
+    two_byte = [c.encode("gb18030") for c in text if ord(c) > 127]
+    if not two_byte:
+        return False
+    chinese_like = sum(1 for b in two_byte if len(b) == 2 and b[1] >= 0x81)
+    return chinese_like >= 0.9 * len(two_byte)
+
+
+def check_encoding(encoding: str) -> str:
+    """The codec name of `encoding`, or an error naming the closest known encodings."""
+    try:
+        codec = codecs.lookup(encoding)
+        if not getattr(codec, "_is_text_encoding", True):
+            raise InputFileError(f"--encoding {encoding!r} is not a text encoding; for example utf-8, utf-16, gb18030, big5, cp1252")
+        return codec.name
+    except LookupError:
+        import difflib
+        from encodings.aliases import aliases
+
+        names = sorted(set(aliases) | set(aliases.values()) | {"utf-8", "utf-8-sig", "utf-16", "gb18030", "gbk", "big5", "latin-1", "cp1252"})
+        close = difflib.get_close_matches(encoding.lower().replace("_", "-"), names, n=3, cutoff=0.6)
+        hint = f"; did you mean {' or '.join(close)}?" if close else "; for example utf-8, utf-16, gb18030, big5, cp1252"
+        raise InputFileError(f"unknown --encoding {encoding!r}{hint}") from None
+
+
 def inspect_input(path: str | Path, encoding: str | None = None, delimiter: str | None = None,
-                  fmt: str | None = None) -> InputInfo:
+                  fmt: str | None = None, limits: ReadLimits | None = None) -> InputInfo:
+    """Format, compression, encoding and delimiter of an input file. Refuses what is not a regular file
+    (folders, devices such as /dev/zero, FIFOs, sockets), empty files and unknown encodings."""
     path = Path(path)
-    if not path.exists():
-        raise InputFileError(f"{path}: no such file")
-    if path.is_dir():
+    limits = limits or ReadLimits()
+    if encoding:
+        check_encoding(encoding)
+    if delimiter is not None:
+        delimiter = {"\\t": "\t", "tab": "\t"}.get(delimiter, delimiter)
+        if len(delimiter) != 1 or delimiter in "\r\n\"":
+            raise InputFileError(f"--delimiter must be one character other than a quote or line break, got {delimiter!r}")
+    try:
+        mode = os.stat(path).st_mode
+    except FileNotFoundError:
+        raise InputFileError(f"{path}: no such file") from None
+    except OSError as error:
+        raise InputFileError(f"{path}: cannot be read: {error.strerror}") from None
+    if stat.S_ISDIR(mode):
         raise InputFileError(f"{path}: is a folder; name the files to ingest")
-    compression = detect_compression(path)
-    with open_binary(path, compression) as handle:
+    if not stat.S_ISREG(mode):
+        kind = ("a FIFO (named pipe)" if stat.S_ISFIFO(mode) else "a device" if stat.S_ISCHR(mode) or stat.S_ISBLK(mode)
+                else "a socket" if stat.S_ISSOCK(mode) else "not a regular file")
+        raise InputFileError(f"{path}: refused: it is {kind}, not a regular file; copy the data into a file and ingest that")
+    if os.stat(path).st_size == 0:
+        raise InputFileError(f"{path}: the file is empty (no header, no rows); nothing to load")
+    try:
+        compression = detect_compression(path)
+    except OSError as error:
+        raise InputFileError(f"{path}: cannot be read: {error.strerror or error}") from None
+    with open_binary(path, compression, limits) as handle:
         try:
             sample = handle.read(1 << 20)
+        except InputFileError:
+            raise
         except (OSError, EOFError, Exception) as error:  # corrupt gzip/zstd stream
             raise InputFileError(f"{path}: cannot decompress ({compression}): {error}") from error
+    if not sample:
+        raise InputFileError(f"{path}: the file decompresses to nothing (no header, no rows); nothing to load")
     fmt = fmt or detect_format(path, compression, sample)
     if fmt == "parquet":
-        return InputInfo(path, fmt, compression, None)
+        return InputInfo(path, fmt, compression, None, limits=limits)
     encoding = encoding or detect_encoding(sample)
     if fmt == "csv" and delimiter is None:
         delimiter = _sniff_delimiter(path, sample, encoding)
-    return InputInfo(path, fmt, compression, encoding, delimiter)
+    return InputInfo(path, fmt, compression, encoding, delimiter, limits=limits)
 
 
 def _sniff_delimiter(path: Path, sample: bytes, encoding: str) -> str:
@@ -214,7 +349,7 @@ def _escape_surrogates(value: str) -> str:
 
 
 def _text_stream(path: Path, info: InputInfo) -> io.TextIOWrapper:
-    binary = open_binary(path, info.compression)
+    binary = open_binary(path, info.compression, info.limits)
     # surrogateescape keeps undecodable bytes, so the row can be quarantined with them instead of
     # aborting the file or silently replacing them.
     return io.TextIOWrapper(binary, encoding=info.encoding or "utf-8", errors="surrogateescape", newline="")
@@ -225,10 +360,60 @@ class _NotForArrow(Exception):
     """The Arrow CSV reader cannot give exactly what the row-by-row reader would, from this row on."""
 
 
+class _OverlongLine(Exception):
+    """A physical line longer than the maximum field size (its start and its length are kept)."""
+
+    def __init__(self, start: str, length: int):
+        super().__init__(length)
+        self.start, self.length = start, length
+
+
+class _PhysicalLines:
+    """The physical lines of a text stream, for csv.reader: each line at most `limit` characters (the rest
+    of a longer line is skipped, never held in memory, and _OverlongLine raised), the lines handed out
+    since the last `take()` remembered, and lines can be put back to be read again."""
+
+    def __init__(self, stream: io.TextIOWrapper, limit: int):
+        self.stream, self.limit = stream, max(int(limit), 1)
+        self.pending: deque[str] = deque()
+        self.taken: list[str] = []
+
+    def __iter__(self) -> "_PhysicalLines":
+        return self
+
+    def __next__(self) -> str:
+        if self.pending:
+            line = self.pending.popleft()
+        else:
+            line = self.stream.readline(self.limit)
+            if not line:
+                raise StopIteration
+            if len(line) >= self.limit and not line.endswith(("\n", "\r")):
+                length = len(line)
+                while True:  # skip the rest of the line, chunk by chunk
+                    more = self.stream.readline(self.limit)
+                    length += len(more)
+                    if not more or more.endswith(("\n", "\r")):
+                        break
+                self.taken = []
+                raise _OverlongLine(line[:2000], length)
+        self.taken.append(line)
+        return line
+
+    def take(self) -> list[str]:
+        taken, self.taken = self.taken, []
+        return taken
+
+    def put_back(self, lines: list[str]) -> None:
+        self.pending.extendleft(reversed(lines))
+
+
 def iter_csv(info: InputInfo, batch_rows: int = BATCH_ROWS) -> Iterator[RawBatch]:
     """CSV rows in batches. Arrow's reader (C++) reads well-formed UTF-8 files; at the first thing it cannot
-    read exactly as Python's csv module would (bad bytes, a ragged or blank row, an over-long row), the rest
-    of the file is read row by row, so that each bad row is quarantined with its number and reason."""
+    read exactly as Python's csv module would (bad bytes, a ragged or blank row, an over-long row, a quoted
+    field that swallows lines looking like rows), the rest of the file is read row by row, so that each bad
+    row is quarantined with its number and reason. A header-only file gives one empty batch, so that the
+    preset still checks its columns."""
     cells = _csv_header_cells(info)
     if cells is None:
         return
@@ -239,18 +424,27 @@ def iter_csv(info: InputInfo, batch_rows: int = BATCH_ROWS) -> Iterator[RawBatch
             for batch in _iter_csv_arrow(info, cells, header, batch_rows):
                 yield batch
                 rows_done += batch.rows_read
+            if rows_done == 0:
+                yield _csv_batch(header, [], [], [])
             return
         except (_NotForArrow, pa.ArrowException):
             pass
-    yield from _iter_csv_rows(info, header, batch_rows, skip=rows_done)
+    produced = False
+    for batch in _iter_csv_rows(info, header, batch_rows, skip=rows_done):
+        produced = True
+        yield batch
+    if not produced and rows_done == 0:
+        yield _csv_batch(header, [], [], [])
 
 
-def _csv_reader(stream: io.TextIOWrapper, info: InputInfo):
-    return csv.reader(stream, delimiter=info.delimiter or ",")
+def _csv_reader(lines, info: InputInfo):
+    csv.field_size_limit(info.limits.max_field_bytes)
+    return csv.reader(lines, delimiter=info.delimiter or ",")
 
 
 def _clean_header(cells: list[str]) -> list[str]:
-    """Column names from the header cells: no BOM, no surrounding blanks, unique, none empty."""
+    """Column names from the header cells: no BOM, no surrounding blanks, unique, none empty, none of the
+    names the readers add (`_row`, `_raw`)."""
     return _dedupe_names([name.lstrip("\ufeff").strip() for name in cells])
 
 
@@ -258,9 +452,12 @@ def _csv_header_cells(info: InputInfo) -> list[str] | None:
     """The header row's cells as written (without a BOM), or None for an empty file."""
     with _text_stream(info.path, info) as stream:
         try:
-            cells = next(_csv_reader(stream, info))
+            cells = next(_csv_reader(_PhysicalLines(stream, info.limits.max_field_bytes), info))
         except StopIteration:
             return None
+        except _OverlongLine as error:
+            raise InputFileError(f"{info.path}: the header row is longer than the maximum field size "
+                                 f"({error.length:,} characters); is this a CSV file?") from None
         except csv.Error as error:
             raise InputFileError(f"{info.path}: cannot read the header row: {error}") from error
     if any(_has_surrogates(name) for name in cells):
@@ -270,12 +467,19 @@ def _csv_header_cells(info: InputInfo) -> list[str] | None:
     return cells
 
 
+def _csv_input_stream(info: InputInfo):
+    if info.compression is None:
+        return pa.input_stream(str(info.path))
+    # Decompressed in Python, so that the decompression bound of ReadLimits holds for Arrow's reader too.
+    return pa.PythonFile(open_binary(info.path, info.compression, info.limits), mode="r")
+
+
 def _iter_csv_arrow(info: InputInfo, cells: list[str], header: list[str], batch_rows: int) -> Iterator[RawBatch]:
     import pyarrow.csv as pa_csv
 
     reader = pa_csv.open_csv(
-        pa.input_stream(str(info.path), compression=info.compression),
-        read_options=pa_csv.ReadOptions(block_size=CSV_BLOCK_BYTES),
+        _csv_input_stream(info),
+        read_options=pa_csv.ReadOptions(block_size=min(CSV_BLOCK_BYTES, info.limits.max_field_bytes)),
         # The same dialect as csv.reader's default: quotes double to escape, no escape character, quoted
         # newlines; blank lines are kept so that they can be found (see _has_blank_rows).
         parse_options=pa_csv.ParseOptions(delimiter=info.delimiter or ",", quote_char='"', double_quote=True,
@@ -293,6 +497,8 @@ def _iter_csv_arrow(info: InputInfo, cells: list[str], header: list[str], batch_
             table = pa.Table.from_batches([record_batch.slice(start, batch_rows)]).rename_columns(header)
             if _has_blank_rows(table):
                 raise _NotForArrow("a blank line, which Arrow reads as a row of empty cells")
+            if _swallows_rows(table, len(header), info.delimiter or ","):
+                raise _NotForArrow("a quoted field that runs over lines which read as rows (an unbalanced quote?)")
             numbers = pa.array(range(row_number + 1, row_number + 1 + table.num_rows), pa.int64())
             original = table.append_column(ROW_COLUMN, numbers)
             row_number += table.num_rows
@@ -312,25 +518,85 @@ def _has_blank_rows(table: pa.Table) -> bool:
     return bool(pc.any(all_empty).as_py())
 
 
+def _swallows_rows(table: pa.Table, width: int, delimiter: str) -> bool:
+    """True when a cell holds line breaks and one of its later lines reads, on its own, as a whole row.
+
+    That is the mark of an unbalanced quote: the quoted field runs on over the rows that follow. Only the
+    (few) cells with line breaks are looked at in Python.
+    """
+    import pyarrow.compute as pc
+
+    if width < 2 or table.num_rows == 0:
+        return False
+    for column in table.columns:
+        multi_line = pc.or_(pc.match_substring(column, "\n"), pc.match_substring(column, "\r"))
+        if not pc.any(multi_line).as_py():
+            continue
+        for cell in pc.filter(column, multi_line).to_pylist():
+            if _lines_read_as_rows(cell.splitlines(keepends=True)[1:], width, delimiter):
+                return True
+    return False
+
+
+def _lines_read_as_rows(lines: list[str], width: int, delimiter: str) -> bool:
+    """True when one of `lines`, read on its own, is a well-formed row of exactly `width` fields."""
+    if width < 2:
+        return False
+    for line in lines:
+        if line.count(delimiter) < width - 1:
+            continue
+        try:
+            rows = list(csv.reader([line], delimiter=delimiter, strict=True))
+        except csv.Error:
+            continue
+        if len(rows) == 1 and len(rows[0]) == width:
+            return True
+    return False
+
+
+def _utf8_in_legacy_encoding(row: list[str], encoding: str) -> int | None:
+    """The index of the first cell whose bytes are valid UTF-8 (with non-ASCII text) in a file read in a
+    legacy Chinese encoding: such a cell would be garbled by decoding it as GB18030, so its row is
+    quarantined instead. None when there is none."""
+    for index, cell in enumerate(row):
+        if cell.isascii():
+            continue
+        try:
+            cell.encode(encoding, "surrogateescape").decode("utf-8")
+        except UnicodeError:
+            continue
+        return index
+    return None
+
+
+LEGACY_CHINESE = ("gb18030", "gbk", "gb2312")
+
+
 def _iter_csv_rows(info: InputInfo, header: list[str], batch_rows: int, skip: int = 0) -> Iterator[RawBatch]:
     """Row by row with Python's csv module, after the header and the first `skip` data rows."""
     width = len(header)
+    delimiter = info.delimiter or ","
+    encoding = codecs.lookup(info.encoding or "utf-8").name
     good: list[list[str]] = []
     good_numbers: list[int] = []
     rejects: list[RawReject] = []
     with _text_stream(info.path, info) as stream:
-        for row_number, row, error in _numbered_csv_rows(_csv_reader(stream, info)):
+        lines = _PhysicalLines(stream, info.limits.max_field_bytes)
+        for row_number, row, problem, physical in _numbered_csv_rows(lines, info, width):
             if row_number <= skip:
                 continue
-            if error is not None:
-                rejects.append(RawReject(row_number, "", f"malformed CSV row: {error}"))
-            elif len(row) != width:
-                raw = _escape_surrogates(info.delimiter.join(row) if info.delimiter else ",".join(row))
-                rejects.append(RawReject(row_number, raw, f"expected {width} fields, found {len(row)}"))
+            if problem is not None or len(row) != width:
+                raw_text = _escape_surrogates("".join(physical).rstrip("\r\n"))  # the row's lines as read
+                rejects.append(RawReject(row_number, raw_text, problem or f"expected {width} fields, found {len(row)}"))
             elif any(_has_surrogates(cell) for cell in row):
                 bad = next(i for i, cell in enumerate(row) if _has_surrogates(cell))
                 raw = json.dumps(dict(zip(header, (_escape_surrogates(c) for c in row))), ensure_ascii=False)
-                rejects.append(RawReject(row_number, raw, f"bytes not valid {info.encoding} in column {header[bad]!r}", header[bad]))
+                hint = "" if encoding != "utf-8" else " (if the file is in another encoding, pass --encoding, e.g. gb18030 or cp1252)"
+                rejects.append(RawReject(row_number, raw, f"bytes not valid {info.encoding} in column {header[bad]!r}{hint}", header[bad]))
+            elif encoding in LEGACY_CHINESE and (bad := _utf8_in_legacy_encoding(row, encoding)) is not None:
+                raw = json.dumps(dict(zip(header, row)), ensure_ascii=False)
+                rejects.append(RawReject(row_number, raw, f"column {header[bad]!r} holds UTF-8 text in a file read as {encoding}; "
+                                         "decoding it would garble it (pass --encoding utf-8 if the file is UTF-8)", header[bad]))
             else:
                 good.append(row)
                 good_numbers.append(row_number)
@@ -341,33 +607,65 @@ def _iter_csv_rows(info: InputInfo, header: list[str], batch_rows: int, skip: in
         yield _csv_batch(header, good, good_numbers, rejects)
 
 
-def _numbered_csv_rows(reader) -> Iterator[tuple[int, list[str], csv.Error | None]]:
-    """(row number, fields, error) for each data row after the header; a row csv cannot parse has an error."""
+def _numbered_csv_rows(lines: _PhysicalLines, info: InputInfo, width: int) -> Iterator[tuple[int, list[str], str | None, list[str]]]:
+    """(row number, fields, problem, physical lines) for each data row after the header.
+
+    A row csv cannot parse, or longer than the maximum field size, has a problem. A row whose quoted field
+    runs over later lines that read as rows of their own (an unbalanced quote) is cut back to its first
+    line, which is given with a problem, and the lines after it are read again as rows: one stray quote
+    costs one row, not the rest of the file.
+    """
+    delimiter = info.delimiter or ","
+    reader = _csv_reader(lines, info)
     next(reader)
+    lines.take()
     row_number = 0
     while True:
         try:
             row = next(reader)
         except StopIteration:
             return
+        except _OverlongLine as error:
+            row_number += 1
+            reader = _csv_reader(lines, info)  # the reader may be midway through a row: start afresh
+            yield (row_number, [], f"row longer than the maximum field size ({error.length:,} characters; "
+                   f"limit {info.limits.max_field_bytes:,}); only its start is kept here", [error.start])
+            continue
         except csv.Error as error:
             row_number += 1
-            yield row_number, [], error
+            physical = lines.take()
+            reader = _csv_reader(lines, info)
+            yield row_number, [], f"malformed CSV row: {error}", [_cut(physical)]
             continue
         row_number += 1
-        yield row_number, row, None
+        physical = lines.take()
+        if len(physical) > 1 and _lines_read_as_rows(physical[1:], width, delimiter):
+            lines.put_back(physical[1:])
+            reader = _csv_reader(lines, info)
+            yield (row_number, [], f"unbalanced quote: a quoted field opened on this row runs on over {len(physical) - 1:,} "
+                   "lines that read as rows of their own; this row is quarantined and those lines are read as rows", physical[:1])
+            continue
+        yield row_number, row, None, physical
+
+
+def _cut(lines: list[str], limit: int = 1 << 20) -> str:
+    text = "".join(lines)
+    return text if len(text) <= limit else text[:limit] + f"... [{len(text) - limit:,} more characters not kept]"
 
 
 def _dedupe_names(names: list[str]) -> list[str]:
-    seen: dict[str, int] = {}
+    """Unique names: a repeated name (or one the readers add, `_row`, `_raw`) gets `_1`, `_2`, ..."""
+    seen: dict[str, int] = {name: 0 for name in RESERVED_NAMES}
+    taken = set(RESERVED_NAMES) | set(names)
     out = []
     for index, name in enumerate(names):
         name = name or f"column_{index + 1}"
         if name in seen:
-            seen[name] += 1
-            name = f"{name}_{seen[name]}"
-        else:
-            seen[name] = 0
+            base = name
+            while name in seen or (name != base and name in taken):
+                seen[base] += 1
+                name = f"{base}_{seen[base]}"
+        seen.setdefault(name, 0)
         out.append(name)
     return out
 
@@ -397,6 +695,9 @@ def raw_json(frame: pl.DataFrame) -> pl.Expr:
 
 # -- JSON --------------------------------------------------------------------------------------
 RecordExpander = Callable[[Any], list[dict]]
+# A key in JSON text: a string's closing quote, optional blanks, a colon. Counted to find duplicate keys.
+_KEY_END = re.compile(r'"[ \t\r\n]*:')
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
 
 
 def _flatten(record: dict, prefix: str = "") -> dict[str, str | None]:
@@ -416,11 +717,19 @@ def _flatten(record: dict, prefix: str = "") -> dict[str, str | None]:
             flat[name] = repr(value)
         else:
             flat[name] = json.dumps(value, ensure_ascii=False)
+    if not prefix:
+        for reserved in RESERVED_NAMES:  # an input key named like a column the readers add keeps its value
+            if reserved in flat:
+                number = 1
+                while f"{reserved}_{number}" in flat:
+                    number += 1
+                flat[f"{reserved}_{number}"] = flat.pop(reserved)
     return flat
 
 
 def _records_batch(records: list[tuple[int, dict, str]], rejects: list[RawReject]) -> RawBatch:
-    flats = [_flatten(record) for _, record, _ in records]
+    """records: (row number, flattened record, raw text) each."""
+    flats = [flat for _, flat, _ in records]
     names: dict[str, None] = {}
     for flat in flats:
         for name in flat:
@@ -438,40 +747,135 @@ def _records_batch(records: list[tuple[int, dict, str]], rejects: list[RawReject
                     original=frame.select(ROW_COLUMN, RAW_COLUMN).to_arrow(), layout="json_records")
 
 
-def _expand(value: Any, row_number: int, expand: RecordExpander | None, rejects: list[RawReject],
-            raw_line: str) -> list[tuple[int, dict, str]]:
+def _has_duplicate_keys(text: str) -> bool:
+    def refuse_duplicates(pairs: list[tuple[str, Any]]) -> dict:
+        found = dict(pairs)
+        if len(found) != len(pairs):
+            raise _DuplicateKeys
+        return found
+
+    try:
+        json.loads(text, object_pairs_hook=refuse_duplicates)
+    except _DuplicateKeys:
+        return True
+    return False
+
+
+class _DuplicateKeys(Exception):
+    pass
+
+
+def _lossy_redump(text: str, dumped: str) -> bool:
+    """True when the record re-dumped (`dumped`) may have lost something of its JSON `text`: a value of a
+    repeated key (json keeps the last), or a number too large for a float (1e400 becomes Infinity).
+
+    Every key in the text ends with `":`, and so does every key re-dumped; the counts differ when keys
+    were repeated (or a string holds `":` written differently), and only then is the text parsed again
+    to be sure.
+    """
+    if "Infinity" in dumped or "NaN" in dumped:
+        return True
+    in_text = text.count('":') if not ('" ' in text or '"\t' in text or '"\r' in text or '"\n' in text) else len(_KEY_END.findall(text))
+    return in_text != dumped.count('":') and _has_duplicate_keys(text)
+
+
+def _record_rows(value: Any, row_number: int, raw_text: str, expand: RecordExpander | None,
+                 rejects: list[RawReject]) -> list[tuple[int, dict, str]]:
+    """The rows (number, flattened record, raw text) of one parsed JSON value; a value that cannot be
+    loaded becomes a reject instead. A record's raw text is its JSON, keys sorted; when that would lose
+    something of the input (a repeated key's first value, a number out of range), it is the input's
+    own text, so that every value stays in the raw layer."""
     if not isinstance(value, dict):
-        rejects.append(RawReject(row_number, raw_line, f"expected a JSON object, found {type(value).__name__}"))
+        rejects.append(RawReject(row_number, raw_text, f"expected a JSON object, found {type(value).__name__}"))
+        return []
+    if "\\u" in raw_text and _SURROGATE_ESCAPE.search(raw_text) and _has_surrogates(json.dumps(value, ensure_ascii=False)):
+        rejects.append(RawReject(row_number, raw_text, "a JSON string holds a lone surrogate (\\ud800-\\udfff without its pair): "
+                                 "not valid Unicode"))
         return []
     try:
         records = expand(value) if expand else [value]
+    except RecursionError:
+        raise  # the caller says "nested too deeply"
     except Exception as error:  # a preset could not understand this record: keep it with the reason
-        rejects.append(RawReject(row_number, raw_line, f"record not understood by the preset: {error}"))
+        rejects.append(RawReject(row_number, raw_text, f"record not understood by the preset: {error}"))
         return []
     if not records:
-        rejects.append(RawReject(row_number, raw_line, "record holds no posts or accounts for this preset"))
-    return [(row_number, record, json.dumps(record, ensure_ascii=False, sort_keys=True)) for record in records]
+        rejects.append(RawReject(row_number, raw_text, "record holds no posts or accounts for this preset"))
+        return []
+    dumped = [json.dumps(record, ensure_ascii=False, sort_keys=True) for record in records]
+    whole = dumped[0] if len(records) == 1 and records[0] is value else json.dumps(value, ensure_ascii=False)
+    if _lossy_redump(raw_text, whole):
+        dumped = [raw_text] * len(records)
+    return [(row_number, _flatten(record), raw) for record, raw in zip(records, dumped)]
+
+
+def _parse_record_line(text: str, row_number: int, expand: RecordExpander | None,
+                       rejects: list[RawReject]) -> list[tuple[int, dict, str]]:
+    """The rows of one JSON text (a JSON Lines line, or an array element re-dumped); bad ones are rejects."""
+    try:
+        value = json.loads(text)
+    except json.JSONDecodeError as error:
+        rejects.append(RawReject(row_number, text, f"invalid JSON: {error.msg} at column {error.colno}"))
+        return []
+    except RecursionError:
+        rejects.append(RawReject(row_number, _cut([text]), "JSON nested too deeply to read"))
+        return []
+    except ValueError as error:  # e.g. an integer of more than 4,300 digits
+        rejects.append(RawReject(row_number, _cut([text]), f"invalid JSON value: {error}"))
+        return []
+    try:
+        return _record_rows(value, row_number, text, expand, rejects)
+    except RecursionError:
+        rejects.append(RawReject(row_number, _cut([text]), "JSON nested too deeply to read"))
+    except ValueError as error:
+        rejects.append(RawReject(row_number, _cut([text]), f"invalid JSON value: {error}"))
+    return []
+
+
+def _limited_lines(stream: io.TextIOWrapper, limit: int) -> Iterator[tuple[str, int | None]]:
+    """(line, None) for each line of at most `limit` characters, (its start, its length) for a longer one,
+    whose rest is skipped chunk by chunk and never held in memory."""
+    while True:
+        line = stream.readline(limit)
+        if not line:
+            return
+        if len(line) >= limit and not line.endswith(("\n", "\r")):
+            length = len(line)
+            while True:
+                more = stream.readline(limit)
+                length += len(more)
+                if not more or more.endswith(("\n", "\r")):
+                    break
+            yield line[:2000], length
+        else:
+            yield line, None
 
 
 def iter_jsonl(info: InputInfo, expand: RecordExpander | None = None, batch_rows: int = BATCH_ROWS) -> Iterator[RawBatch]:
+    encoding = codecs.lookup(info.encoding or "utf-8").name
     with _text_stream(info.path, info) as stream:
         records: list[tuple[int, dict, str]] = []
         rejects: list[RawReject] = []
         lines_in_batch = 0
-        for row_number, line in enumerate(stream, start=1):
+        for row_number, (line, overlong) in enumerate(_limited_lines(stream, info.limits.max_field_bytes), start=1):
+            if overlong is not None:
+                rejects.append(RawReject(row_number, _escape_surrogates(line),
+                                         f"line longer than the maximum field size ({overlong:,} characters; limit "
+                                         f"{info.limits.max_field_bytes:,}); only its start is kept here"))
+                continue
             stripped = line.strip()
             if not stripped:
                 rejects.append(RawReject(row_number, line, "empty line"))
                 continue
             if _has_surrogates(stripped):
-                rejects.append(RawReject(row_number, _escape_surrogates(stripped), f"bytes not valid {info.encoding}"))
+                hint = "" if encoding != "utf-8" else " (if the file is in another encoding, pass --encoding)"
+                rejects.append(RawReject(row_number, _escape_surrogates(stripped), f"bytes not valid {info.encoding}{hint}"))
                 continue
-            try:
-                value = json.loads(stripped)
-            except json.JSONDecodeError as error:
-                rejects.append(RawReject(row_number, stripped, f"invalid JSON: {error.msg} at column {error.colno}"))
+            if encoding in LEGACY_CHINESE and _utf8_in_legacy_encoding([stripped], encoding) is not None:
+                rejects.append(RawReject(row_number, stripped, f"the line is UTF-8 text in a file read as {encoding}; decoding it "
+                                         "would garble it (pass --encoding utf-8 if the file is UTF-8)"))
                 continue
-            records.extend(_expand(value, row_number, expand, rejects, stripped))
+            records.extend(_parse_record_line(stripped, row_number, expand, rejects))
             lines_in_batch += 1
             if lines_in_batch >= batch_rows:
                 yield _records_batch(records, rejects)
@@ -491,17 +895,53 @@ def iter_json_array(info: InputInfo, expand: RecordExpander | None = None, batch
         document = json.loads(text)
     except json.JSONDecodeError as error:
         raise InputFileError(f"{info.path}: invalid JSON at line {error.lineno} column {error.colno}: {error.msg}") from error
+    except RecursionError:
+        raise InputFileError(f"{info.path}: JSON nested too deeply to read; convert it to JSON Lines so that the deep "
+                             "records can be quarantined one by one") from None
+    except ValueError as error:
+        raise InputFileError(f"{info.path}: invalid JSON: {error}") from None
     if isinstance(document, dict):
         document = [document]
     if not isinstance(document, list):
         raise InputFileError(f"{info.path}: expected a JSON array of objects")
+    # Each element's raw text is its JSON re-dumped, unless the document repeats a key somewhere: then each
+    # element's own text is cut out of the document, so that both values stay in the raw layer.
+    own_texts = _array_element_texts(text) if _lossy_redump(text, json.dumps(document, ensure_ascii=False)) else None
     for start in range(0, len(document), batch_rows):
         records: list[tuple[int, dict, str]] = []
         rejects: list[RawReject] = []
         for offset, value in enumerate(document[start:start + batch_rows]):
-            raw = json.dumps(value, ensure_ascii=False)
-            records.extend(_expand(value, start + offset + 1, expand, rejects, raw))
+            row_number = start + offset + 1
+            try:
+                raw = own_texts[row_number - 1] if own_texts else json.dumps(value, ensure_ascii=False)
+                if _has_surrogates(raw):
+                    rejects.append(RawReject(row_number, json.dumps(value), "a JSON string holds a lone surrogate "
+                                             "(\\ud800-\\udfff without its pair): not valid Unicode"))
+                    continue
+                records.extend(_record_rows(value, row_number, raw, expand, rejects))
+            except RecursionError:
+                rejects.append(RawReject(row_number, "", "JSON nested too deeply to read"))
+            except (ValueError, UnicodeError) as error:
+                rejects.append(RawReject(row_number, _escape_surrogates(repr(value)[:2000]), f"invalid JSON value: {error}"))
         yield _records_batch(records, rejects)
+
+
+def _array_element_texts(text: str) -> list[str] | None:
+    """The text of each element of a JSON array document, as written (None if it is not an array)."""
+    decoder = json.JSONDecoder()
+    position = len(text) - len(text.lstrip("\ufeff \t\r\n"))
+    if not text.startswith("[", position):
+        return None
+    position += 1
+    texts = []
+    while True:
+        while position < len(text) and text[position] in " \t\r\n,":
+            position += 1
+        if position >= len(text) or text[position] == "]":
+            return texts
+        _, end = decoder.raw_decode(text, position)
+        texts.append(text[position:end])
+        position = end
 
 
 # -- Parquet -----------------------------------------------------------------------------------
@@ -517,6 +957,7 @@ def iter_parquet(info: InputInfo, batch_rows: int = BATCH_ROWS) -> Iterator[RawB
         parquet = pq.ParquetFile(str(info.path))
     except Exception as error:
         raise InputFileError(f"{info.path}: not a readable Parquet file: {error}") from error
+    _check_parquet_expansion(info, parquet.metadata)
     kept = _parquet_keepable(info.path, parquet.metadata)
     if kept is not None:
         batches = _iter_parquet_kept(info.path, parquet, kept, batch_rows)
@@ -575,20 +1016,100 @@ def _parquet_keepable(path: Path, metadata) -> tuple[bytes, list[tuple[int, int]
     return footer, ranges, size
 
 
+def _check_parquet_expansion(info: InputInfo, metadata) -> None:
+    """Refuse a Parquet file whose row group would expand past the decompression bound (see ReadLimits)."""
+    size = info.path.stat().st_size
+    limit = info.limits.max_expanded_bytes(size)
+    for index in range(metadata.num_row_groups):
+        expanded = metadata.row_group(index).total_byte_size
+        if expanded > limit:
+            raise InputFileError(
+                f"{info.path}: refused: row group {index} expands to {expanded / 2**20:,.0f} MB from a "
+                f"{size / 2**20:,.1f} MB file (over {info.limits.max_ratio:g} times its size), which looks like a "
+                "decompression bomb; if the file is genuine, raise --max-ratio")
+
+
+def _numbered(table: pa.Table, offset: int) -> pa.Table:
+    """The rows with `_row` (1-based, after `offset`); input columns named `_row` or `_raw` renamed."""
+    names = _dedupe_names(table.column_names)
+    if names != table.column_names:
+        table = table.rename_columns(names)
+    return table.append_column(ROW_COLUMN, pa.array(range(offset + 1, offset + 1 + table.num_rows), pa.int64()))
+
+
+def _decoded_text(column: pa.ChunkedArray) -> tuple[pa.ChunkedArray | pa.Array, dict[int, bytes]]:
+    """A text (or binary) column as valid UTF-8 strings, and the rows whose bytes are not valid UTF-8 (null
+    in the column returned) with those bytes. A binary column that is mostly not text (images, hashes) is
+    given back as is."""
+    is_binary = pa.types.is_binary(column.type) or pa.types.is_large_binary(column.type)
+    if is_binary:
+        try:
+            return column.cast(pa.large_string() if pa.types.is_large_binary(column.type) else pa.string()), {}
+        except pa.ArrowInvalid:
+            values = column.to_pylist()
+    else:
+        try:
+            column.validate(full=True)
+            return column, {}
+        except pa.ArrowInvalid:
+            values = column.cast(pa.large_binary() if pa.types.is_large_string(column.type) else pa.binary()).to_pylist()
+    decoded: list[str | None] = []
+    bad: dict[int, bytes] = {}
+    for row_index, value in enumerate(values):
+        try:
+            decoded.append(None if value is None else value.decode("utf-8"))
+        except UnicodeDecodeError:
+            decoded.append(None)
+            bad[row_index] = value
+    if is_binary and len(bad) * 2 > len(values) - values.count(None):
+        return column, {}
+    return pa.array(decoded, pa.string()), bad
+
+
+def _checked_text(table: pa.Table) -> tuple[pa.Table, list[RawReject]]:
+    """`table` (numbered) without the rows whose text columns hold bytes that are not UTF-8, and those rows
+    as rejects naming the column (the raw layer keeps their bytes). Polars would fail on the whole batch."""
+    bad_rows: dict[int, str] = {}
+    raw_values: dict[int, Any] = {}
+    for index, name in enumerate(table.column_names):
+        column = table.column(index)
+        if not (pa.types.is_string(column.type) or pa.types.is_large_string(column.type)
+                or pa.types.is_binary(column.type) or pa.types.is_large_binary(column.type)):
+            continue
+        decoded, bad = _decoded_text(column)
+        if decoded is not column:
+            for row_index, value in bad.items():
+                if row_index not in bad_rows:
+                    bad_rows[row_index] = name
+                    raw_values[row_index] = value
+            table = table.set_column(index, name, decoded)
+    if not bad_rows:
+        return table, []
+    rejects = []
+    numbers = table.column(ROW_COLUMN).to_pylist()
+    for row_index in sorted(bad_rows):
+        name = bad_rows[row_index]
+        row = table.slice(row_index, 1).drop_columns([ROW_COLUMN]).to_pylist()[0]
+        value = raw_values[row_index]
+        row[name] = value.decode("utf-8", "backslashreplace") if isinstance(value, bytes) else value
+        raw = json.dumps(row, ensure_ascii=False, default=str)
+        rejects.append(RawReject(numbers[row_index], raw, f"bytes not valid utf-8 in column {name!r}", name))
+    keep = pa.array([i not in bad_rows for i in range(table.num_rows)])
+    return table.filter(keep), rejects
+
+
 def _parquet_batch(table: pa.Table, offset: int, packed: list[PackedRows]) -> RawBatch:
-    numbers = pa.array(range(offset + 1, offset + 1 + table.num_rows), pa.int64())
-    frame = pl.from_arrow(table.append_column(ROW_COLUMN, numbers))
-    return RawBatch(frame, [], rows_read=table.num_rows, packed=packed)
+    checked, rejects = _checked_text(_numbered(table, offset))
+    return RawBatch(pl.from_arrow(checked), rejects, rows_read=table.num_rows, packed=packed)
 
 
 def _iter_parquet_repacked(parquet, batch_rows: int) -> Iterator[RawBatch]:
     offset = 0
     for record_batch in parquet.iter_batches(batch_size=batch_rows):
-        numbers = pa.array(range(offset + 1, offset + 1 + record_batch.num_rows), pa.int64())
-        original = pa.Table.from_batches([record_batch]).append_column(ROW_COLUMN, numbers)
+        original = _numbered(pa.Table.from_batches([record_batch]), offset)
         offset += record_batch.num_rows
-        frame = pl.from_arrow(original)
-        yield RawBatch(frame, [], rows_read=record_batch.num_rows, original=original)
+        checked, rejects = _checked_text(original)
+        yield RawBatch(pl.from_arrow(checked), rejects, rows_read=record_batch.num_rows, original=original)
 
 
 def iter_batches(info: InputInfo, expand: RecordExpander | None = None, batch_rows: int = BATCH_ROWS) -> Iterator[RawBatch]:

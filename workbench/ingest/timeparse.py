@@ -107,20 +107,33 @@ def parse_times(values: pl.Series, column: str, timezone: str | None = None, pat
         naive_seen = naive.is_not_null() & parsed.is_null()
         if naive_seen.any():
             if timezone is None:
-                example = _first_bad(text, naive_seen)
-                raise InputFileError(
-                    f"{path}: column {column!r} holds times without a UTC offset (for example {example}); "
-                    "pass --timezone (for example UTC or Asia/Shanghai) to say which zone they are in"
-                )
+                if not parsed.is_not_null().any():
+                    # No time in this batch has an offset: the file's times are naive, a decision for the user.
+                    example = _first_bad(text, naive_seen)
+                    raise InputFileError(
+                        f"{path}: column {column!r} holds times without a UTC offset (for example {example}); "
+                        "pass --timezone (for example UTC or Asia/Shanghai) to say which zone they are in"
+                    )
+                # Some times have an offset and some do not: the ones without are rows to quarantine.
+                utc = parsed.dt.replace_time_zone(None).cast(pl.Datetime("us"))
+                return utc, _reasons(values, utc, column, naive_seen)
             parsed = parsed.fill_null(_localise(naive, timezone))
     utc = parsed.dt.replace_time_zone(None).cast(pl.Datetime("us"))
     if not (utc.is_null() | (utc < EARLIEST) | (utc >= LATEST)).any():
         return utc, pl.repeat(None, utc.len(), dtype=pl.String, eager=True).alias("reason")
+    return utc, _reasons(values, utc, column)
+
+
+def _reasons(values: pl.Series, utc: pl.Series, column: str, naive: pl.Series | None = None) -> pl.Series:
+    """Why each time could not be loaded (null where it could)."""
     original = values.cast(pl.String, strict=False)
-    frame = pl.DataFrame({"t": utc, "raw": original})
-    reason = frame.select(
+    frame = pl.DataFrame({"t": utc, "raw": original, "naive": naive if naive is not None else pl.repeat(False, utc.len(), eager=True)})
+    return frame.select(
         pl.when(pl.col("raw").is_null() | (pl.col("raw").str.strip_chars() == ""))
         .then(pl.lit(f"missing {column}"))
+        .when(pl.col("naive"))
+        .then(pl.lit(f"time without a UTC offset in {column}, among times with one (pass --timezone to load it): ")
+              + pl.col("raw").str.slice(0, 60))
         .when(pl.col("t").is_null())
         .then(pl.lit(f"unparseable time in {column}: ") + pl.col("raw").str.slice(0, 60))
         .when((pl.col("t") < EARLIEST) | (pl.col("t") >= LATEST))
@@ -128,4 +141,24 @@ def parse_times(values: pl.Series, column: str, timezone: str | None = None, pat
         .otherwise(None)
         .alias("reason")
     )["reason"]
-    return utc, reason
+
+
+def check_timezone(name: str) -> str:
+    """`name` when it is a time zone this machine knows (IANA names such as Asia/Shanghai, or UTC); else an
+    error naming the closest known zones."""
+    import difflib
+    import zoneinfo
+
+    try:
+        zoneinfo.ZoneInfo(name)
+        return name
+    except (zoneinfo.ZoneInfoNotFoundError, ValueError, OSError):
+        pass
+    zones = sorted(zoneinfo.available_timezones() | {"UTC"})
+    lowered = {zone.lower(): zone for zone in zones}
+    if name.lower() in lowered:
+        close = [lowered[name.lower()]]
+    else:
+        close = difflib.get_close_matches(name, zones, n=3, cutoff=0.6)
+    hint = f"; did you mean {' or '.join(close)}?" if close else "; use an IANA name such as UTC, Asia/Shanghai or Europe/Berlin"
+    raise InputFileError(f"unknown --timezone {name!r}{hint}")

@@ -21,6 +21,8 @@ from collections.abc import Mapping
 
 import polars as pl
 
+from workbench.visible import visible
+
 MAX_CELL_CHARS = 200
 MAX_ROWS = 50
 MAX_SEARCH_ROWS = 1000  # rows an interactive table carries into the HTML (sorted, searched and paged there)
@@ -45,12 +47,13 @@ class SafeHTML:
 
 
 def escape(value: object, max_chars: int = MAX_CELL_CHARS) -> str:
-    """One value as escaped display text: NUL and control characters dropped, cut to `max_chars`."""
+    """One value as escaped display text, cut to `max_chars`: control, bidirectional-override and invisible
+    characters shown as escapes (`\x1B`, `\u202E`: a handle `safe\u202Etxt.exe` must not read as
+    `safeexe.txt`), then HTML-escaped."""
     text = format_value(value)
-    text = "".join(ch for ch in text if ch in "\n\t" or ord(ch) >= 32)
     if len(text) > max_chars:
         text = text[:max_chars] + "…"
-    return html.escape(text, quote=True)
+    return html.escape(visible(text, keep="\n\t"), quote=True)
 
 
 def format_value(value: object) -> str:

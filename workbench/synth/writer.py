@@ -1,13 +1,14 @@
 """Parquet/CSV/JSON output of the synthetic corpus: fixed schemas, zstd, row groups, deterministic bytes."""
 from __future__ import annotations
 
-import csv
 import hashlib
 import json
 from pathlib import Path
 
 import pyarrow as pa
 import pyarrow.parquet as pq
+
+from workbench.csvsafe import write_rows
 
 LIST = pa.list_(pa.string())
 TS = pa.timestamp("us")
@@ -50,10 +51,7 @@ def write_table(path: Path, schema: pa.Schema, columns: dict, row_group_size: in
 
 
 def write_events_csv(path: Path, rows: list[dict]) -> None:
-    with open(path, "w", newline="", encoding="utf-8") as handle:
-        writer = csv.DictWriter(handle, fieldnames=EVENTS_COLUMNS, lineterminator="\n")
-        writer.writeheader()
-        writer.writerows(rows)
+    write_rows(path, EVENTS_COLUMNS, rows)
 
 
 def write_json(path: Path, payload: dict) -> None:

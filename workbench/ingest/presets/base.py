@@ -66,12 +66,21 @@ class Preset:
 
 # -- helpers for presets -------------------------------------------------------------------------
 def require_columns(frame: pl.DataFrame, needed: Mapping[str, str], path: Path) -> None:
-    """Raise a clear error when a raw column the preset needs is missing from the file."""
+    """Raise a clear error when a raw column the preset needs is missing from the file.
+
+    JSON records have no header: a key missing from every record of a batch is a per-row matter (a record
+    without an optional key, or rows quarantined for a missing account or time), so for them the missing
+    columns are added to `frame`, in place, as nulls.
+    """
     missing = [(raw, canonical) for canonical, raw in needed.items() if raw not in frame.columns]
+    if missing and RAW_COLUMN in frame.columns:
+        absent = list(dict.fromkeys(raw for raw, _ in missing))
+        frame.hstack([pl.Series(raw, [None] * frame.height, dtype=pl.String) for raw in absent], in_place=True)
+        return
     if missing:
         described = ", ".join(f"{raw!r} (for {canonical})" for raw, canonical in missing)
-        present = ", ".join(c for c in frame.columns if not c.startswith("_"))
-        raise InputFileError(f"{path}: missing required column {described}; the file has: {present}")
+        present = ", ".join(repr(c) for c in frame.columns if c not in (ROW_COLUMN, RAW_COLUMN))
+        raise InputFileError(f"{path}: missing required column {described}; the file has: {present or 'no columns'}")
 
 
 def col_or_null(frame: pl.DataFrame, name: str | None, dtype: pl.DataType = pl.String) -> pl.Expr:
@@ -139,6 +148,23 @@ def _extract_where_marked(texts: pl.Series, name: str, extractor) -> pl.Series:
         pl.DataFrame({"i": unmarked, name: pl.repeat([], unmarked.len(), dtype=as_lists, eager=True)}),
     ]).sort("i")
     return in_order[name]
+
+
+def _count_problem(base: pl.DataFrame, name: str) -> pl.Expr:
+    """Why a count cell cannot be loaded ("1,234", "abc", 1e400, 2.5), else null: never a silent NULL."""
+    if name not in base.columns or base.schema[name].is_integer():
+        return pl.lit(None, dtype=pl.String)
+    text = nonempty(pl.col(name))
+    number = text.cast(pl.Float64, strict=False)
+    shown = text.str.slice(0, 40)
+    # A float column's NaN is how pandas writes a missing value; a "NaN" text is not a count.
+    not_a_number = number.is_nan() if not base.schema[name].is_float() else pl.lit(False)
+    return (
+        pl.when(text.is_not_null() & (number.is_null() | number.is_infinite() | not_a_number | (number.abs() >= 2.0**63)))
+        .then(pl.lit(f"unparseable number in {name}: ") + shown)
+        .when(text.is_not_null() & number.is_not_nan() & (number != number.floor()))
+        .then(pl.lit(f"not a whole number in {name}: ") + shown)
+    )
 
 
 def _count_column(base: pl.DataFrame, name: str) -> pl.Expr:
@@ -217,6 +243,13 @@ def build_posts(frame: pl.DataFrame, ctx: MapContext, fields: Mapping[str, pl.Ex
             base = base.with_columns(pl.lit(None, dtype=pl.String).alias(name))
         else:
             base = base.with_columns(nonempty(pl.col(name)).alias(name) if name != "text" else pl.col(name).cast(pl.String))
+    checked = [name for name in COUNT_COLUMNS if name in base.columns and not base.schema[name].is_integer()]
+    base = base.with_columns(*[_count_problem(base, name).alias(f"_problem_{name}") for name in checked])
+    base = base.with_columns(
+        _first_reason(pl.lit(None, dtype=pl.String), *[pl.col(f"_problem_{name}") for name in checked]).alias("_count_reason"),
+        _first_reason(pl.lit(None, dtype=pl.String), *[pl.when(pl.col(f"_problem_{name}").is_not_null()).then(pl.lit(name))
+                                                       for name in checked]).alias("_count_column"),
+    ).drop([f"_problem_{name}" for name in checked])
     base = base.with_columns(*[_count_column(base, name) for name in COUNT_COLUMNS])
 
     text = pl.col("text")
@@ -267,12 +300,14 @@ def build_posts(frame: pl.DataFrame, ctx: MapContext, fields: Mapping[str, pl.Ex
             pl.when(pl.col("account_id").is_null()).then(pl.lit(f"missing account id in column {account_column!r}")),
             pl.col("_time_reason"),
             pl.when(~pl.col("kind").is_in(list(schema.POST_KINDS))).then(pl.lit("unknown kind: ") + pl.col("kind").str.slice(0, 40)),
+            pl.col("_count_reason"),
         ).alias(REASON),
         pl.when(pl.col("account_id").is_null()).then(pl.lit(account_column))
         .when(pl.col("_time_reason").is_not_null()).then(pl.lit(time_column))
         .when(~pl.col("kind").is_in(list(schema.POST_KINDS))).then(pl.lit("kind"))
+        .otherwise(pl.col("_count_column"))
         .alias(REASON_COLUMN),
-    ).drop("_time_reason")
+    ).drop("_time_reason", "_count_reason", "_count_column")
     good, rejects = split_rejects(base, frame)
     posts = good.with_columns(pl.lit(ctx.source_id, dtype=pl.Int32).alias("source_id"), pl.col(ROW_COLUMN).alias("source_row"))
     return posts.select(*schema.POSTS.column_names), rejects
@@ -301,14 +336,18 @@ def build_accounts(frame: pl.DataFrame, ctx: MapContext, fields: Mapping[str, pl
         base = base.with_columns(pl.lit(None, dtype=pl.Datetime("us")).alias("created_at"))
     for name in ("handle", "display_name", "description", "location", "account_id"):
         base = base.with_columns((nonempty(pl.col(name)) if name in base.columns else pl.lit(None, dtype=pl.String)).alias(name))
-    base = base.with_columns(*[_count_column(base, name) for name in ("followers", "following", "posts_count")])
+    counts = ("followers", "following", "posts_count")
+    base = base.with_columns(_first_reason(*[_count_problem(base, name) for name in counts]).alias("_count_reason"))
+    base = base.with_columns(*[_count_column(base, name) for name in counts])
     base = base.with_columns((as_bool(pl.col("verified")) if "verified" in base.columns else pl.lit(None, dtype=pl.Boolean)).alias("verified"))
     base = base.with_columns(
         qualify(pl.col("account_id"), _platform_of(base)).alias("account_id"),
     ).with_columns(
-        pl.when(pl.col("account_id").is_null()).then(pl.lit(f"missing account id in column {account_column!r}")).alias(REASON),
-        pl.lit(account_column).alias(REASON_COLUMN),
-    )
+        _first_reason(pl.when(pl.col("account_id").is_null()).then(pl.lit(f"missing account id in column {account_column!r}")),
+                      pl.col("_count_reason")).alias(REASON),
+        pl.when(pl.col("account_id").is_null() | pl.col("_count_reason").is_null()).then(pl.lit(account_column))
+        .otherwise(pl.col("_count_reason").str.extract(r" in (\w+): ", 1)).alias(REASON_COLUMN),
+    ).drop("_count_reason")
     good, rejects = split_rejects(base, frame)
     accounts = good.with_columns(pl.lit(ctx.source_id, dtype=pl.Int32).alias("source_id"), pl.col(ROW_COLUMN).alias("source_row"),
                                  pl.col(RAW_COLUMN).alias("raw"))

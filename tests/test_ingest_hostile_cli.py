@@ -1,0 +1,386 @@
+"""Hostile files through `workbench ingest`, as a user would run it (issue 18).
+
+Each case builds its file in code and checks: the exit code, the message (file, row, problem), that the
+file's counts reconcile, and that every other row was loaded exactly as written (compared with the rows
+the test wrote). A row is either loaded exactly or quarantined with its row number, raw text and reason.
+"""
+from __future__ import annotations
+
+import gzip
+import io
+import json
+import os
+from pathlib import Path
+
+import pyarrow as pa
+import pyarrow.parquet as pq
+import pytest
+
+from workbench.cli import main
+from workbench.ingest import ingest_file
+from workbench.ingest.readers import ReadLimits
+from workbench.store import Store
+
+MAP = "post_id=id,account_id=user,created_at=time,text=body"
+MAP_DICT = {"map": {"post_id": "id", "account_id": "user", "created_at": "time", "text": "body"}}
+TIME = "2024-01-01T00:00:00Z"
+EXIT_LOADED, EXIT_FAILED, EXIT_QUARANTINED = 0, 1, 4
+
+
+def run_ingest(capsys, db: Path, *paths: Path, extra: tuple[str, ...] = (), mapping: str = MAP, preset: str = "generic"):
+    """Run `workbench ingest` in-process; returns (exit code, everything printed)."""
+    arguments = ["ingest", "--db", str(db), "--preset", preset, "--no-progress", *extra]
+    if preset == "generic":
+        arguments += ["--map", mapping]
+    code = main(arguments + [str(p) for p in paths])
+    captured = capsys.readouterr()
+    return code, captured.out + captured.err
+
+
+def stored(db: Path):
+    """(posts text by post id, quarantine rows by row number, sources rows) of a database."""
+    with Store(db, read_only=True) as store:
+        posts = dict(store.query("SELECT post_id, text FROM posts").iter_rows())
+        quarantine = {row["row_number"]: row for row in store.quarantine().to_dicts()}
+        sources = store.sources().to_dicts()
+    return posts, quarantine, sources
+
+
+def assert_reconciles(sources, rows_read: int):
+    assert len(sources) == 1
+    source = sources[0]
+    assert source["rows_read"] == rows_read
+    assert source["rows_read"] == source["rows_loaded"] + source["rows_quarantined"] + source["rows_duplicate"]
+
+
+def assert_others_exact(posts: dict, written: dict[str, str], quarantined: set[str]):
+    """Every written row not quarantined is stored with exactly its text; nothing else is stored."""
+    expected = {f"generic:{post_id}": text for post_id, text in written.items() if post_id not in quarantined}
+    assert posts == expected
+
+
+def csv_bytes(rows: list[tuple[str, str, str, str]], header: bytes = b"id,user,time,body\n") -> bytes:
+    out = io.StringIO()
+    import csv
+
+    csv.writer(out, lineterminator="\n").writerows(rows)
+    return header + out.getvalue().encode("utf-8")
+
+
+# -- 1. an unbalanced quote ------------------------------------------------------------------------------
+def test_an_unbalanced_quote_costs_one_row_not_the_rest_of_the_file(tmp_path, capsys):
+    written = {str(i): f"post {i}, with a comma" if i % 7 else f'he said "hi" {i}' for i in range(1, 1001)}
+    lines = []
+    for post_id, text in written.items():
+        if post_id == "10":
+            lines.append(f'10,u10,{TIME},"this quote is never closed')
+        elif '"' in text:
+            lines.append(f"{post_id},u{post_id},{TIME},{text}")  # bare quotes inside an unquoted field: literal
+        else:
+            lines.append(f'{post_id},u{post_id},{TIME},"{text}"')
+    path = tmp_path / "unbalanced.csv"
+    path.write_text("id,user,time,body\n" + "\n".join(lines) + "\n", encoding="utf-8")
+    code, out = run_ingest(capsys, tmp_path / "db.duckdb", path)
+    posts, quarantine, sources = stored(tmp_path / "db.duckdb")
+    assert code == EXIT_QUARANTINED
+    assert "row 10" in out and "unbalanced quote" in out and str(path) in out
+    assert_reconciles(sources, 1000)
+    assert set(quarantine) == {10} and "never closed" in quarantine[10]["raw"]
+    assert_others_exact(posts, written, {"10"})
+
+
+def test_a_stray_quote_that_closes_far_below_does_not_swallow_the_rows_between(tmp_path, capsys):
+    rows = [(str(i), f"u{i}", TIME, f"text {i}") for i in range(1, 301)]
+    body = csv_bytes(rows).decode()
+    body = body.replace(f"5,u5,{TIME},text 5\n", f'5,u5,{TIME},"opens here\n').replace(
+        f"200,u200,{TIME},text 200\n", f'200,u200,{TIME},closes" here\n')
+    path = tmp_path / "stray.csv"
+    path.write_text(body, encoding="utf-8")
+    code, out = run_ingest(capsys, tmp_path / "db.duckdb", path)
+    posts, quarantine, sources = stored(tmp_path / "db.duckdb")
+    assert code == EXIT_QUARANTINED and "row 5" in out
+    assert_reconciles(sources, 300)
+    assert 5 in quarantine
+    written = {r[0]: r[3] for r in rows}
+    written["200"] = 'closes" here'
+    assert_others_exact(posts, written, {"5"})
+
+
+def test_a_legitimate_multi_line_field_still_loads(tmp_path, capsys):
+    rows = [("1", "u1", TIME, "line one\nline two\n\nline four"), ("2", "u2", TIME, "plain")]
+    path = tmp_path / "multi.csv"
+    path.write_bytes(csv_bytes(rows))
+    code, _ = run_ingest(capsys, tmp_path / "db.duckdb", path)
+    posts, quarantine, _ = stored(tmp_path / "db.duckdb")
+    assert code == EXIT_LOADED and not quarantine
+    assert_others_exact(posts, {r[0]: r[3] for r in rows}, set())
+
+
+# -- 2. one Latin-1 byte in a UTF-8 file ------------------------------------------------------------------
+def test_one_latin1_byte_quarantines_its_row_and_garbles_nothing(tmp_path, capsys):
+    written = {str(i): f"naïve 😀 {i} 中文" for i in range(1, 2001)}
+    body = b"id,user,time,body\n" + b"".join(
+        (f"{k},u{k},{TIME},".encode() + (b"Caf\xe9s" if k == "7" else v.encode("utf-8")) + b"\n") for k, v in written.items())
+    path = tmp_path / "latin1_byte.csv"
+    path.write_bytes(body)
+    code, out = run_ingest(capsys, tmp_path / "db.duckdb", path)
+    posts, quarantine, sources = stored(tmp_path / "db.duckdb")
+    assert code == EXIT_QUARANTINED and "row 7" in out and "not valid utf-8" in out
+    assert sources[0]["encoding"] == "utf-8"
+    assert_reconciles(sources, 2000)
+    assert set(quarantine) == {7} and json.loads(quarantine[7]["raw"])["body"] == "Caf\\xe9s"
+    assert_others_exact(posts, written, {"7"})
+
+
+def test_a_gb18030_file_is_still_detected_and_its_utf8_rows_quarantined(tmp_path, capsys):
+    written = {str(i): f"小米汽车发布会第{i}条评论，真的假的" for i in range(1, 301)}
+    body = b"id,user,time,body\n" + b"".join(
+        f"{k},u{k},{TIME},".encode() + (v.encode("utf-8") if k == "150" else v.encode("gb18030")) + b"\n" for k, v in written.items())
+    path = tmp_path / "gb.csv"
+    path.write_bytes(body)
+    code, out = run_ingest(capsys, tmp_path / "db.duckdb", path)
+    posts, quarantine, sources = stored(tmp_path / "db.duckdb")
+    assert sources[0]["encoding"] == "gb18030"
+    assert code == EXIT_QUARANTINED and "row 150" in out and "UTF-8" in out
+    assert set(quarantine) == {150}
+    assert_others_exact(posts, written, {"150"})
+
+
+# -- 3. duplicate JSON keys and numbers that do not parse -------------------------------------------------
+@pytest.mark.parametrize("layout", ["jsonl", "json"])
+def test_duplicate_json_keys_keep_every_value_in_the_raw_layer(tmp_path, capsys, layout):
+    lines = [
+        '{"id": "1", "user": "u1", "time": "%s", "body": "first value", "body": "second value"}' % TIME,
+        json.dumps({"id": "2", "user": "u2", "time": TIME, "body": "plain"}),
+    ]
+    path = tmp_path / f"dup.{layout}"
+    path.write_text("\n".join(lines) + "\n" if layout == "jsonl" else "[" + ",\n".join(lines) + "]")
+    code, _ = run_ingest(capsys, tmp_path / "db.duckdb", path)
+    posts, quarantine, sources = stored(tmp_path / "db.duckdb")
+    assert code == EXIT_LOADED and not quarantine
+    assert_reconciles(sources, 2)
+    assert posts == {"generic:1": "second value", "generic:2": "plain"}  # JSON's rule: the last value wins
+    with Store(tmp_path / "db.duckdb", read_only=True) as store:
+        payloads = [pa.ipc.open_stream(p).read_all() for (p,) in store.execute("SELECT payload FROM source_batches")]
+    raw_texts = [t for table in payloads for t in table.column("_raw").to_pylist()]
+    assert any("first value" in t and "second value" in t for t in raw_texts)
+
+
+def test_counts_that_are_not_numbers_are_quarantined_not_nulled(tmp_path, capsys):
+    records = [("1", '"12"'), ("2", '"1,234"'), ("3", '"abc"'), ("4", "1e400"), ("5", "7"), ("6", '""')]
+    path = tmp_path / "counts.jsonl"
+    path.write_text("\n".join('{"id": "%s", "user": "u", "time": "%s", "body": "b%s", "likes": %s}' % (i, TIME, i, v)
+                              for i, v in records) + "\n")
+    code, out = run_ingest(capsys, tmp_path / "db.duckdb", path, mapping=MAP + ",like_count=likes")
+    posts, quarantine, sources = stored(tmp_path / "db.duckdb")
+    assert code == EXIT_QUARANTINED
+    assert_reconciles(sources, 6)
+    assert set(quarantine) == {2, 3, 4}
+    assert all("unparseable number in like_count" in quarantine[r]["reason"] for r in (2, 3, 4))
+    assert "1e400" in quarantine[4]["raw"] and "row 2" in out
+    with Store(tmp_path / "db.duckdb", read_only=True) as store:
+        likes = dict(store.query("SELECT post_id, like_count FROM posts").iter_rows())
+    assert likes == {"generic:1": 12, "generic:5": 7, "generic:6": None}
+
+
+# -- 6. a JSON record without an optional key -------------------------------------------------------------
+def test_a_batch_of_records_without_an_optional_key_does_not_reject_the_file(tmp_path):
+    records = [{"id": str(i), "user": "u", "time": TIME, "body": f"b{i}", "lang": "en"} for i in range(1, 11)]
+    records.append({"id": "11", "user": "u", "time": TIME, "body": "b11"})  # alone in its batch, without lang
+    records.append({"id": "12", "time": TIME, "body": "b12"})  # without the account: quarantined, with its row
+    path = tmp_path / "optional.jsonl"
+    path.write_text("\n".join(json.dumps(r) for r in records) + "\n")
+    with Store(tmp_path / "db.duckdb") as store:
+        options = {"map": {**MAP_DICT["map"], "lang": "lang"}}
+        summary = ingest_file(store, path, "generic", options=options, batch_rows=10)
+        assert summary.reconciles and summary.rows_loaded == 11 and summary.rows_quarantined == 1
+        assert store.scalar("SELECT lang FROM posts WHERE post_id = 'generic:11'") is None
+        assert store.scalar("SELECT lang FROM posts WHERE post_id = 'generic:3'") == "en"
+        assert "missing account id" in store.quarantine()["reason"][0] and store.quarantine()["row_number"][0] == 12
+
+
+# -- 7, 8. lone surrogates and deep nesting ---------------------------------------------------------------
+@pytest.mark.parametrize("preset", ["generic", "twitter_v2"])
+def test_a_lone_surrogate_is_quarantined_with_its_row(tmp_path, capsys, preset):
+    def record(i, text):
+        if preset == "generic":
+            return {"id": str(i), "user": "u", "time": TIME, "body": text}
+        return {"id": str(i), "author_id": "9", "created_at": TIME, "text": text}
+
+    lines = [json.dumps(record(i, f"text {i}")) for i in range(1, 6)]
+    lines[2] = json.dumps(record(3, "broken \ud83d here"))  # json.dumps writes the lone surrogate as \ud83d
+    path = tmp_path / "surrogate.jsonl"
+    path.write_text("\n".join(lines) + "\n")
+    code, out = run_ingest(capsys, tmp_path / "db.duckdb", path, preset=preset)
+    posts, quarantine, sources = stored(tmp_path / "db.duckdb")
+    assert code == EXIT_QUARANTINED and "row 3" in out and "surrogate" in out and "Traceback" not in out
+    assert_reconciles(sources, 5)
+    assert set(quarantine) == {3} and "\\ud83d" in quarantine[3]["raw"]
+    prefix = "generic" if preset == "generic" else "twitter"
+    assert posts == {f"{prefix}:{i}": f"text {i}" for i in (1, 2, 4, 5)}
+
+
+@pytest.mark.parametrize("depth", [990, 10_000])
+def test_deeply_nested_json_is_handled_row_by_row(tmp_path, capsys, depth):
+    deep = "[" * depth + "]" * depth
+    lines = [json.dumps({"id": "1", "user": "u", "time": TIME, "body": "ok"}),
+             '{"id": "2", "user": "u", "time": "%s", "body": "deep", "extra": %s}' % (TIME, deep),
+             json.dumps({"id": "3", "user": "u", "time": TIME, "body": "ok too"})]
+    path = tmp_path / "deep.jsonl"
+    path.write_text("\n".join(lines) + "\n")
+    code, out = run_ingest(capsys, tmp_path / "db.duckdb", path)
+    posts, quarantine, sources = stored(tmp_path / "db.duckdb")
+    assert "Traceback" not in out and "RecursionError" not in out
+    assert_reconciles(sources, 3)
+    assert posts["generic:1"] == "ok" and posts["generic:3"] == "ok too"
+    if "generic:2" not in posts:
+        assert code == EXIT_QUARANTINED and "row 2" in out and "nested too deeply" in quarantine[2]["reason"]
+
+
+# -- 9. invalid UTF-8 in Parquet, a CSV column named _row -------------------------------------------------
+@pytest.mark.parametrize("text_type", ["binary", "string"])
+def test_invalid_utf8_in_a_parquet_text_column_quarantines_its_row(tmp_path, capsys, text_type):
+    bodies = [b"fine one", b"bad \xff\xfe bytes", "中文 fine".encode()]
+    column = pa.array(bodies, pa.binary())
+    if text_type == "string":
+        column = column.view(pa.string())  # a string column whose bytes were never checked
+    path = tmp_path / "bad.parquet"
+    pq.write_table(pa.table({"id": ["1", "2", "3"], "user": ["u", "u", "u"], "time": [TIME] * 3, "body": column}), path)
+    code, out = run_ingest(capsys, tmp_path / "db.duckdb", path)
+    posts, quarantine, sources = stored(tmp_path / "db.duckdb")
+    assert code == EXIT_QUARANTINED and "row 2" in out and "not valid utf-8" in out and "Traceback" not in out
+    assert_reconciles(sources, 3)
+    assert set(quarantine) == {2} and quarantine[2]["column_name"] == "body" and "\\xff" in quarantine[2]["raw"]
+    assert posts == {"generic:1": "fine one", "generic:3": "中文 fine"}
+
+
+def test_a_csv_column_named_like_an_internal_one_loads(tmp_path, capsys):
+    path = tmp_path / "row_column.csv"
+    path.write_text(f"id,user,time,body,_row,_raw\n1,u,{TIME},hello,x,y\n2,u,{TIME},world,z,w\n")
+    code, out = run_ingest(capsys, tmp_path / "db.duckdb", path)
+    posts, quarantine, sources = stored(tmp_path / "db.duckdb")
+    assert code == EXIT_LOADED, out
+    assert posts == {"generic:1": "hello", "generic:2": "world"}
+    with Store(tmp_path / "db.duckdb", read_only=True) as store:
+        original = store.original_rows(sources[0]["source_id"], 2)
+    assert original == [{"id": "2", "user": "u", "time": TIME, "body": "world", "_row_1": "z", "_raw_1": "w"}]
+
+
+# -- 10. one naive time among times with offsets ----------------------------------------------------------
+def test_one_naive_time_among_offset_times_is_quarantined_alone(tmp_path, capsys):
+    rows = [(str(i), "u", f"2024-01-01T00:00:{i % 60:02d}+08:00", f"t{i}") for i in range(1, 1000)]
+    rows[499] = ("500", "u", "2024-01-01 00:00:00", "t500")
+    path = tmp_path / "naive.csv"
+    path.write_bytes(csv_bytes(rows))
+    code, out = run_ingest(capsys, tmp_path / "db.duckdb", path)
+    posts, quarantine, sources = stored(tmp_path / "db.duckdb")
+    assert code == EXIT_QUARANTINED and "row 500" in out and "without a UTC offset" in out
+    assert_reconciles(sources, 999)
+    assert set(quarantine) == {500}
+    assert_others_exact(posts, {r[0]: r[3] for r in rows}, {"500"})
+
+
+# -- 11. bad --timezone, --encoding, --db -----------------------------------------------------------------
+def test_bad_options_give_one_line_messages_with_a_suggestion(tmp_path, capsys):
+    good = tmp_path / "good.csv"
+    good.write_bytes(csv_bytes([("1", "u", "2024-01-01 00:00:00", "x")]))
+    code, out = run_ingest(capsys, tmp_path / "db.duckdb", good, extra=("--timezone", "Asia/Shangai"))
+    assert code == EXIT_FAILED and "Asia/Shanghai" in out and "Traceback" not in out and len(out.strip().splitlines()) == 1
+    code, out = run_ingest(capsys, tmp_path / "db.duckdb", good, extra=("--encoding", "utf8x"))
+    assert code == EXIT_FAILED and "did you mean" in out and "Traceback" not in out and len(out.strip().splitlines()) == 1
+    code, out = run_ingest(capsys, good, good)
+    assert code == EXIT_FAILED and "not a DuckDB database" in out and "Traceback" not in out
+    assert main(["analyze", "--db", str(good)]) == EXIT_FAILED
+    assert good.read_bytes().startswith(b"id,user")  # untouched
+
+
+# -- 12. limits: field size, decompression, non-files -----------------------------------------------------
+def test_an_over_long_field_is_quarantined_in_bounded_memory(tmp_path, capsys):
+    path = tmp_path / "long.csv.gz"
+    with gzip.open(path, "wb", compresslevel=1) as handle:
+        handle.write(f"id,user,time,body\n1,u,{TIME},short\n2,u,{TIME},".encode())
+        handle.write(b"A" * (3 << 20))
+        handle.write(f"\n3,u,{TIME},after\n".encode())
+    code, out = run_ingest(capsys, tmp_path / "db.duckdb", path, extra=("--max-field-mb", "1"))
+    posts, quarantine, sources = stored(tmp_path / "db.duckdb")
+    assert code == EXIT_QUARANTINED and "row 2" in out and "maximum field size" in out
+    assert_reconciles(sources, 3)
+    assert set(quarantine) == {2} and len(quarantine[2]["raw"]) < 100_000
+    assert posts == {"generic:1": "short", "generic:3": "after"}
+
+
+def test_an_over_long_json_line_is_quarantined_in_bounded_memory(tmp_path, capsys):
+    path = tmp_path / "long.jsonl.gz"
+    with gzip.open(path, "wb", compresslevel=1) as handle:
+        handle.write((json.dumps({"id": "1", "user": "u", "time": TIME, "body": "short"}) + "\n").encode())
+        handle.write(b'{"id": "2", "user": "u", "time": "%s", "body": "' % TIME.encode() + b"B" * (3 << 20) + b'"}\n')
+        handle.write((json.dumps({"id": "3", "user": "u", "time": TIME, "body": "after"}) + "\n").encode())
+    code, out = run_ingest(capsys, tmp_path / "db.duckdb", path, extra=("--max-field-mb", "1"))
+    posts, quarantine, sources = stored(tmp_path / "db.duckdb")
+    assert code == EXIT_QUARANTINED and "row 2" in out and "maximum field size" in out
+    assert_reconciles(sources, 3)
+    assert set(quarantine) == {2} and quarantine[2]["raw"].startswith('{"id": "2"') and len(quarantine[2]["raw"]) < 100_000
+    assert posts == {"generic:1": "short", "generic:3": "after"}
+
+
+def test_a_decompression_bomb_is_refused_with_a_message(tmp_path, capsys):
+    path = tmp_path / "bomb.jsonl.gz"
+    with gzip.open(path, "wb") as handle:
+        handle.write(b'{"id": "1", "user": "u", "time": "%s", "body": "' % TIME.encode())
+        handle.write(b"A" * (16 << 20))
+        handle.write(b'"}\n')
+    assert path.stat().st_size < 100_000
+    with Store(tmp_path / "db.duckdb") as store:
+        from workbench.errors import InputFileError
+
+        with pytest.raises(InputFileError, match="decompression bomb"):
+            ingest_file(store, path, "generic", options=MAP_DICT, limits=ReadLimits(max_ratio=20, ratio_floor_bytes=1 << 20))
+        assert store.counts()["posts"] == 0 and store.sources().height == 0
+
+
+def test_devices_and_fifos_are_refused_and_later_files_still_run(tmp_path, capsys):
+    fifo = tmp_path / "pipe.csv"
+    os.mkfifo(fifo)
+    good = tmp_path / "good.csv"
+    good.write_bytes(csv_bytes([("1", "u", TIME, "loaded")]))
+    code, out = run_ingest(capsys, tmp_path / "db.duckdb", Path("/dev/zero"), fifo, good)
+    posts, _, _ = stored(tmp_path / "db.duckdb")
+    assert code == EXIT_FAILED
+    assert "/dev/zero: refused: it is a device" in out and "pipe.csv: refused: it is a FIFO" in out
+    assert posts == {"generic:1": "loaded"}
+
+
+# -- 14. control characters in messages -------------------------------------------------------------------
+def test_an_escape_sequence_in_a_header_is_shown_not_sent_to_the_terminal(tmp_path, capsys):
+    path = tmp_path / "esc.csv"
+    path.write_bytes(b"id,user,time,\x1b[2J\x1b[31mbody\xe2\x80\xae\n1,u," + TIME.encode() + b",x\n")
+    code, out = run_ingest(capsys, tmp_path / "db.duckdb", path)
+    assert code == EXIT_FAILED and "missing required column" in out
+    assert "\x1b" not in out and "\u202e" not in out
+    assert "\\x1b[2j" in out.lower() and "\\u202e" in out.lower()
+
+
+# -- 16. files with nothing to load -----------------------------------------------------------------------
+def test_a_file_whose_every_row_is_quarantined_exits_non_zero(tmp_path, capsys):
+    path = tmp_path / "all_bad.csv"
+    path.write_bytes(csv_bytes([("1", "", TIME, "no user"), ("2", "u", "not a time", "bad time")]))
+    code, out = run_ingest(capsys, tmp_path / "db.duckdb", path)
+    _, quarantine, sources = stored(tmp_path / "db.duckdb")
+    assert code == EXIT_FAILED and "every row is quarantined" in out
+    assert_reconciles(sources, 2)
+    assert set(quarantine) == {1, 2}
+
+
+def test_empty_and_header_only_files_have_their_columns_checked(tmp_path, capsys):
+    empty = tmp_path / "empty.csv"
+    empty.write_bytes(b"")
+    wrong_header = tmp_path / "wrong_header.csv"
+    wrong_header.write_bytes(b"a,b,c\n")
+    right_header = tmp_path / "right_header.csv"
+    right_header.write_bytes(b"id,user,time,body\n")
+    code, out = run_ingest(capsys, tmp_path / "db.duckdb", empty, wrong_header)
+    assert code == EXIT_FAILED
+    assert "empty.csv: the file is empty" in out and "wrong_header.csv: missing required column 'user'" in out
+    code, out = run_ingest(capsys, tmp_path / "db.duckdb", right_header)
+    _, _, sources = stored(tmp_path / "db.duckdb")
+    assert code == EXIT_LOADED and len(sources) == 1 and sources[0]["rows_read"] == 0
