@@ -9,6 +9,8 @@ from workbench.config import DEFAULT_DB
 
 def add_analysis_options(parser: argparse.ArgumentParser) -> None:
     """Options shared by analyze, export-evidence and verdict (they must rebuild the same analysis)."""
+    from workbench.coordination.signal_names import TEXT_NORMALIZERS
+
     parser.add_argument("--db", default=str(DEFAULT_DB), help="corpus database (default: %(default)s)")
     parser.add_argument("--target", action="append", default=[], metavar="TERM",
                         help="a word that makes a post about the target, for share of voice (repeatable)")
@@ -16,6 +18,9 @@ def add_analysis_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--until", help="day after the last day analysed (ISO date, UTC)")
     parser.add_argument("--threshold", type=float, default=None, help="suspicion score threshold (default 0.2)")
     parser.add_argument("--window", type=float, default=None, help="coordination window in seconds (default 60)")
+    parser.add_argument("--text-normalizer", choices=TEXT_NORMALIZERS, default=None,
+                        help="co_text / co_similar_text normaliser: workbench (default) or toolkit "
+                             "(coordination_network_toolkit's co_tweet preprocessing)")
     parser.add_argument("--narratives", action="store_true",
                         help="also cluster posts into narratives (slower: embeddings, UMAP, HDBSCAN)")
 
@@ -37,8 +42,13 @@ def params_from_args(args: argparse.Namespace):
     extra = {"narratives": bool(getattr(args, "narratives", False))}
     if args.threshold is not None:
         extra["score_threshold"] = args.threshold
+    coordination = {}
     if args.window is not None:
-        extra["coordination"] = {"window_s": args.window}
+        coordination["window_s"] = args.window
+    if getattr(args, "text_normalizer", None) is not None:
+        coordination["text_normalizer"] = args.text_normalizer
+    if coordination:
+        extra["coordination"] = coordination
     return AnalysisParams(since=day(args.since), until=day(args.until), target_terms=tuple(args.target), **extra)
 
 

@@ -6,7 +6,7 @@ import argparse
 
 
 def add_parser(subparsers) -> None:
-    from workbench.coordination.signals import ALL_SIGNALS
+    from workbench.coordination.signal_names import ALL_SIGNALS, TEXT_NORMALIZERS
 
     parser = subparsers.add_parser(
         "network",
@@ -25,6 +25,10 @@ def add_parser(subparsers) -> None:
     parser.add_argument("--min-edge-weight", type=int, default=2, help="toolkit semantics: keep edges with weight >= this")
     parser.add_argument("--min-participation", type=int, default=2, help="coortweet semantics: min coordinated shares per account")
     parser.add_argument("--similarity-threshold", type=float, default=0.8, help="co_similar_text Jaccard threshold (0.3 catches template variants; the toolkit uses 0.9)")
+    parser.add_argument("--text-normalizer", choices=TEXT_NORMALIZERS, default="workbench",
+                        help="how co_text and co_similar_text normalise text: workbench (NFKC, case folding, URL and "
+                             "mention placeholders, punctuation folding; default) or toolkit (the "
+                             "coordination_network_toolkit's co_tweet preprocessing, for parity with it)")
     parser.add_argument("--seed", type=int, default=0, help="random_state for MinHash and Leiden")
     parser.add_argument("--format", default="parquet,csv,graphml", help="comma-separated: parquet,csv,graphml")
     parser.set_defaults(run=run)
@@ -41,7 +45,7 @@ def run(args: argparse.Namespace) -> int:
     network = CoordinationNetwork(
         signals=signals, window_s=args.window_s, semantics=args.semantics, min_edge_weight=args.min_edge_weight,
         min_participation=args.min_participation, similarity_threshold=args.similarity_threshold,
-        random_state=args.seed,
+        text_normalizer=args.text_normalizer, random_state=args.seed,
     )
     try:
         network.validate_params()

@@ -35,11 +35,9 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
+from workbench.coordination.signal_names import ALL_SIGNALS, PLAIN_SIGNALS  # noqa: F401  (re-exported)
 from workbench.text.minhash import _ranges
 from workbench.text.normalize import normalize_expr
-
-PLAIN_SIGNALS = ("co_link", "co_domain", "co_share", "co_text", "co_reply", "co_hashtag", "co_mention", "co_media", "co_post")
-ALL_SIGNALS = PLAIN_SIGNALS + ("co_similar_text",)
 
 # Optional precomputed column: the normalised text (CoordinationNetwork computes it once for co_text and
 # co_similar_text).
