@@ -11,14 +11,14 @@ from __future__ import annotations
 import hashlib
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Iterator, Mapping
 
 import polars as pl
 
 from workbench import schema
 from workbench.errors import InputFileError
 from workbench.ingest import extract
-from workbench.ingest.readers import RAW_COLUMN, ROW_COLUMN, raw_json
+from workbench.ingest.readers import RAW_COLUMN, ROW_COLUMN, InputInfo, RawBatch, iter_batches, raw_json
 from workbench.ingest.timeparse import parse_times
 
 REASON = "_reason"
@@ -59,6 +59,11 @@ class Preset:
     def expand_record(self, record: dict) -> list[dict]:
         """For JSON inputs: the records (posts or accounts) inside one JSON object."""
         return [record]
+
+    def read_batches(self, info: InputInfo, batch_rows: int) -> Iterator[RawBatch]:
+        """The file's rows in batches for `map_batch`. A preset with a faster reader for its format
+        (twitter_v2: JSON Lines decoded by polars) overrides this; the default is `readers.iter_batches`."""
+        return iter_batches(info, expand=self.expand_record, batch_rows=batch_rows)
 
     def map_batch(self, frame: pl.DataFrame, ctx: MapContext) -> Mapped:
         raise NotImplementedError
