@@ -35,8 +35,8 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
+from workbench.arrays import concatenated_ranges
 from workbench.coordination.signal_names import ALL_SIGNALS, PLAIN_SIGNALS  # noqa: F401  (re-exported)
-from workbench.text.minhash import _ranges
 from workbench.text.normalize import normalize_expr
 
 # Optional precomputed column: the normalised text (CoordinationNetwork computes it once for co_text and
@@ -217,7 +217,7 @@ def sorted_window_pairs(
         if skipped.size:
             partners = np.where(np.isin(objects, skipped), 0, partners)
     positions = np.repeat(np.arange(n, dtype=np.int64), partners)
-    partner_positions = positions + 1 + _ranges(partners)
+    partner_positions = positions + 1 + concatenated_ranges(partners)
     return WindowPairs(order[positions], order[partner_positions], object_posts, object_pairs, skipped)
 
 
