@@ -44,3 +44,21 @@ def test_text_normalizer_option_changes_which_texts_match(tmp_path):
     assert co_text_pairs(tmp_path, db, "toolkit") == set()
     with pytest.raises(SystemExit):  # argparse rejects an unknown normaliser before anything runs
         main(["network", "--db", str(db), "--out", str(tmp_path / "bad"), "--text-normalizer", "nfc"])
+
+
+def test_network_command_reads_every_column_a_signal_needs():
+    from workbench.coordination.signal_names import PLAIN_SIGNALS, posts_columns_for
+    from workbench.coordination.signals import signal_actions
+
+    at = START
+    posts = pl.DataFrame({
+        "post_id": ["p1", "p2", "p3"], "account_id": ["a", "b", "a"], "created_at": [at, at, at],
+        "kind": ["post", "post", "repost"], "text": ["#x @y http://l.example", "#x @y http://l.example", "RT"],
+        "urls": [["http://l.example"], ["http://l.example"], []], "hashtags": [["x"], ["x"], []],
+        "mentions": [["y"], ["y"], []], "media_hashes": [["m"], ["m"], []], "shared_post_id": [None, None, "p1"],
+        "parent_post_id": ["p0", "p0", None], "lang": ["en"] * 3, "source_app": ["web"] * 3, "platform": ["x"] * 3,
+    })
+    for signal in PLAIN_SIGNALS:
+        narrow = posts.select(posts_columns_for([signal]))
+        assert signal_actions(narrow, signal).equals(signal_actions(posts, signal)), signal
+    assert "lang" not in posts_columns_for(PLAIN_SIGNALS) and "text" in posts_columns_for(["co_link"])

@@ -37,6 +37,7 @@ def add_parser(subparsers) -> None:
 def run(args: argparse.Namespace) -> int:
     from workbench.coordination import DEFAULT_SIGNALS, CoordinationNetwork
     from workbench.coordination.export import write_network
+    from workbench.coordination.signal_names import posts_columns_for
     from workbench.errors import ParameterError
     from workbench.store import Store
 
@@ -52,7 +53,7 @@ def run(args: argparse.Namespace) -> int:
     except ValueError as error:
         raise ParameterError(str(error)) from error
     with Store(args.db, read_only=True) as store:
-        posts = store.posts()
+        posts = store.posts(columns=posts_columns_for(signals))
     network.fit(posts)
     try:
         paths = write_network(network, args.out, formats)

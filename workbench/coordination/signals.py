@@ -36,17 +36,14 @@ import numpy as np
 import polars as pl
 
 from workbench.arrays import concatenated_ranges
-from workbench.coordination.signal_names import ALL_SIGNALS, PLAIN_SIGNALS  # noqa: F401  (re-exported)
+from workbench.coordination.signal_names import ALL_SIGNALS, PLAIN_SIGNALS, SIGNAL_COLUMNS  # noqa: F401  (ALL_SIGNALS re-exported)
 from workbench.text.normalize import normalize_expr
 
 # Optional precomputed column: the normalised text (CoordinationNetwork computes it once for co_text and
 # co_similar_text).
 NORMALIZED_TEXT = "__normalized_text"
 
-_SIGNAL_COLUMNS = {
-    "co_link": "urls", "co_domain": "urls", "co_share": "shared_post_id", "co_text": "text",
-    "co_reply": "parent_post_id", "co_hashtag": "hashtags", "co_mention": "mentions", "co_media": "media_hashes",
-}
+_SIGNAL_COLUMNS = {signal: column for signal, column in SIGNAL_COLUMNS.items() if signal in PLAIN_SIGNALS}
 _NOT_REPOST = pl.col("kind").fill_null("post") != "repost"
 
 

@@ -164,12 +164,12 @@ def _platform_of(base: pl.DataFrame) -> str | pl.Expr:
 
 def stable_hash(values: pl.Series, length: int = 24) -> pl.Series:
     """A hash that never changes across runs, machines or library versions (BLAKE2b of UTF-8 text)."""
-    return pl.Series(
-        values.name,
-        [hashlib.blake2b(v.encode("utf-8", "surrogatepass"), digest_size=length // 2).hexdigest() if v is not None else None
-         for v in values.to_list()],
-        dtype=pl.String,
-    )
+    # polars holds UTF-8 (no lone surrogates), so its bytes are what encode("utf-8") gave, without a
+    # Python str and an encode per value (a third of the time on 100k IRA rows).
+    blake2b, size = hashlib.blake2b, length // 2
+    encoded = values.cast(pl.String).cast(pl.Binary).to_list()
+    return pl.Series(values.name, [blake2b(v, digest_size=size).hexdigest() if v is not None else None for v in encoded],
+                     dtype=pl.String)
 
 
 def _first_reason(*reasons: pl.Expr) -> pl.Expr:
