@@ -62,3 +62,15 @@ def test_network_command_reads_every_column_a_signal_needs():
         narrow = posts.select(posts_columns_for([signal]))
         assert signal_actions(narrow, signal).equals(signal_actions(posts, signal)), signal
     assert "lang" not in posts_columns_for(PLAIN_SIGNALS) and "text" in posts_columns_for(["co_link"])
+
+
+def test_analyze_passes_the_text_normalizer_to_the_network():
+    import argparse
+
+    from workbench.commands.analyze import add_analysis_options, params_from_args
+
+    parser = argparse.ArgumentParser()
+    add_analysis_options(parser)
+    assert params_from_args(parser.parse_args(["--text-normalizer", "toolkit", "--window", "30"])).coordination == {
+        "window_s": 30.0, "text_normalizer": "toolkit"}
+    assert params_from_args(parser.parse_args([])).coordination == {}
