@@ -148,6 +148,15 @@ def test_compressed_and_bom_files_read_the_same(tmp_path):
     assert_same_as_record_by_record(bom)
 
 
+def test_windows_line_breaks_and_lone_carriage_returns_read_the_same(tmp_path):
+    crlf = tmp_path / "crlf.jsonl"
+    crlf.write_bytes(as_lines(ORDINARY).replace(b"\n", b"\r\n"))
+    assert assert_same_as_record_by_record(crlf)["posts"].height == 11
+    lone = tmp_path / "lone_cr.jsonl"
+    lone.write_bytes(as_lines(ORDINARY[:2]).replace(b"\n", b"\r") + as_lines(ORDINARY[2:]))
+    assert_same_as_record_by_record(lone)
+
+
 def test_blocks_split_between_lines(tmp_path, monkeypatch):
     from workbench.ingest import jsonlines
 

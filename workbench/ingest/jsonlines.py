@@ -7,7 +7,7 @@ the fields it maps can instead use `iter_json_blocks`: the file is read in block
 which keeps only the schema's fields.
 
 A block is decoded this way only when the result is known to be what reading it line by line would give:
-UTF-8 text (checked), no carriage return (the line-by-line reader also ends lines at a lone `\\r`), one
+UTF-8 text (checked), no lone carriage return (the line-by-line reader also ends lines at one), one
 decoded record per line (so no blank or whitespace-only line), and every value of the type the schema says
 (Arrow's reader is strict: text where a count is expected, a number where text is expected, invalid JSON,
 a non-object line all fail the block). Any other block comes back with `table=None`, and the preset reads
@@ -93,7 +93,7 @@ def iter_json_blocks(info: InputInfo, schema: pa.Schema, block_bytes: int | None
     options = pa_json.ParseOptions(explicit_schema=schema, unexpected_field_behavior="ignore", newlines_in_values=False)
     next_line = 1
     for data in _blocks_of_lines(info, block_bytes or BLOCK_BYTES):
-        if b"\r" in data:
+        if data.count(b"\r") != data.count(b"\r\n"):  # a lone \r also ends a line for the line-by-line reader
             yield JsonBlock(next_line, None, None, data)
             next_line += _count_text_lines(data, info)
             continue
