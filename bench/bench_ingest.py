@@ -1,6 +1,10 @@
-"""Ingest throughput and peak memory for 1M-row Parquet and CSV files.
+"""Ingest throughput and peak memory for 1M-row Parquet and CSV files, and the formats users bring.
 
-    .venv/bin/python bench/bench_ingest.py [--rows 1000000]
+    .venv/bin/python bench/bench_ingest.py [--rows 1000000] [--v2-tweets 100000] [--ira-copies 6] [--only NAME,...]
+
+--v2-tweets N also ingests a Twitter API v2 JSONL export of N tweets (pages of 100 with includes.users,
+~1 KB per tweet; bench/exports.py); --ira-copies K the IRA slice of ../shared/datasets repeated K times
+as Parquet (K=6: 1,084,542 rows) through the `ira` preset. 0 skips either.
 
 Each measurement runs in a fresh subprocess (peak RSS is that process's ru_maxrss) ingesting into a
 new database. The input is the synthetic corpus (`workbench synth`), written once as Parquet and as a
@@ -38,7 +42,7 @@ def load_average() -> str:
 
 
 def measure(path: Path, preset: str, options: dict, work: Path) -> dict:
-    db = work / f"bench_{path.suffix[1:]}.duckdb"
+    db = work / f"bench_{path.stem}_{path.suffix[1:]}.duckdb"
     for leftover in (db, db.with_name(db.name + ".wal")):
         leftover.unlink(missing_ok=True)
     # Flush the dirty pages of the freshly written inputs first, so the measurement does not pay for the
@@ -58,6 +62,9 @@ def main() -> None:
     parser = argparse.ArgumentParser()
     parser.add_argument("--rows", type=int, default=1_000_000)
     parser.add_argument("--work", default=None, help="scratch folder (default: a temporary one)")
+    parser.add_argument("--v2-tweets", type=int, default=100_000)
+    parser.add_argument("--ira-copies", type=int, default=6)
+    parser.add_argument("--only", default=None, help="comma-separated subset: parquet,csv,twitter_v2,ira")
     args = parser.parse_args()
     import polars as pl
 
@@ -75,10 +82,27 @@ def main() -> None:
         posts.select("post_id", "account_id", pl.col("created_at").dt.strftime("%Y-%m-%dT%H:%M:%SZ").alias("created_at"), "text",
                      pl.col("urls").list.join(" ").alias("urls")).write_csv(csv_path)
     mapping = {"map": {"post_id": "post_id", "account_id": "account_id", "created_at": "created_at", "text": "text", "urls": "urls"}}
-    results = {
-        "parquet (synth preset)": measure(parquet, "synth", {}, work),
-        "csv (generic preset)": measure(csv_path, "generic", mapping, work),
-    }
+    only = set(args.only.split(",")) if args.only else {"parquet", "csv", "twitter_v2", "ira"}
+    results = {}
+    if "parquet" in only:
+        results["parquet (synth preset)"] = measure(parquet, "synth", {}, work)
+    if "csv" in only:
+        results["csv (generic preset)"] = measure(csv_path, "generic", mapping, work)
+    if "twitter_v2" in only and args.v2_tweets:
+        import exports
+
+        v2 = work / f"twitter_v2_{args.v2_tweets}.jsonl"
+        if not v2.exists():
+            posts, accounts = exports.synth_frames(args.v2_tweets, 0, work)
+            exports.write_twitter_v2(posts, accounts, v2)
+        results["twitter_v2 JSONL"] = measure(v2, "twitter_v2", {}, work)
+    if "ira" in only and args.ira_copies:
+        import exports
+
+        ira = work / f"ira_x{args.ira_copies}.parquet"
+        if not ira.exists():
+            exports.write_ira(ira, args.ira_copies)
+        results["IRA Parquet (ira preset)"] = measure(ira, "ira", {}, work)
     for name, result in results.items():
         print(f"{name:24s} {result['rows']:>10,} rows  {result['file_mb']:7.1f} MB  {result['seconds']:6.2f} s  "
               f"{result['rows_per_s']:>10,.0f} rows/s  cpu {result['cpu_s']:6.1f} s  peak {result['peak_rss_mb']:,.0f} MB  "

@@ -22,3 +22,13 @@ def run_numbers(sorted_values: np.ndarray) -> np.ndarray:
     codes = np.zeros(sorted_values.size, dtype=np.int64)
     np.cumsum(sorted_values[1:] != sorted_values[:-1], out=codes[1:])
     return codes
+
+
+def concatenated_ranges(lengths: np.ndarray) -> np.ndarray:
+    """Concatenated aranges: lengths [2, 3] -> [0, 1, 0, 1, 2] (int64)."""
+    lengths = np.asarray(lengths, dtype=np.int64)
+    total = int(lengths.sum())
+    if total == 0:
+        return np.empty(0, dtype=np.int64)
+    run_starts = np.cumsum(lengths) - lengths
+    return np.arange(total, dtype=np.int64) - np.repeat(run_starts, lengths)

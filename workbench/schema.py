@@ -149,7 +149,8 @@ SOURCE_BATCHES = Table(
         C("n_rows", "BIGINT", "Rows in the batch (0 for a Parquet footer).", True),
         C("layout", "VARCHAR", "columns: one Arrow column per input column, with its type as read (CSV: text "
           "exactly as parsed; Parquet read that way: its own types, lists included). json_records: `_raw` holds "
-          "each JSON record as JSON text. parquet_row_group: one row group of a Parquet file, its bytes as in the "
+          "each JSON record as JSON text (twitter_v2 JSON Lines decoded by blocks: each line as read, with its line "
+          "break; a page of tweets is one line). parquet_row_group: one row group of a Parquet file, its bytes as in the "
           "file; parquet_footer: that file's footer (its metadata), needed to decode them.", True),
         # Already compressed (zstd, or Parquet's own): DuckDB's compression would only spend time finding that out.
         C("payload", "BLOB", "columns and json_records: an Arrow IPC stream, zstd-compressed, with `_row` (the row "

@@ -293,7 +293,8 @@ class Store:
 
     def original_rows(self, source_id: int, row_number: int) -> list[dict]:
         """The input row `row_number` of source `source_id`, exactly as it was read, as dicts (column ->
-        value; for JSON inputs the record itself). A JSON line that held several records gives each of them;
+        value; for JSON inputs the record itself). A JSON line that held several records gives each of them
+        (a twitter_v2 line read by blocks gives the line's object, the whole page, once);
         a row that was not read into the raw layer (a quarantined unreadable row) gives [].
 
         Databases written before the raw layer existed keep each post's row in `posts.raw`; it is used then.

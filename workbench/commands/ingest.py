@@ -28,9 +28,9 @@ def _pairs(text: str) -> dict[str, str]:
 
 
 def add_parser(subparsers) -> None:
-    from workbench.ingest.presets import available
+    from workbench.ingest.presets import describe  # reads the presets' source: no polars at parse time
 
-    names = ", ".join(f"{name} ({preset.description})" for name, preset in sorted(available().items()))
+    names = ", ".join(f"{name} ({description})" for name, description in describe().items())
     parser = subparsers.add_parser("ingest", help="load export files into the corpus database",
                                    description=f"Load export files, losing nothing. Presets: {names}.")
     parser.add_argument("paths", nargs="+", metavar="PATH", help="files (CSV/TSV, JSONL, JSON, Parquet; .gz/.zst) or a synth folder")

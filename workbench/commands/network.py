@@ -7,7 +7,7 @@ import argparse
 
 
 def add_parser(subparsers) -> None:
-    from workbench.coordination.signals import ALL_SIGNALS
+    from workbench.coordination.signal_names import ALL_SIGNALS, TEXT_NORMALIZERS
     from workbench.params import add_knob_arguments
 
     parser = subparsers.add_parser(
@@ -30,6 +30,10 @@ def add_parser(subparsers) -> None:
                         help="edge weights: toolkit (directed, distinct matching posts) or coortweet (undirected, co-shared objects)")
     parser.add_argument("--min-participation", type=int, default=2, help="coortweet semantics: min coordinated shares per account")
     parser.add_argument("--similarity-threshold", type=float, default=0.8, help="co_similar_text Jaccard threshold (0.3 catches template variants; the toolkit uses 0.9)")
+    parser.add_argument("--text-normalizer", choices=TEXT_NORMALIZERS, default="workbench",
+                        help="how co_text and co_similar_text normalise text: workbench (NFKC, case folding, URL and "
+                             "mention placeholders, punctuation folding; default) or toolkit (the "
+                             "coordination_network_toolkit's co_tweet preprocessing, for parity with it)")
     add_knob_arguments(parser, ("window_s", "min_edge_weight", "seed"))
     parser.add_argument("--format", default="parquet,csv,graphml", help="comma-separated: parquet,csv,graphml,gexf")
     parser.set_defaults(run=run)
@@ -37,6 +41,7 @@ def add_parser(subparsers) -> None:
 
 def run(args: argparse.Namespace) -> int:
     from workbench.coordination.export import write_network
+    from workbench.coordination.signal_names import posts_columns_for
     from workbench.errors import ParameterError
 
     network, node_info = fit_network(args) if args.fit else stored_network(args.db, args.run_id)
@@ -77,14 +82,14 @@ def fit_network(args: argparse.Namespace):
     network = CoordinationNetwork(
         signals=signals, window_s=args.window_s, semantics=args.semantics, min_edge_weight=args.min_edge_weight,
         min_participation=args.min_participation, similarity_threshold=args.similarity_threshold,
-        random_state=args.seed,
+        text_normalizer=args.text_normalizer, random_state=args.seed,
     )
     try:
         network.validate_params()
     except ValueError as error:
         raise ParameterError(str(error)) from error
     with Store(args.db, read_only=True) as store:
-        posts = store.posts()
+        posts = store.posts(columns=posts_columns_for(signals))
         node_info = node_attributes(store, posts, _latest_analysis(store))
     return network.fit(posts), node_info
 

@@ -35,20 +35,15 @@ from dataclasses import dataclass
 import numpy as np
 import polars as pl
 
-from workbench.text.minhash import _ranges
+from workbench.arrays import concatenated_ranges
+from workbench.coordination.signal_names import ALL_SIGNALS, PLAIN_SIGNALS, SIGNAL_COLUMNS  # noqa: F401  (ALL_SIGNALS re-exported)
 from workbench.text.normalize import normalize_expr
-
-PLAIN_SIGNALS = ("co_link", "co_domain", "co_share", "co_text", "co_reply", "co_hashtag", "co_mention", "co_media", "co_post")
-ALL_SIGNALS = PLAIN_SIGNALS + ("co_similar_text",)
 
 # Optional precomputed column: the normalised text (CoordinationNetwork computes it once for co_text and
 # co_similar_text).
 NORMALIZED_TEXT = "__normalized_text"
 
-_SIGNAL_COLUMNS = {
-    "co_link": "urls", "co_domain": "urls", "co_share": "shared_post_id", "co_text": "text",
-    "co_reply": "parent_post_id", "co_hashtag": "hashtags", "co_mention": "mentions", "co_media": "media_hashes",
-}
+_SIGNAL_COLUMNS = {signal: column for signal, column in SIGNAL_COLUMNS.items() if signal in PLAIN_SIGNALS}
 _NOT_REPOST = pl.col("kind").fill_null("post") != "repost"
 
 
@@ -219,7 +214,7 @@ def sorted_window_pairs(
         if skipped.size:
             partners = np.where(np.isin(objects, skipped), 0, partners)
     positions = np.repeat(np.arange(n, dtype=np.int64), partners)
-    partner_positions = positions + 1 + _ranges(partners)
+    partner_positions = positions + 1 + concatenated_ranges(partners)
     return WindowPairs(order[positions], order[partner_positions], object_posts, object_pairs, skipped)
 
 

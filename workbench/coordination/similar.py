@@ -19,7 +19,6 @@ import polars as pl
 
 from workbench.arrays import distinct, run_numbers
 from workbench.coordination.signals import sorted_window_pairs, stable_order, toolkit_preprocess_expr
-from workbench.text.minhash import band_keys, jaccard_of_pairs, minhash_signatures, nonempty_rows, shingle_sets
 from workbench.text.normalize import normalize_expr
 
 
@@ -27,6 +26,8 @@ _BLOCK_TEXTS = 500_000
 
 
 def _band_keys_in_blocks(shingles, num_perm: int, bands: int, rows: int, seed: int) -> tuple[np.ndarray, np.ndarray]:
+    from workbench.text.minhash import band_keys, minhash_signatures, nonempty_rows
+
     """(n, bands) uint32 LSH bucket keys and the non-empty mask, computed in blocks of texts.
 
     Signatures are dropped once their band keys exist (they are (n, num_perm) uint32: 2.5 GB at 10M texts
@@ -109,6 +110,9 @@ def similar_text_pairs(
     skipped for exceeding ``max_pairs_per_object`` (dicts with band, posts, pairs).
     num_perm, bands, rows: MinHash/LSH settings; None picks them from the threshold (:func:`lsh_settings`).
     """
+    # The MinHash kernels (numba) load here, on first use: the other signals never need them.
+    from workbench.text.minhash import jaccard_of_pairs, shingle_sets
+
     if num_perm is None or bands is None or rows is None:
         num_perm, bands, rows = lsh_settings(threshold)
     times_us = np.asarray(times_us, dtype=np.int64)

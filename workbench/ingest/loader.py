@@ -309,7 +309,7 @@ def ingest_file(store: Store, path: str | Path, preset: str = "generic", *, plat
         summary.source_id = source_id
         ctx = MapContext(path, source_id, platform or chosen.platform, timezone or chosen.default_timezone, options)
         prepared = (_prepare(chosen, ctx, number, batch)
-                    for number, batch in enumerate(iter_batches(info, expand=chosen.expand_record, batch_rows=batch_rows), start=1))
+                    for number, batch in enumerate(chosen.read_batches(info, batch_rows), start=1))
         posts, raw_numbers = _PostsBuffer(store, summary, insert_rows), itertools.count(1)
         for ready in _in_background(prepared):
             _write_batch(store, summary, source_id, ready, posts, raw_numbers)
@@ -330,6 +330,8 @@ def ingest_file(store: Store, path: str | Path, preset: str = "generic", *, plat
             "accounts_loaded": summary.accounts_loaded, "started_at": started_at,
             "finished_at": dt.datetime.now(dt.timezone.utc).replace(tzinfo=None), "workbench_version": __version__,
         }], schema_overrides={"source_id": pl.Int32}))
+    # The printed time covers the whole file, its commit included (the sources row above has finished_at).
+    summary.seconds = time.perf_counter() - started
     if bar is not None:
         bar.close()
     return summary

@@ -55,6 +55,7 @@ import numba
 import numpy as np
 import polars as pl
 
+from workbench.arrays import concatenated_ranges as _ranges
 from workbench.arrays import distinct
 
 EMPTY_SIGNATURE_VALUE = np.uint32(0xFFFFFFFF)
@@ -367,16 +368,6 @@ def pairs_in_runs(starts: np.ndarray, lengths: np.ndarray, members: np.ndarray) 
     left = np.repeat(positions, partners)
     right = left + 1 + _ranges(partners)
     return np.column_stack((members[left], members[right])).astype(np.int64, copy=False)
-
-
-def _ranges(lengths: np.ndarray) -> np.ndarray:
-    """Concatenated aranges: lengths [2, 3] -> [0, 1, 0, 1, 2] (int64)."""
-    lengths = np.asarray(lengths, dtype=np.int64)
-    total = int(lengths.sum())
-    if total == 0:
-        return np.empty(0, dtype=np.int64)
-    run_starts = np.cumsum(lengths) - lengths
-    return np.arange(total, dtype=np.int64) - np.repeat(run_starts, lengths)
 
 
 def _unique_pairs(pairs: np.ndarray, n: int) -> np.ndarray:
