@@ -20,6 +20,8 @@ co_media           each attached media hash in ``media_hashes`` (not reposts: a 
                    original's media); the same image or video pushed by several accounts
 co_post            nothing: any two posts (synchronous posting, a baseline; expensive, off by default)
 co_similar_text    near-duplicate text, see :mod:`workbench.coordination.similar`
+co_paraphrase      the same claim in other words or another language (embedding similarity high,
+                   character overlap low), see :mod:`workbench.coordination.paraphrase`
 =================  ========================================================================================
 
 The window sweep (:func:`window_pairs`) never self-joins an object: actions are sorted by (object, time);
@@ -39,7 +41,7 @@ from workbench.text.minhash import _ranges
 from workbench.text.normalize import normalize_expr
 
 PLAIN_SIGNALS = ("co_link", "co_domain", "co_share", "co_text", "co_reply", "co_hashtag", "co_mention", "co_media", "co_post")
-ALL_SIGNALS = PLAIN_SIGNALS + ("co_similar_text",)
+ALL_SIGNALS = PLAIN_SIGNALS + ("co_similar_text", "co_paraphrase")
 
 # Optional precomputed column: the normalised text (CoordinationNetwork computes it once for co_text and
 # co_similar_text).
