@@ -304,7 +304,10 @@ def analyse_frames(
         from workbench.text.narratives import fit_narratives
 
         clock = time.perf_counter()
-        model = fit_narratives(posts, cache=cache, **{"random_state": params.random_state, **params.narrative_params})
+        flagged_accounts = account_scores.filter(pl.col("flagged"))["account_id"]
+        model = fit_narratives(posts, cache=cache, flagged_accounts=flagged_accounts,
+                               **{"random_state": params.random_state, "target_terms": params.target_terms,
+                                  **params.narrative_params})
         narrative_frames = {
             "narrative_posts": model.posts_, "narrative_clusters": model.clusters_, "narrative_map": model.map_,
             "campaign_narratives": (

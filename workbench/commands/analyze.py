@@ -18,6 +18,8 @@ def add_analysis_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--window", type=float, default=None, help="coordination window in seconds (default 60)")
     parser.add_argument("--narratives", action="store_true",
                         help="also cluster posts into narratives (slower: embeddings, UMAP, HDBSCAN)")
+    parser.add_argument("--competitor", action="append", default=[], metavar="NAME",
+                        help="a competitor's name, for the narratives' comparison tactic (repeatable)")
 
 
 def params_from_args(args: argparse.Namespace):
@@ -35,6 +37,8 @@ def params_from_args(args: argparse.Namespace):
             raise ParameterError(f"not an ISO date: {text!r}") from error
 
     extra = {"narratives": bool(getattr(args, "narratives", False))}
+    if getattr(args, "competitor", None):
+        extra["narrative_params"] = {"competitor_terms": tuple(args.competitor)}
     if args.threshold is not None:
         extra["score_threshold"] = args.threshold
     if args.window is not None:
@@ -86,7 +90,10 @@ def run(args: argparse.Namespace) -> int:
     if args.out:
         out = Path(args.out)
         out.mkdir(parents=True, exist_ok=True)
-        for name in analysis.FRAMES:
-            getattr(analysis, name).write_parquet(out / f"{name}.parquet")
+        for name in analysis.FRAMES + analysis.NARRATIVE_FRAMES:
+            frame = getattr(analysis, name)
+            if name in analysis.NARRATIVE_FRAMES and not frame.width:
+                continue  # narratives were not asked for
+            frame.write_parquet(out / f"{name}.parquet")
         print(f"frames written to {out}")
     return 0

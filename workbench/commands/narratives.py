@@ -10,34 +10,64 @@ def add_parser(subparsers) -> None:
     parser = subparsers.add_parser(
         "narratives",
         help="narrative clusters with keywords and tactics, and near-duplicate text families",
-        description="Embed the stored posts (cached by text hash), cluster them (UMAP + HDBSCAN on a sample), "
-                    "label tactics, and list the largest near-duplicate families with their templates. "
+        description="Embed the stored posts with a multilingual sentence encoder (cached by text hash), cluster "
+                    "them by claim (UMAP + HDBSCAN on a sample, the rest assigned), label tactics against the "
+                    "target and competitors, and list the largest near-duplicate families with their templates. "
                     "A rerun on the same corpus and parameters reads the cached results.",
     )
     parser.add_argument("--db", default=str(DEFAULT_DB), help=f"corpus database (default {DEFAULT_DB})")
+    parser.add_argument("--since", help="first day analysed (ISO date, UTC)")
+    parser.add_argument("--until", help="day after the last day analysed (ISO date, UTC)")
+    parser.add_argument("--target", action="append", default=[], metavar="NAME",
+                        help="a name of the target (brand, product), any language (repeatable)")
+    parser.add_argument("--competitor", action="append", default=[], metavar="NAME",
+                        help="a competitor's name, any language (repeatable)")
+    parser.add_argument("--no-mask", action="store_true",
+                        help="embed brand names as written (default: target and competitor names are masked)")
     parser.add_argument("--sample-size", type=int, default=20_000, help="texts UMAP/HDBSCAN are fit on (default 20000)")
-    parser.add_argument("--backend", default="charhash", help="embedding backend: charhash (default), minilm, st:<dir>")
+    parser.add_argument("--backend", default="use",
+                        help="embedding backend: use (multilingual sentence encoder, default), charhash, minilm, st:<dir>")
+    parser.add_argument("--jobs", type=int, default=1, help="embedding worker processes (default 1)")
     parser.add_argument("--seed", type=int, default=0, help="random seed (default 0)")
     parser.add_argument("--top", type=int, default=10, help="clusters and families to print (default 10)")
     parser.add_argument("--no-families", action="store_true", help="skip near-duplicate families")
+    parser.add_argument("--no-progress", action="store_true", help="do not print progress to stderr")
     parser.set_defaults(run=run)
+
+
+def _day(text: str | None):
+    import datetime as dt
+
+    from workbench.errors import ParameterError
+
+    if text is None:
+        return None
+    try:
+        return dt.datetime.fromisoformat(dt.date.fromisoformat(text).isoformat())
+    except ValueError as error:
+        raise ParameterError(f"not an ISO date: {text!r}") from error
 
 
 def run(args: argparse.Namespace) -> int:
     from workbench.store import Store
+    from workbench.text.embed import get_backend
     from workbench.text.families import NearDuplicateFamilies
     from workbench.text.narratives import fit_narratives
 
+    since, until = _day(args.since), _day(args.until)
+    backend = get_backend(args.backend, n_jobs=args.jobs) if args.backend == "use" else get_backend(args.backend)
     with Store(args.db, read_only=True) as store:
-        posts = store.posts(columns=["post_id", "account_id", "created_at", "text", "lang"])
-        model = fit_narratives(posts, backend=args.backend, cache=store, sample_size=args.sample_size,
-                               random_state=args.seed)
+        wanted = ["post_id", "account_id", "created_at", "text", "lang", "kind", "shared_post_id"]
+        posts = store.posts(columns=wanted, since=since, until=until)
+        model = fit_narratives(posts, backend=backend, cache=store, sample_size=args.sample_size,
+                               target_terms=tuple(args.target), competitor_terms=tuple(args.competitor),
+                               mask=not args.no_mask, random_state=args.seed, progress=not args.no_progress)
     source = "cached results" if model.cache_hit_ else "fitted"
     print(f"{posts.height:,} posts: {model.clusters_.height} narrative clusters ({source}, run {model.run_id_}), "
           f"noise share {(model.labels_ < 0).mean():.1%}")
     for row in model.clusters_.head(args.top).iter_rows(named=True):
-        print(f"  [{row['cluster']}] {row['size']:,} posts, {row['accounts']:,} accounts, tactic {row['tactic'] or '-'}: "
-              f"{' '.join(row['keywords'] or [])}")
+        print(f"  [{row['cluster']}] {row['size']:,} posts, {row['accounts']:,} accounts, "
+              f"{'/'.join(row['languages'] or [])}, tactic {row['tactic'] or '-'}: {' '.join(row['keywords'] or [])}")
     if not args.no_families:
         families = NearDuplicateFamilies(random_state=args.seed).fit(posts)
         print(f"{families.families_.height:,} near-duplicate families, {families.assignments_.height:,} posts in them")

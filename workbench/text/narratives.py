@@ -135,8 +135,8 @@ class NarrativeClusters:
     Parameters: embedding_model (backend object or name; embeds texts when `fit` gets no embeddings, and the
     tactic prototypes); n_neighbors, n_components, min_dist, metric (UMAP); min_cluster_size, min_samples
     (HDBSCAN; None = auto); sample_size (units UMAP/HDBSCAN are fit on); merge_threshold (centroid cosine at
-    which clusters merge; 1 = never); assign_neighbors, assign_dims (k and PCA dimensions for assigning the
-    rest); min_content_chars (shorter texts are not clustered); map_sample_size; center; top_n_keywords,
+    which clusters merge; 1 = never); assign_neighbors, assign_dims (k for assigning the rest; PCA
+    dimensions UMAP and the assignment work in, fit on the sample; 0 = full space); min_content_chars (shorter texts are not clustered); map_sample_size; center; top_n_keywords,
     keyword_docs, n_exemplars; target_terms, competitor_terms (fill the tactic prototypes); tactic_prototypes,
     tactic_min_similarity, tactic_seeds (keyword fallback without a model), tactic_overrides,
     tactic_min_share; random_state.
@@ -221,6 +221,7 @@ class NarrativeClusters:
         if self.center and n:
             vectors -= self.mean_vector_
             vectors /= np.maximum(np.linalg.norm(vectors, axis=1, keepdims=True), 1e-12)
+        self._projection = None
         rng = np.random.default_rng(self.random_state)
         fit_rows = np.sort(rng.choice(n, size=min(self.sample_size, n), replace=False)) if n else np.zeros(0, int)
         timings["prepare"] = time.perf_counter() - started
@@ -231,7 +232,9 @@ class NarrativeClusters:
         self.min_samples_ = self.min_samples or min(10, self.min_cluster_size_)
         if fit_rows.size > max(self.n_neighbors, self.min_cluster_size_) + 1:
             started = time.perf_counter()
-            reduced = self._umap(self.n_components).fit_transform(vectors[fit_rows])
+            self._projection = self._fit_projection(vectors[fit_rows])
+            reference = self._project(vectors[fit_rows])
+            reduced = self._umap(self.n_components).fit_transform(reference)
             timings["umap_fit"] = time.perf_counter() - started
             started = time.perf_counter()
             import hdbscan
@@ -246,7 +249,7 @@ class NarrativeClusters:
             scores[fit_rows] = fit_scores
             started = time.perf_counter()
             rest = np.setdiff1d(np.arange(n), fit_rows, assume_unique=True)
-            labels[rest], scores[rest] = self._assign(vectors, fit_rows, fit_labels, fit_scores, rest)
+            labels[rest], scores[rest] = self._assign(vectors, reference, fit_labels, fit_scores, rest)
             timings["assign"] = time.perf_counter() - started
         labels = self._renumber(labels, distinct)
 
@@ -299,31 +302,31 @@ class NarrativeClusters:
         texts = frame[embed_column].gather(distinct["row"]).to_list() if distinct.height else []
         return np.asarray(get_backend(self.embedding_model).embed(texts), dtype=np.float32).reshape(len(texts), -1)
 
-    def _assign(self, vectors, fit_rows, fit_labels, fit_scores, rest) -> tuple[np.ndarray, np.ndarray]:
-        """kNN vote of the fit sample for the other units, in a PCA space fit on the sample (blocks of rows)."""
-        if rest.size == 0:
-            return np.zeros(0, np.int64), np.zeros(0, np.float64)
-        reference = vectors[fit_rows]
-        project = None
-        if self.assign_dims and self.assign_dims < vectors.shape[1] and fit_rows.size > self.assign_dims:
-            from sklearn.decomposition import PCA
+    def _fit_projection(self, sample: np.ndarray) -> np.ndarray | None:
+        """PCA components (dim, assign_dims) fit on the sample, or None to keep the full space. UMAP's
+        neighbour search and the assignment vote both run in this space: 8x fewer dimensions, the same
+        neighbours in practice."""
+        if not self.assign_dims or self.assign_dims >= sample.shape[1] or sample.shape[0] <= self.assign_dims:
+            return None
+        from sklearn.decomposition import PCA
 
-            pca = PCA(n_components=self.assign_dims, svd_solver="randomized", random_state=self.random_state)
-            pca.fit(reference)
-            components = pca.components_.T.astype(np.float32)
+        pca = PCA(n_components=self.assign_dims, svd_solver="randomized", random_state=self.random_state)
+        pca.fit(sample)
+        return pca.components_.T.astype(np.float32)
 
-            def project(block):
-                out = block @ components
-                return out / np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-12)
+    def _project(self, block: np.ndarray) -> np.ndarray:
+        if self._projection is None:
+            return block
+        out = block @ self._projection
+        return out / np.maximum(np.linalg.norm(out, axis=1, keepdims=True), 1e-12)
 
-            reference = project(reference)
+    def _assign(self, vectors, reference, fit_labels, fit_scores, rest) -> tuple[np.ndarray, np.ndarray]:
+        """kNN vote of the (projected) fit sample for the other units, in blocks of rows."""
         labels = np.empty(rest.size, dtype=np.int64)
         scores = np.empty(rest.size, dtype=np.float64)
         block = 65_536
         for start in range(0, rest.size, block):
-            queries = vectors[rest[start:start + block]]
-            if project is not None:
-                queries = project(queries)
+            queries = self._project(vectors[rest[start:start + block]])
             labels[start:start + block], scores[start:start + block] = knn_assign(
                 reference, fit_labels, fit_scores, queries, k=self.assign_neighbors)
         return labels, scores
@@ -437,7 +440,7 @@ class NarrativeClusters:
             return empty
         rng = np.random.default_rng(self.random_state + 1)
         rows = np.sort(rng.choice(fit_rows, size=min(self.map_sample_size, fit_rows.size), replace=False))
-        coords = self._umap(2).fit_transform(vectors[rows])
+        coords = self._umap(2).fit_transform(self._project(vectors[rows]))
         first_rows = distinct["row"].to_numpy()[rows]
         picked = frame[first_rows]
         return pl.DataFrame({
