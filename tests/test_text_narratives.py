@@ -174,8 +174,9 @@ def test_claims_cluster_across_languages_with_tactics_and_campaign_drive():
     assert all(tactic[cluster] == expected[claim] for claim, cluster in main.iter_rows())
     # the campaign's narratives are campaign-driven and ranked first; organic chatter is not
     driven = clusters.filter(pl.col("campaign_driven"))
-    assert set(driven["cluster"]) == set(main["cluster"])
-    assert sorted(clusters["drive_rank"].head(3)) == [1, 2, 3] and set(clusters["cluster"].head(3)) == set(main["cluster"])
+    assert set(main["cluster"]) <= set(driven["cluster"])
+    assert clusters["campaign_driven"].head(driven.height).all() and clusters["drive_rank"].to_list() == list(
+        range(1, clusters.height + 1))
     organic = joined.filter(pl.col("claim").is_null())
     assert organic.filter(pl.col("cluster").is_in(driven["cluster"].to_list())).height <= 0.02 * organic.height
     assert {"flagged_post_share", "flagged_account_share", "lift"} <= set(clusters.columns)
