@@ -8,7 +8,7 @@
     .venv/bin/python bench/bench_text.py tells --corpus DIR
     # narrative quality against the planted truth (issue 20): claim-level clusters, tactics per language,
     # campaign drive with the planted campaign accounts as the flagged set
-    .venv/bin/python bench/bench_text.py quality --corpus DIR [--no-mask]
+    .venv/bin/python bench/bench_text.py quality --corpus DIR [--mask]
 
 Every measured run is a fresh subprocess, so its peak RSS (ru_maxrss) is its own. The narratives stage ingests
 the corpus into a Store first if the database does not exist (not timed). The machine is shared with other
@@ -200,7 +200,7 @@ def main() -> None:
     parser.add_argument("--db", help="corpus database for the narratives stage (created if missing)")
     parser.add_argument("--runs", type=int, default=1)
     parser.add_argument("--sample-size", type=int, default=20_000)
-    parser.add_argument("--no-mask", action="store_true", help="quality: embed brand names as written")
+    parser.add_argument("--mask", action="store_true", help="quality: mask brand names before embedding")
     args = parser.parse_args()
     for _ in range(args.runs):
         if args.stage == "families":
@@ -208,7 +208,7 @@ def main() -> None:
         elif args.stage == "tells":
             out = run(_TELLS, args.corpus)
         elif args.stage == "quality":
-            out = run(_QUALITY, args.corpus, "0" if args.no_mask else "1")
+            out = run(_QUALITY, args.corpus, "1" if args.mask else "0")
         else:
             ensure_store(args.corpus, args.db)
             out = run(_NARRATIVES, args.corpus, args.db, str(args.sample_size))

@@ -22,8 +22,8 @@ def add_parser(subparsers) -> None:
                         help="a name of the target (brand, product), any language (repeatable)")
     parser.add_argument("--competitor", action="append", default=[], metavar="NAME",
                         help="a competitor's name, any language (repeatable)")
-    parser.add_argument("--no-mask", action="store_true",
-                        help="embed brand names as written (default: target and competitor names are masked)")
+    parser.add_argument("--mask", action="store_true",
+                        help="mask target and competitor names before embedding (default: embed them as written)")
     parser.add_argument("--sample-size", type=int, default=20_000, help="texts UMAP/HDBSCAN are fit on (default 20000)")
     parser.add_argument("--backend", default="use",
                         help="embedding backend: use (multilingual sentence encoder, default), charhash, minilm, st:<dir>")
@@ -61,7 +61,7 @@ def run(args: argparse.Namespace) -> int:
         posts = store.posts(columns=wanted, since=since, until=until)
         model = fit_narratives(posts, backend=backend, cache=store, sample_size=args.sample_size,
                                target_terms=tuple(args.target), competitor_terms=tuple(args.competitor),
-                               mask=not args.no_mask, random_state=args.seed, progress=not args.no_progress)
+                               mask=args.mask, random_state=args.seed, progress=not args.no_progress)
     source = "cached results" if model.cache_hit_ else "fitted"
     print(f"{posts.height:,} posts: {model.clusters_.height} narrative clusters ({source}, run {model.run_id_}), "
           f"noise share {(model.labels_ < 0).mean():.1%}")

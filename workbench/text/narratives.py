@@ -9,8 +9,9 @@ Pipeline (BERTopic's shape, steps passed in as objects where they matter)
    weight shows in post counts), so copy volume cannot fake a narrative.
 2. Embedding: any object with `key`, `dim`, `embed(texts)` (`workbench.text.embed`); the default is the
    multilingual Universal Sentence Encoder, so a claim, its paraphrase and its translation land close.
-   `fit_narratives` masks the target's and competitors' names first (`mask_names`), so clusters follow
-   what is said about a brand rather than which spelling of its name a post uses.
+   With `mask=True`, `fit_narratives` masks the target's and competitors' names first (`mask_names`), so
+   clusters follow what is said about a brand rather than which spelling of its name a post uses (measured:
+   more smear posts in campaign clusters, but Chinese tactic labels collapse, so it is off by default).
 3. `center=True`: the corpus mean vector is subtracted (what every post shares), rows re-normalised.
 4. UMAP (`n_neighbors=15`, `n_components=5`, `min_dist=0`, cosine, fixed `random_state`: single-threaded,
    deterministic) and HDBSCAN (`min_cluster_size` = max(10, 0.5 % of the fit sample), `min_samples` =
@@ -479,14 +480,15 @@ NARRATIVE_FRAMES = ("narrative_posts", "narrative_clusters", "narrative_map")
 
 
 def fit_narratives(posts: pl.DataFrame, backend=None, cache=None, target_terms=(), competitor_terms=(),
-                   mask: bool = True, flagged_accounts=None, progress: bool = False, **params) -> NarrativeClusters:
+                   mask: bool = False, flagged_accounts=None, progress: bool = False, **params) -> NarrativeClusters:
     """The whole narrative step on a posts frame: normalise, mask brand names, embed the unit texts (cached by
     text hash), fit `NarrativeClusters(embedding_model=backend, **params)`, and, given `flagged_accounts`,
     add the campaign drive (`narrative_drive`) to `clusters_` and `drive_timeline_`.
 
     backend: an embedding backend object or name (`embed.get_backend`; default the multilingual encoder).
     target_terms, competitor_terms: the investigation's names (any language); they fill the tactic
-    prototypes and, with `mask=True`, are replaced by neutral tokens before embedding. With a `cache` that
+    prototypes and, with `mask=True` (off by default, see BENCHMARKS.md), are replaced by neutral tokens
+    before embedding. With a `cache` that
     has the Store's `save_result`/`load_result`, results are stored under a run id derived from the corpus
     fingerprint, the backend and the parameters; a rerun loads them (`model.cache_hit_`). progress: print
     each stage, with counts, to stderr."""
