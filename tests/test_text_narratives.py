@@ -160,7 +160,8 @@ def test_claims_cluster_across_languages_with_tactics_and_campaign_drive():
     flagged = posts.filter(pl.col("account_id").str.starts_with("bot"))["account_id"].unique()
     model = fit_narratives(posts, target_terms=("Qilora", "启珑", "Qilora Q7", "启珑Q7"),
                            competitor_terms=("Norvane", "诺梵", "Norvane N6", "诺梵N6"),
-                           flagged_accounts=flagged, min_cluster_size=15, map_sample_size=0, random_state=0)
+                           flagged_accounts=flagged, min_cluster_size=15, map_sample_size=0, random_state=0,
+                           mask=True)  # brand spellings (启珑 / Qilora) masked: claims, not scripts, decide
     joined = model.posts_.join(truth, on="post_id").join(posts.select("post_id", "text"), on="post_id")
     campaign = joined.filter(pl.col("claim").is_not_null())
     assert adjusted_rand_score(campaign["claim"], campaign["cluster"]) >= 0.6
