@@ -429,10 +429,17 @@ class NarrativeClusters:
             .sort("cluster")
         )
         if self.embedding_model is not None:
-            return label_tactics_by_posts(clusters, clustered.select("cluster", "tactic"),
-                                          overrides=self.tactic_overrides, min_share=self.tactic_min_share)
-        return label_tactics(clusters, posts=own.filter(pl.col("cluster") >= 0).select("cluster", "text_norm"),
-                             seeds=self.tactic_seeds, overrides=self.tactic_overrides, min_share=self.tactic_min_share)
+            labelled = label_tactics_by_posts(clusters, clustered.select("cluster", "tactic"),
+                                              overrides=self.tactic_overrides, min_share=self.tactic_min_share)
+        else:
+            labelled = label_tactics(clusters, posts=own.filter(pl.col("cluster") >= 0).select("cluster", "text_norm"),
+                                     seeds=self.tactic_seeds, overrides=self.tactic_overrides,
+                                     min_share=self.tactic_min_share)
+        # One set of columns whichever way tactics were found, so stored results of both stack in one table.
+        missing = {"tactic_words": pl.List(pl.String),
+                   "tactic_shares": pl.List(pl.Struct({"tactic": pl.String, "share": pl.Float64}))}
+        return labelled.with_columns([pl.lit(None, dtype=dtype).alias(name) for name, dtype in missing.items()
+                                      if name not in labelled.columns])
 
     def _map(self, vectors, fit_rows, labels, distinct, frame) -> pl.DataFrame:
         empty = pl.DataFrame(schema={"x": pl.Float64, "y": pl.Float64, "cluster": pl.Int64, "post_id": pl.String,
