@@ -183,3 +183,27 @@ def test_claims_cluster_across_languages_with_tactics_and_campaign_drive():
     assert organic.filter(pl.col("cluster").is_in(driven["cluster"].to_list())).height <= 0.02 * organic.height
     assert {"flagged_post_share", "flagged_account_share", "lift"} <= set(clusters.columns)
     assert model.drive_timeline_["posts"].sum() == (model.labels_ >= 0).sum()
+
+
+def test_narrative_drive_shares_lift_and_rank_from_frames():
+    import datetime as dt
+
+    from workbench.text.narratives import narrative_drive
+
+    day = dt.datetime(2025, 6, 1)
+    posts = pl.DataFrame({
+        "account_id": ["b1", "b2", "b1", "u1", "u2", "u3", "u4", "b2", "u5", "u6"],
+        "created_at": [day, day, day + dt.timedelta(days=1), day, day, day, day, day, day, day],
+        "cluster": [0, 0, 0, 0, 1, 1, 1, 1, -1, 2],
+    })
+    clusters = pl.DataFrame({"cluster": [0, 1, 2], "size": [4, 4, 1]})
+    out, timeline = narrative_drive(posts, clusters, ["b1", "b2"])
+    row = {r["cluster"]: r for r in out.iter_rows(named=True)}
+    assert row[0]["flagged_posts"] == 3 and row[0]["flagged_post_share"] == 0.75
+    assert row[0]["flagged_accounts"] == 2 and abs(row[0]["flagged_account_share"] - 2 / 3) < 1e-9
+    assert abs(row[0]["lift"] - 0.75 / 0.4) < 1e-9 and row[0]["campaign_driven"] is False  # lift 1.9 < 2
+    assert row[1]["flagged_post_share"] == 0.25 and row[2]["flagged_posts"] == 0
+    assert out["drive_rank"].to_list() == [1, 2, 3] and out["cluster"].to_list() == [0, 1, 2]
+    assert timeline.filter(pl.col("cluster") == 0)["flagged_posts"].to_list() == [2, 1]
+    driven, _ = narrative_drive(posts, clusters, ["b1", "b2"], min_lift=1.5)
+    assert driven.filter(pl.col("cluster") == 0)["campaign_driven"].item() is True
