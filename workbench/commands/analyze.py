@@ -69,7 +69,10 @@ def run(args: argparse.Namespace) -> int:
     if args.out:
         out = Path(args.out)
         out.mkdir(parents=True, exist_ok=True)
-        for name in analysis.FRAMES:
-            getattr(analysis, name).write_parquet(out / f"{name}.parquet")
+        for name in analysis.FRAMES + analysis.NARRATIVE_FRAMES:
+            frame = getattr(analysis, name)
+            if name in analysis.NARRATIVE_FRAMES and not frame.width:
+                continue  # narratives were not asked for
+            frame.write_parquet(out / f"{name}.parquet")
         print(f"frames written to {out}")
     return 0

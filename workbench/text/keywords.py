@@ -6,7 +6,9 @@ All posts of a cluster are one document (BERTopic's c-TF-IDF). For term t and cl
 
 where tf is t's count in c, words(c) the cluster's word count, f(t) t's count over all clusters (noise
 included) and A the average word count per cluster. Words come from `segment.tokenize` with each post's
-language: jieba words for Chinese, regex words for the rest, stopwords of that language dropped.
+language: jieba words for Chinese, regex words for the rest; the stopwords of every language present in the
+corpus are dropped from every post (a Russian post quoted in an English thread, an English brand slogan
+inside Chinese text), so no function word of any language ranks as a keyword.
 
 jieba is slow, so each cluster contributes at most `max_docs_per_class` posts, drawn with `seed`: keywords of
 a 100k-post cluster come from a 1,000-post sample, which ranks the top words the same way in practice.
@@ -19,7 +21,7 @@ from collections import Counter
 import numpy as np
 import polars as pl
 
-from workbench.text.segment import tokenize
+from workbench.text.segment import stopwords_for, tokenize
 
 
 def sample_per_class(labels: np.ndarray, max_per_class: int, seed: int = 0) -> np.ndarray:
@@ -44,9 +46,10 @@ def class_tfidf_keywords(texts: list[str], labels: np.ndarray, langs: list[str |
     labels = np.asarray(labels)
     rows = sample_per_class(labels, max_docs_per_class, seed)
     per_class: dict[int, Counter] = {}
+    stop = stopwords_for(set(langs) if langs is not None else {None})
     for row in rows:
         lang = langs[row] if langs is not None else None
-        per_class.setdefault(int(labels[row]), Counter()).update(tokenize(texts[row], lang))
+        per_class.setdefault(int(labels[row]), Counter()).update(tokenize(texts[row], lang, stop=stop))
     overall: Counter = Counter()
     for counts in per_class.values():
         overall.update(counts)

@@ -38,6 +38,23 @@ def stopwords(lang: str) -> frozenset[str]:
 
 
 @functools.lru_cache(maxsize=1)
+def all_stopwords() -> frozenset[str]:
+    """Every shipped stopword list together (for text whose language is unknown)."""
+    names = [entry.name for entry in resources.files("workbench.text").joinpath("data").iterdir()]
+    langs = sorted(name[len("stopwords_"):-len(".txt")] for name in names
+                   if name.startswith("stopwords_") and name.endswith(".txt"))
+    return frozenset().union(*(stopwords(lang) for lang in langs))
+
+
+def stopwords_for(langs) -> frozenset[str]:
+    """The stopwords of every language in `langs` together ("und" or None: every shipped list)."""
+    present = {lang for lang in langs if lang}
+    if not present or present & {"und"}:
+        return all_stopwords()
+    return frozenset().union(*(stopwords(lang) for lang in sorted(present)))
+
+
+@functools.lru_cache(maxsize=1)
 def _jieba():
     with _JIEBA_LOCK:
         import jieba
@@ -69,7 +86,7 @@ def tokenize(text: str, lang: str | None = None, stop: frozenset[str] | None = N
     """
     text = _PLACEHOLDER.sub(" ", text or "")
     if stop is None:
-        stop = stopwords(lang) if lang else stopwords("zh") | stopwords("en") | stopwords("de")
+        stop = stopwords(lang) if lang and lang != "und" else all_stopwords()
     chinese = lang in CJK_LANGS or (lang in (None, "und") and _HAN.search(text) is not None)
     if chinese:
         tokens = []

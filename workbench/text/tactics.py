@@ -14,6 +14,7 @@ import json
 from importlib import resources
 from pathlib import Path
 
+import numpy as np
 import polars as pl
 
 from workbench.text.normalize import normalize_text, normalize_texts
@@ -111,3 +112,142 @@ def tactic_params(seeds: dict | None = None, overrides: dict | None = None, min_
     return {"tactic_seeds": load_tactic_seeds() if seeds is None else seeds,
             "tactic_overrides": {str(k): v for k, v in sorted((overrides or {}).items())},
             "tactic_min_share": min_share}
+
+
+# -- nearest prototype in the embedding space (any language the model knows) ---------------------------
+NO_TACTIC = "none"
+
+
+def load_tactic_prototypes(path: str | Path | None = None) -> dict[str, dict[str, list[str]]]:
+    """Prototype sentences `{tactic: {lang: [sentence with {target}/{competitor}]}}` (default: the shipped
+    file). The tactic "none" holds what is not a smear tactic. Keys starting with "_" are comments."""
+    if path is None:
+        text = resources.files("workbench.text").joinpath("data/tactic_prototypes.json").read_text("utf-8")
+    else:
+        text = Path(path).read_text("utf-8")
+    raw = json.loads(text)
+    return {tactic: {lang: list(items) for lang, items in langs.items()}
+            for tactic, langs in sorted(raw.items()) if not tactic.startswith("_")}
+
+
+_GENERIC_NAMES = {
+    "target": {"zh": "这个品牌", "en": "the brand", "de": "die Marke"},
+    "competitor": {"zh": "别的品牌", "en": "another brand", "de": "eine andere Marke"},
+}
+
+
+def _has_han(text: str) -> bool:
+    return any("\u3400" <= ch <= "\u9fff" for ch in text)
+
+
+def _names_for(lang: str, terms: tuple[str, ...] | list[str], role: str, limit: int = 3) -> list[str]:
+    """Names to put in a prototype of `lang`: Han-script terms for zh, the others for other languages."""
+    fitting = [t for t in terms if _has_han(t) == (lang == "zh")] or list(terms)
+    return fitting[:limit] or [_GENERIC_NAMES[role].get(lang, _GENERIC_NAMES[role]["en"])]
+
+
+def prototype_sentences(prototypes: dict[str, dict[str, list[str]]], target_terms=(), competitor_terms=()
+                        ) -> pl.DataFrame:
+    """The prototypes with names filled in: tactic, lang, sentence. Each sentence is filled with up to three
+    target names (and, where it names one, three competitor names) of its script, so no single brand
+    spelling dominates; without names a generic phrase stands in ("the brand")."""
+    rows = []
+    for tactic, langs in prototypes.items():
+        for lang, sentences in langs.items():
+            targets = _names_for(lang, tuple(target_terms), "target")
+            competitors = _names_for(lang, tuple(competitor_terms), "competitor")
+            for sentence in sentences:
+                for i, target in enumerate(targets):
+                    competitor = competitors[i % len(competitors)]
+                    rows.append((tactic, lang, sentence.replace("{target}", target).replace("{competitor}", competitor)))
+    return pl.DataFrame(rows, schema={"tactic": pl.String, "lang": pl.String, "sentence": pl.String}, orient="row").unique(
+        maintain_order=True)
+
+
+class TacticPrototypes:
+    """Tactic per post by its nearest prototypes in the embedding space (scikit-learn style).
+
+    Parameters: embedding_model (a backend with `embed`), target_terms and competitor_terms (names filling
+    the prototypes' placeholders), prototypes (`load_tactic_prototypes()` format; None: the shipped ones),
+    top_k (a tactic's score is the mean similarity of its `top_k` most similar prototype sentences),
+    min_similarity (below it the post is not labelled), normalize (the embedding model sees normalised text,
+    as the posts' vectors do).
+
+    `fit()` embeds the prototypes; `predict(vectors)` gives the tactic per row (None when "none" wins or the
+    best score is below `min_similarity`), `scores(vectors)` the per-tactic scores.
+    """
+
+    def __init__(self, embedding_model=None, target_terms: tuple[str, ...] = (), competitor_terms: tuple[str, ...] = (),
+                 prototypes: dict | None = None, top_k: int = 3, min_similarity: float = 0.3, normalize: bool = True):
+        self.embedding_model = embedding_model
+        self.target_terms = target_terms
+        self.competitor_terms = competitor_terms
+        self.prototypes = prototypes
+        self.top_k = top_k
+        self.min_similarity = min_similarity
+        self.normalize = normalize
+
+    def fit(self, posts=None) -> "TacticPrototypes":
+        from workbench.text.embed import get_backend
+
+        backend = get_backend(self.embedding_model)
+        self.sentences_ = prototype_sentences(load_tactic_prototypes() if self.prototypes is None else self.prototypes,
+                                              self.target_terms, self.competitor_terms)
+        texts = self.sentences_["sentence"]
+        texts = normalize_texts(texts) if self.normalize else texts
+        self.vectors_ = np.asarray(backend.embed(texts.to_list()), dtype=np.float32)
+        self.tactics_ = sorted(set(self.sentences_["tactic"].to_list()))
+        return self
+
+    def scores(self, vectors: np.ndarray, chunk: int = 8192) -> np.ndarray:
+        """(n, len(tactics_)) float32: mean of the top_k prototype similarities per tactic."""
+        vectors = np.asarray(vectors, dtype=np.float32)
+        tactic_of = self.sentences_["tactic"].to_numpy()
+        out = np.zeros((vectors.shape[0], len(self.tactics_)), dtype=np.float32)
+        for start in range(0, vectors.shape[0], chunk):
+            sims = vectors[start:start + chunk] @ self.vectors_.T
+            for j, tactic in enumerate(self.tactics_):
+                own = sims[:, tactic_of == tactic]
+                k = min(self.top_k, own.shape[1])
+                out[start:start + chunk, j] = np.sort(own, axis=1)[:, -k:].mean(axis=1)
+        return out
+
+    def predict(self, vectors: np.ndarray) -> list[str | None]:
+        scores = self.scores(vectors)
+        best = np.argmax(scores, axis=1)
+        names = np.array(self.tactics_, dtype=object)[best]
+        keep = (names != NO_TACTIC) & (scores[np.arange(len(best)), best] >= self.min_similarity)
+        return [str(name) if ok else None for name, ok in zip(names, keep)]
+
+
+def label_tactics_by_posts(clusters: pl.DataFrame, post_tactics: pl.DataFrame, overrides: dict | None = None,
+                           min_share: float = 0.3) -> pl.DataFrame:
+    """Cluster tactic from its posts' tactics (e.g. `TacticPrototypes.predict`): the most common tactic when
+    its share of the cluster's posts is at least `min_share`. post_tactics: cluster, tactic (None = no tactic).
+    Adds tactic, tactic_share, tactic_shares (struct list: tactic, share), tactic_source ("prototypes" or
+    "manual"); overrides `{cluster: tactic}` win."""
+    frame = post_tactics.filter(pl.col("cluster") >= 0)
+    sizes = frame.group_by("cluster").agg(pl.len().alias("n"))
+    shares = (
+        frame.drop_nulls("tactic").group_by("cluster", "tactic").len()
+        .join(sizes, on="cluster").with_columns((pl.col("len") / pl.col("n")).alias("share"))
+        .sort(["cluster", "share", "tactic"], descending=[False, True, False])
+    )
+    per_cluster = shares.group_by("cluster", maintain_order=True).agg(
+        pl.col("tactic").first().alias("top"), pl.col("share").first().alias("top_share"),
+        pl.struct("tactic", "share").alias("tactic_shares"))
+    best = per_cluster.with_columns(
+        pl.when(pl.col("top_share") >= min_share).then(pl.col("top")).alias("tactic"),
+        pl.when(pl.col("top_share") >= min_share).then(pl.col("top_share")).alias("tactic_share"),
+        pl.when(pl.col("top_share") >= min_share).then(pl.lit("prototypes")).alias("tactic_source"),
+    ).select("cluster", "tactic", "tactic_share", "tactic_shares", "tactic_source")
+    out = clusters.drop([c for c in ("tactic", "tactic_share", "tactic_shares", "tactic_words", "tactic_source")
+                         if c in clusters.columns])
+    out = out.join(best.with_columns(pl.col("cluster").cast(out["cluster"].dtype)), on="cluster", how="left")
+    for cluster, tactic in (overrides or {}).items():
+        hit = pl.col("cluster") == int(cluster)
+        out = out.with_columns(
+            pl.when(hit).then(pl.lit(tactic, dtype=pl.String)).otherwise(pl.col("tactic")).alias("tactic"),
+            pl.when(hit).then(pl.lit("manual")).otherwise(pl.col("tactic_source")).alias("tactic_source"),
+        )
+    return out
