@@ -12,7 +12,7 @@ PACKAGE = Path(__file__).resolve().parents[1] / "workbench"
 
 # Lowest first. A module's layer is that of its longest matching prefix.
 LAYERS = (
-    ("config", "schema", "errors", "provenance", "arrays"),
+    ("config", "schema", "errors", "provenance", "arrays", "csvsafe", "visible", "progress"),
     ("store",),
     ("ingest",),
     ("text", "coordination", "forensics", "synth"),

@@ -67,10 +67,11 @@ def test_network_command_reads_every_column_a_signal_needs():
 def test_analyze_passes_the_text_normalizer_to_the_network():
     import argparse
 
-    from workbench.commands.analyze import add_analysis_options, params_from_args
+    from workbench.commands.analyze import params_from_args
+    from workbench.params import add_knob_arguments
 
     parser = argparse.ArgumentParser()
-    add_analysis_options(parser)
+    add_knob_arguments(parser)
     assert params_from_args(parser.parse_args(["--text-normalizer", "toolkit", "--window", "30"])).coordination == {
         "window_s": 30.0, "text_normalizer": "toolkit"}
     assert params_from_args(parser.parse_args([])).coordination == {}

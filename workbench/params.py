@@ -45,7 +45,8 @@ class Knob:
 
 
 KNOBS: tuple[Knob, ...] = (
-    Knob("target_terms", "list[str]", [], "brand and product names in any language; an empty list keeps every post",
+    Knob("target_terms", "list[str]", [],
+         "brand and product names in any language; empty: every post counts, or in a report the stored run's terms",
          "target_terms", aliases=("--target",)),
     Knob("competitor_terms", "list[str]", [],
          "competitor names in any language; with the target terms they decide which coordinated groups are smear "
@@ -62,8 +63,9 @@ KNOBS: tuple[Knob, ...] = (
     Knob("score_threshold", "float", 0.2, "suspicion score threshold of the flag rule", "score_threshold",
          aliases=("--threshold",), notebook_name="analysis_threshold"),
     Knob("narratives", "bool", False, "also embed and cluster narratives, which is slower", "narratives"),
-    Knob("embedding_backend", "str", "charhash",
-         "charhash is the offline default; minilm or st:<model dir> are optional", "narrative_params.backend"),
+    Knob("embedding_backend", "str", "use",
+         "use is the multilingual sentence encoder shipped on PyPI; charhash is fast but groups by characters; "
+         "minilm or st:<model dir> are optional", "narrative_params.backend"),
     Knob("narrative_sample_size", "int", 20000,
          "distinct texts UMAP and HDBSCAN are fitted on; the rest are assigned", "narrative_params.sample_size"),
     Knob("seed", "int", 0, "seed for every sample, layout and random step", "random_state"),
@@ -71,7 +73,7 @@ KNOBS: tuple[Knob, ...] = (
 BY_NAME = {knob.name: knob for knob in KNOBS}
 
 # Where the report notebooks start from other values than the analysis does (checked by the tests).
-REPORT_DEFAULTS: dict[str, Any] = {"target_terms": ["Xiaomi", "小米", "YU7", "XRING"], "narratives": True}
+REPORT_DEFAULTS: dict[str, Any] = {"narratives": True}
 
 
 def defaults() -> dict[str, Any]:
@@ -96,8 +98,9 @@ def add_knob_arguments(parser: argparse.ArgumentParser, names: tuple[str, ...] |
 def knob_values(args: argparse.Namespace) -> dict[str, Any]:
     """The knob values parsed by a parser built with `add_knob_arguments`."""
     values = {name: getattr(args, name) for name in BY_NAME if hasattr(args, name)}
-    if "target_terms" in values and values["target_terms"] is None:
-        values["target_terms"] = []
+    for knob in KNOBS:  # a repeatable flag never given is None
+        if knob.type == "list[str]" and knob.name in values and values[knob.name] is None:
+            values[knob.name] = []
     return values
 
 

@@ -75,6 +75,7 @@ def stored_network(db: str, run_id: str | None):
 
 def fit_network(args: argparse.Namespace):
     from workbench.coordination import DEFAULT_SIGNALS, CoordinationNetwork
+    from workbench.coordination.signal_names import posts_columns_for
     from workbench.errors import ParameterError
     from workbench.store import Store
 

@@ -20,7 +20,7 @@ import pyarrow as pa
 
 from workbench.ingest.presets.base import (Mapped, MapContext, Preset, build_accounts, build_posts, col_or_null,
                                            nonempty, require_columns)
-from workbench.ingest.readers import RAW_COLUMN, ROW_COLUMN, InputInfo, RawBatch, RawReject, _expand, _records_batch, iter_batches
+from workbench.ingest.readers import RAW_COLUMN, ROW_COLUMN, InputInfo, RawBatch, RawReject, _parse_record_line, _records_batch, iter_batches
 
 SEP = "\x1f"
 REFERENCE_KINDS = {"retweeted": "repost", "quoted": "quote", "replied_to": "reply"}
@@ -112,10 +112,8 @@ class TwitterV2Preset(Preset):
                        for number, line in empty_pages.iter_rows()]
             slow_records: list[tuple[int, dict, str]] = []
             if slow is not None:
-                import json
-
                 for number, line in slow.iter_rows():
-                    slow_records.extend(_expand(json.loads(line), number, self.expand_record, rejects, line.strip()))
+                    slow_records.extend(_parse_record_line(line.strip(), number, self.expand_record, rejects))
             yield RawBatch(tweets, rejects, rows_read=tweets.height + len(rejects), original=original, layout="json_records")
             if slow_records:
                 # Records read the old way: their rows go in a batch of their own (their raw text is already kept).
