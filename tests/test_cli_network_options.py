@@ -29,7 +29,7 @@ def write_store(db, texts_a: list[str], texts_b: list[str]) -> None:
 
 def co_text_pairs(tmp_path, db, normalizer: str) -> set[tuple[str, str]]:
     out = tmp_path / normalizer
-    assert main(["network", "--db", str(db), "--out", str(out), "--signals", "co_text", "--format", "parquet",
+    assert main(["network", "--db", str(db), "--out", str(out), "--fit", "--signals", "co_text", "--format", "parquet",
                  "--text-normalizer", normalizer]) == 0
     edges = pl.read_parquet(out / "coordination_edges.parquet")
     return set(zip(edges["account_a"].to_list(), edges["account_b"].to_list()))

@@ -53,10 +53,10 @@ def test_pack_is_complete_and_byte_identical(corpus, tmp_path):
 
 
 def test_chinese_text_is_readable_in_posts_jsonl(corpus, tmp_path):
-    posts = corpus["posts"].with_columns(pl.when(pl.col("account_id") == "synth:c0001").then(pl.lit("小米YU7 自燃，千万别买"))
+    analysis = analyse_frames(corpus["posts"], corpus["accounts"], corpus["events"], None, None, AnalysisParams(target_terms=("Zeta",)))
+    campaign, member = analysis.campaign_accounts.row(0)[:2]
+    posts = corpus["posts"].with_columns(pl.when(pl.col("account_id") == member).then(pl.lit("小米YU7 自燃，千万别买"))
                                          .otherwise(pl.col("text")).alias("text"))
-    analysis = analyse_frames(posts, corpus["accounts"], corpus["events"], None, None, AnalysisParams(target_terms=("Zeta",)))
-    campaign = analysis.campaign_accounts.filter(pl.col("account_id") == "synth:c0001")["campaign_id"][0]
     pack = write_evidence_pack(analysis, campaign, tmp_path, posts, corpus["accounts"])
     raw = (pack / "posts.jsonl").read_text(encoding="utf-8")
     assert "小米YU7 自燃，千万别买" in raw and "\\u5c0f" not in raw

@@ -13,7 +13,7 @@ from forensics_corpus import make_corpus
 from workbench.cli import main
 from workbench.coordination.export import write_network
 from workbench.csvsafe import neutralise, write_csv
-from workbench.forensics.evidence import write_evidence_pack
+from workbench.evidence import write_evidence_pack
 from workbench.pipeline import AnalysisParams, analyse_frames
 from workbench.report.display import escape
 from workbench.store import Store

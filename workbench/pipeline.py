@@ -111,7 +111,7 @@ class AnalysisParams:
         values = json.loads(text)
         known = {f.name: f for f in dataclasses.fields(cls)}
         values = {k: v for k, v in values.items() if k in known}
-        for name in ("target_terms", "campaign_links"):
+        for name in ("target_terms", "competitor_terms", "campaign_links"):
             if isinstance(values.get(name), list):
                 values[name] = tuple(values[name])
         return cls(**values)
@@ -386,8 +386,14 @@ class NarrativeStep:
         """flagged_accounts: the run's flagged accounts, for each narrative's campaign drive."""
         model = fit_narratives_cached(posts, store, random_state=self.random_state, flagged_accounts=flagged_accounts,
                                       **self.params)
-        self.posts_, self.clusters_, self.map_ = model.posts_, model.clusters_, model.map_
+        self.posts_, self.clusters_, self.map_ = model.posts_, storable_clusters(model.clusters_), model.map_
         return self
+
+
+def storable_clusters(clusters: pl.DataFrame) -> pl.DataFrame:
+    """Narrative clusters as stored: the per-tactic share list (a list of structs) is left out; the
+    cluster's tactic and tactic_share carry the decision."""
+    return clusters.drop("tactic_shares", strict=False)
 
 
 def _describe(step) -> str:
@@ -481,7 +487,8 @@ def analyze_frames(
     campaigns, timeline, campaign_families = campaign_summary(members, posts, accounts, events, assignments)
     campaign_kinds = kinds.classify(members.select("account_id", pl.col("campaign_id").alias("group")))
     campaigns = campaigns.join(
-        campaign_kinds.select(pl.col("group").alias("campaign_id"), "kind", "kind_reasons"), on="campaign_id", how="left")
+        campaign_kinds.select(pl.col("group").alias("campaign_id"), "kind", "kind_reasons"), on="campaign_id", how="left",
+        maintain_order="left")
     smear_ids = campaigns.filter(pl.col("kind") == "smear")["campaign_id"]
     # Share of voice counts the operations against the target only, not fans or news feeds.
     voice = share_of_voice(posts, members.filter(pl.col("campaign_id").is_in(smear_ids.implode())), list(params.target_terms))
@@ -616,7 +623,8 @@ def fit_narratives_cached(posts: pl.DataFrame, store=None, **params):
 
     model = fit_narratives(posts, cache=store, lookup=stored if store is not None else None, **params)
     if store is not None and not model.cache_hit_:
-        frames = {"narrative_posts": model.posts_, "narrative_clusters": model.clusters_, "narrative_map": model.map_}
+        frames = {"narrative_posts": model.posts_, "narrative_clusters": storable_clusters(model.clusters_),
+                  "narrative_map": model.map_}
         store.save_run(model.run_id_, frames, model.settings_, kind="narratives", versions=package_versions())
     return model
 

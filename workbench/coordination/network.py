@@ -7,7 +7,8 @@ Usage::
     net.edges_            # account_a, account_b, signal, weight (directed for toolkit, a < b for coortweet)
     net.fused_edges_      # account_a < account_b, weight (fused), one weight_<signal> column per signal, signals
     net.nodes_            # account_id, community, coordination_score, strength, partners, n_signals,
-                          # signals, strongest_partners (list), flagged, flag_reason, shared_assets
+                          # signals, strongest_partners (list), flagged, flag_reason, shared_assets,
+                          # coordinated_group (significance groups_, -1 none)
     net.communities_      # community, size, n_flagged, signals, first_at, last_at, top_objects, top_texts
     net.hot_objects_      # signal, object, posts, pairs, skipped
     net.evidence("synth:a1", "synth:a2", signal="co_text")   # the post pairs behind an edge
@@ -264,6 +265,7 @@ class CoordinationNetwork:
             self.groups_ = pl.DataFrame(schema={"account_id": pl.String, "group": pl.Int64, "squad": pl.Int64,
                                                 "partners": pl.Int64, "how": pl.String, "log10_p": pl.Float64})
             self.significant_pairs_ = pl.DataFrame(schema=PAIR_SCHEMA)
+            self.nodes_ = self.nodes_.with_columns(coordinated_group=pl.lit(-1, dtype=pl.Int64))
             return
         if "text" in posts.columns and NORMALIZED_TEXT not in posts.columns:
             posts = posts.with_columns(normalized_text_expr(self.text_normalizer).alias(NORMALIZED_TEXT))
@@ -273,6 +275,10 @@ class CoordinationNetwork:
                                                   incidences["row"], self.account_labels_)
         self.groups_ = model.groups_
         self.significant_pairs_ = model.pairs_
+        self.nodes_ = self.nodes_.join(
+            self.groups_.select("account_id", pl.col("group").alias("coordinated_group")), on="account_id", how="left",
+            maintain_order="left",
+        ).with_columns(pl.col("coordinated_group").fill_null(-1))
 
     def _plain_pairs(self, posts: pl.DataFrame, signal: str) -> tuple[pl.DataFrame, list[dict]]:
         actions = signal_actions(posts, signal, text_normalizer=self.text_normalizer)

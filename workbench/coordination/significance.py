@@ -37,7 +37,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import numba
+import functools
+
 import numpy as np
 import polars as pl
 from scipy.special import gammaincc, gammaln
@@ -54,8 +55,7 @@ PAIR_SCHEMA = {
 }
 
 
-@numba.njit(cache=True, nogil=True)
-def _count_pairs(starts, ends, max_k):
+def _count_pairs_py(starts, ends, max_k):
     total = 0
     for i in range(starts.size):
         k = ends[i] - starts[i]
@@ -64,8 +64,7 @@ def _count_pairs(starts, ends, max_k):
     return total
 
 
-@numba.njit(cache=True, nogil=True)
-def _fill_pairs(starts, ends, max_k, left, right):
+def _fill_pairs_py(starts, ends, max_k, left, right):
     at = 0
     for i in range(starts.size):
         lo, hi = starts[i], ends[i]
@@ -76,6 +75,15 @@ def _fill_pairs(starts, ends, max_k, left, right):
                 left[at] = x
                 right[at] = y
                 at += 1
+
+
+@functools.cache
+def _kernels():
+    """The pair kernels, compiled by numba on first use (the CLI's start-up loads no numba)."""
+    import numba
+
+    compile_ = numba.njit(cache=True, nogil=True)
+    return compile_(_count_pairs_py), compile_(_fill_pairs_py)
 
 
 def poisson_log10_sf(observed: np.ndarray, expected: np.ndarray) -> np.ndarray:
@@ -210,9 +218,10 @@ class SignificantCoordination:
         total = max(float(inside.sum()), 1.0)
         degree = np.bincount(acc[inside], minlength=n_accounts).astype(np.float64)
 
-        left = np.empty(_count_pairs(starts, ends, cap), dtype=np.int64)
+        count_pairs, fill_pairs = _kernels()
+        left = np.empty(count_pairs(starts, ends, cap), dtype=np.int64)
         right = np.empty(left.size, dtype=np.int64)
-        _fill_pairs(starts, ends, cap, left, right)
+        fill_pairs(starts, ends, cap, left, right)
         dt = np.abs(t[left] - t[right])
         pair_object = run[left]
         a = np.minimum(acc[left], acc[right])

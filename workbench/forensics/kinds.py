@@ -338,7 +338,7 @@ def separate_kinds(links: pl.DataFrame, groups: pl.DataFrame, kinds: pl.DataFram
         .join(kind_of.rename({"account_id": "account_b", "kind": "kind_b"}), on="account_b", how="left")
     )
     differ = pl.col("kind_a").is_not_null() & pl.col("kind_b").is_not_null() & (pl.col("kind_a") != pl.col("kind_b"))
-    return tagged.filter(~differ).select(links.columns)
+    return tagged.filter(~differ).select(links.columns).sort(links.columns)
 
 
 def coordinated_group_summary(groups: pl.DataFrame, kinds: pl.DataFrame, posts: pl.DataFrame) -> pl.DataFrame:

@@ -19,7 +19,6 @@ Each block also keeps its lines as read (with their line break), for the raw lay
 from __future__ import annotations
 
 import io
-import json  # noqa: F401  (kept for callers of this module)
 from dataclasses import dataclass
 from typing import Iterator
 
@@ -132,7 +131,8 @@ def iter_block_records(block: JsonBlock, info: InputInfo, expand: RecordExpander
             rejects.append(RawReject(row_number, line, "empty line"))
             continue
         if _has_surrogates(stripped):
-            rejects.append(RawReject(row_number, _escape_surrogates(stripped), f"bytes not valid {info.encoding}"))
+            hint = "" if info.encoding != "utf-8" else " (if the file is in another encoding, pass --encoding)"
+            rejects.append(RawReject(row_number, _escape_surrogates(stripped), f"bytes not valid {info.encoding}{hint}"))
             continue
         # invalid JSON, nesting, repeated keys, lone surrogates: the readers' one record parser decides
         records.extend(_parse_record_line(stripped, row_number, expand, rejects))
