@@ -136,8 +136,9 @@ def test_verdict_on_what_does_not_exist_fails_and_stores_nothing(hostile, tmp_pa
     assert main(["verdict", "--account", "c0003", *common]) == 1
     assert "no account 'c0003'" in capsys.readouterr().err
     assert main(["verdict", "--account", "synth:nobody", *common]) == 1
-    assert main(["verdict", "--campaign", "C-nope", *common, "--target", "Zeta"]) == 1
-    assert "no campaign 'C-nope'" in capsys.readouterr().err
+    # a campaign verdict reads the stored run (none here): refused, nothing stored
+    assert main(["verdict", "--campaign", "C-nope", *common]) == 1
+    assert "no complete analysis run" in capsys.readouterr().err
     with Store(db, read_only=True) as store:
         assert store.labels().height == 0
     assert main(["verdict", "--account", "synth:c0003", *common]) == 0

@@ -16,12 +16,6 @@ def main() -> None:
     from workbench.text.minhash import minhash_signatures  # our own MinHash kernel
 
     minhash_signatures(["warm the minhash kernel", "近似重复文本"], num_perm=8)
-    from workbench.coordination.significance import _kernels  # the pair kernels of the chance test
-
-    count_pairs, fill_pairs = _kernels()
-    starts, ends = np.array([0], dtype=np.int64), np.array([3], dtype=np.int64)
-    left, right = np.empty(count_pairs(starts, ends, 10), np.int64), np.empty(3, np.int64)
-    fill_pairs(starts, ends, 10, left, right)
     print(f"numba cache warmed in {time.perf_counter() - started:.1f} s")
 
 

@@ -75,7 +75,6 @@ from workbench.coordination.signals import (
 )
 from workbench.coordination.significance import SignificantCoordination, pooled_incidences
 from workbench.coordination.similar import similar_text_pairs
-from workbench.coordination.paraphrase import paraphrase_pairs  # co_paraphrase (issue 20)
 from workbench.coordination.weights import EDGE_SCHEMA, coortweet_edges, toolkit_edges_and_repeats
 
 DEFAULT_SIGNALS = ("co_link", "co_share", "co_text", "co_similar_text", "co_reply", "co_hashtag", "co_mention", "co_media")
@@ -363,6 +362,8 @@ class CoordinationNetwork:
 
     def _paraphrase_pairs(self, posts: pl.DataFrame) -> tuple[pl.DataFrame, list[dict]]:
         """co_paraphrase pairs (issue 20): rows, accounts, one object per pair, the cosine as similarity."""
+        from workbench.coordination.paraphrase import paraphrase_pairs  # the encoder loads only when asked for
+
         empty = np.empty(0, dtype=np.int64)
         if "text" not in posts.columns:
             return pl.DataFrame({"row_a": empty, "row_b": empty, "account_a": empty, "account_b": empty,

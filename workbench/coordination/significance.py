@@ -37,11 +37,8 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 
-import functools
-
 import numpy as np
 import polars as pl
-from scipy.special import gammaincc, gammaln
 
 from workbench.arrays import run_numbers
 from workbench.coordination.signals import encode, signal_actions
@@ -55,41 +52,28 @@ PAIR_SCHEMA = {
 }
 
 
-def _count_pairs_py(starts, ends, max_k):
-    total = 0
-    for i in range(starts.size):
-        k = ends[i] - starts[i]
-        if 2 <= k <= max_k:
-            total += k * (k - 1) // 2
-    return total
-
-
-def _fill_pairs_py(starts, ends, max_k, left, right):
-    at = 0
-    for i in range(starts.size):
-        lo, hi = starts[i], ends[i]
-        if not 2 <= hi - lo <= max_k:
-            continue
-        for x in range(lo, hi):
-            for y in range(x + 1, hi):
-                left[at] = x
-                right[at] = y
-                at += 1
-
-
-@functools.cache
-def _kernels():
-    """The pair kernels, compiled by numba on first use (the CLI's start-up loads no numba)."""
-    import numba
-
-    compile_ = numba.njit(cache=True, nogil=True)
-    return compile_(_count_pairs_py), compile_(_fill_pairs_py)
+def object_pairs(starts: np.ndarray, ends: np.ndarray, max_k: int) -> tuple[np.ndarray, np.ndarray]:
+    """Every pair (x < y) of incidence positions inside each run [start, end) of 2..max_k incidences: int64
+    arrays (left, right). Runs of one size share one upper-triangle pattern, so the work is vectorised per
+    size (at most max_k sizes) and needs no compiled code."""
+    sizes = ends - starts
+    lefts, rights = [], []
+    for size in np.unique(sizes[(sizes >= 2) & (sizes <= max_k)]):
+        first = starts[sizes == size]
+        i, j = np.triu_indices(int(size), 1)
+        lefts.append((first[:, None] + i).ravel())
+        rights.append((first[:, None] + j).ravel())
+    if not lefts:
+        return np.zeros(0, np.int64), np.zeros(0, np.int64)
+    return np.concatenate(lefts).astype(np.int64), np.concatenate(rights).astype(np.int64)
 
 
 def poisson_log10_sf(observed: np.ndarray, expected: np.ndarray) -> np.ndarray:
     """log10 P(Poisson(expected) >= observed), elementwise (observed >= 1). Uses the regularised lower
     incomplete gamma; below float precision it falls back to the leading term of the tail, which is exact
     enough for ranking and thresholds far below 1e-300."""
+    from scipy.special import gammaincc, gammaln
+
     observed = np.asarray(observed, dtype=np.float64)
     expected = np.maximum(np.asarray(expected, dtype=np.float64), 1e-300)
     # P(X >= n) = P(n, lambda) (regularised lower gamma) = 1 - gammaincc(n, lambda)
@@ -218,10 +202,7 @@ class SignificantCoordination:
         total = max(float(inside.sum()), 1.0)
         degree = np.bincount(acc[inside], minlength=n_accounts).astype(np.float64)
 
-        count_pairs, fill_pairs = _kernels()
-        left = np.empty(count_pairs(starts, ends, cap), dtype=np.int64)
-        right = np.empty(left.size, dtype=np.int64)
-        fill_pairs(starts, ends, cap, left, right)
+        left, right = object_pairs(starts, ends, cap)
         dt = np.abs(t[left] - t[right])
         pair_object = run[left]
         a = np.minimum(acc[left], acc[right])
