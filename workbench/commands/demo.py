@@ -14,6 +14,9 @@ def add_parser(subparsers) -> None:
     parser.add_argument("--posts", type=int, default=100_000, help="posts in the corpus (default %(default)s)")
     parser.add_argument("--seed", type=int, default=0, help="seed of the corpus and the analysis (default %(default)s)")
     parser.add_argument("--scenario", default="default", help="synthetic scenario: default, slow, llm, small (default %(default)s)")
+    parser.add_argument("--embedding-backend", default="charhash",
+                        help="narrative embedding of the demo (default %(default)s: seconds; the analysis default 'use', "
+                             "the multilingual sentence encoder, takes about five minutes on 100k posts on 2 cores)")
     parser.add_argument("--db", default=str(DEFAULT_DB), help="corpus database (default %(default)s)")
     parser.add_argument("--out-dir", default=str(REPORTS_DIR), help="where reports go (default %(default)s)")
     parser.set_defaults(run=run)
@@ -49,7 +52,9 @@ def run(args: argparse.Namespace) -> int:
             print(summary.describe())
     _step("analysing (coordination, families, narratives, forensics, campaigns)", started)
     with Store(args.db, read_only=True) as store:
-        analysis = run_analysis(store, AnalysisParams(target_terms=tuple(terms), competitor_terms=tuple(competitors), narratives=True, random_state=args.seed))
+        analysis = run_analysis(store, AnalysisParams(target_terms=tuple(terms), competitor_terms=tuple(competitors), narratives=True,
+                                                      narrative_params={"backend": args.embedding_backend},
+                                                      random_state=args.seed))
         analysis.save(store)
     print(f"  {analysis.campaigns.height} campaigns, {len(analysis.suspicious_accounts()):,} suspicious accounts (run {analysis.run_id})")
     _step("rendering the campaign report", started)
