@@ -260,36 +260,34 @@ class GroupKinds:
         return {"group": row["group"], "kind": "organic", "kind_reasons": f"{about}; {stance}"}
 
 
+def _flag(scores: pl.DataFrame, accounts: pl.Series, reason: str, signal: str) -> pl.DataFrame:
+    """Flag the unflagged `accounts` with flag_reason `reason`, `signal` appended to fired_signals."""
+    chosen = ~pl.col("flagged") & pl.col("account_id").is_in(accounts.implode())
+    return scores.with_columns(
+        pl.when(chosen).then(pl.lit(reason)).otherwise(pl.col("flag_reason")).alias("flag_reason"),
+        pl.when(chosen)
+        .then(pl.concat_str([pl.col("fired_signals"), pl.lit(signal)], separator=",").str.strip_chars(","))
+        .otherwise(pl.col("fired_signals")).alias("fired_signals"),
+        (pl.col("flagged") | chosen).alias("flagged"),
+    )
+
+
 def flag_smear_groups(scores: pl.DataFrame, groups: pl.DataFrame, kinds: pl.DataFrame) -> pl.DataFrame:
     """Flag the members of smear groups that their own signals did not flag (flag_reason ``group``,
     ``coordinated_group`` appended to fired_signals): their group's co-action is significant against chance
     and it pushes negative content about the target, however organic their profiles look.
 
     scores: SuspicionScorer.scores_ (account_id, flagged, flag_reason, fired_signals, ...); groups:
-    SignificantCoordination.groups_ (account_id, group); kinds: GroupKinds.groups_ (group, kind)."""
+    SignificantCoordination.groups_ (account_id, group); kinds: GroupKinds.classify's frame (group, kind)."""
     smear = groups.join(kinds.filter(pl.col("kind") == "smear").select("group"), on="group", how="semi")["account_id"]
-    by_group = ~pl.col("flagged") & pl.col("account_id").is_in(smear.implode())
-    return scores.with_columns(
-        pl.when(by_group).then(pl.lit("group")).otherwise(pl.col("flag_reason")).alias("flag_reason"),
-        pl.when(by_group)
-        .then(pl.concat_str([pl.col("fired_signals"), pl.lit("coordinated_group")], separator=",").str.strip_chars(","))
-        .otherwise(pl.col("fired_signals")).alias("fired_signals"),
-        (pl.col("flagged") | by_group).alias("flagged"),
-    )
+    return _flag(scores, smear, "group", "coordinated_group")
 
 
 def flag_asset_pushers(scores: pl.DataFrame, pushers: pl.DataFrame) -> pl.DataFrame:
     """Flag unflagged accounts that pushed the smear groups' assets (flag_reason ``assets``,
     ``shared_assets`` appended to fired_signals). pushers: account_id, shared_assets
     (`CoordinationNetwork.asset_pushers`)."""
-    by_assets = ~pl.col("flagged") & pl.col("account_id").is_in(pushers["account_id"].implode())
-    return scores.with_columns(
-        pl.when(by_assets).then(pl.lit("assets")).otherwise(pl.col("flag_reason")).alias("flag_reason"),
-        pl.when(by_assets)
-        .then(pl.concat_str([pl.col("fired_signals"), pl.lit("shared_assets")], separator=",").str.strip_chars(","))
-        .otherwise(pl.col("fired_signals")).alias("fired_signals"),
-        (pl.col("flagged") | by_assets).alias("flagged"),
-    )
+    return _flag(scores, pushers["account_id"], "assets", "shared_assets")
 
 
 def group_signal_rows(groups: pl.DataFrame, kinds: pl.DataFrame) -> pl.DataFrame:

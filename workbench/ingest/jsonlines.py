@@ -26,8 +26,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.json as pa_json
 
-from workbench.ingest.readers import (InputInfo, RawBatch, RawReject, RecordExpander, _escape_surrogates,
-                                      _has_surrogates, _parse_record_line, _records_batch, open_binary)
+from workbench.ingest.readers import (InputInfo, RawBatch, RawReject, RecordExpander, _parse_record_line,
+                                      _records_batch, json_line_reject, open_binary)
 
 # 32 MB of lines per block: ~33,000 tweets of a v2 export (about 1 KB each with their page's users).
 # Memory is bounded by it, whatever the file's size; a block that must be read line by line costs ~3 s.
@@ -127,12 +127,9 @@ def iter_block_records(block: JsonBlock, info: InputInfo, expand: RecordExpander
     lines_in_batch = 0
     for row_number, line in enumerate(_text_lines(block.data, info), start=block.first_line):
         stripped = line.strip()
-        if not stripped:
-            rejects.append(RawReject(row_number, line, "empty line"))
-            continue
-        if _has_surrogates(stripped):
-            hint = "" if info.encoding != "utf-8" else " (if the file is in another encoding, pass --encoding)"
-            rejects.append(RawReject(row_number, _escape_surrogates(stripped), f"bytes not valid {info.encoding}{hint}"))
+        rejected = json_line_reject(line, stripped, row_number, info)
+        if rejected is not None:
+            rejects.append(rejected)
             continue
         # invalid JSON, nesting, repeated keys, lone surrogates: the readers' one record parser decides
         records.extend(_parse_record_line(stripped, row_number, expand, rejects))

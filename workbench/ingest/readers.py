@@ -851,8 +851,22 @@ def _limited_lines(stream: io.TextIOWrapper, limit: int) -> Iterator[tuple[str, 
             yield line, None
 
 
-def iter_jsonl(info: InputInfo, expand: RecordExpander | None = None, batch_rows: int = BATCH_ROWS) -> Iterator[RawBatch]:
+def json_line_reject(line: str, stripped: str, row_number: int, info: InputInfo) -> RawReject | None:
+    """The reject for a JSON Lines line that cannot be parsed as text (empty, bytes not valid in the file's
+    encoding, UTF-8 read as a legacy Chinese encoding), or None. Shared by every JSON Lines reader."""
     encoding = codecs.lookup(info.encoding or "utf-8").name
+    if not stripped:
+        return RawReject(row_number, line, "empty line")
+    if _has_surrogates(stripped):
+        hint = "" if encoding != "utf-8" else " (if the file is in another encoding, pass --encoding)"
+        return RawReject(row_number, _escape_surrogates(stripped), f"bytes not valid {info.encoding}{hint}")
+    if encoding in LEGACY_CHINESE and _utf8_in_legacy_encoding([stripped], encoding) is not None:
+        return RawReject(row_number, stripped, f"the line is UTF-8 text in a file read as {encoding}; decoding it "
+                         "would garble it (pass --encoding utf-8 if the file is UTF-8)")
+    return None
+
+
+def iter_jsonl(info: InputInfo, expand: RecordExpander | None = None, batch_rows: int = BATCH_ROWS) -> Iterator[RawBatch]:
     with _text_stream(info.path, info) as stream:
         records: list[tuple[int, dict, str]] = []
         rejects: list[RawReject] = []
@@ -864,16 +878,9 @@ def iter_jsonl(info: InputInfo, expand: RecordExpander | None = None, batch_rows
                                          f"{info.limits.max_field_bytes:,}); only its start is kept here"))
                 continue
             stripped = line.strip()
-            if not stripped:
-                rejects.append(RawReject(row_number, line, "empty line"))
-                continue
-            if _has_surrogates(stripped):
-                hint = "" if encoding != "utf-8" else " (if the file is in another encoding, pass --encoding)"
-                rejects.append(RawReject(row_number, _escape_surrogates(stripped), f"bytes not valid {info.encoding}{hint}"))
-                continue
-            if encoding in LEGACY_CHINESE and _utf8_in_legacy_encoding([stripped], encoding) is not None:
-                rejects.append(RawReject(row_number, stripped, f"the line is UTF-8 text in a file read as {encoding}; decoding it "
-                                         "would garble it (pass --encoding utf-8 if the file is UTF-8)"))
+            rejected = json_line_reject(line, stripped, row_number, info)
+            if rejected is not None:
+                rejects.append(rejected)
                 continue
             records.extend(_parse_record_line(stripped, row_number, expand, rejects))
             lines_in_batch += 1

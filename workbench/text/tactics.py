@@ -98,13 +98,7 @@ def label_tactics(clusters: pl.DataFrame, posts: pl.DataFrame | None = None,
     )
     out = clusters.drop([c for c in ("tactic", "tactic_share", "tactic_words", "tactic_source") if c in clusters.columns])
     out = out.join(best.with_columns(pl.col("cluster").cast(out["cluster"].dtype)), on="cluster", how="left")
-    for cluster, tactic in (overrides or {}).items():
-        hit = pl.col("cluster") == int(cluster)
-        out = out.with_columns(
-            pl.when(hit).then(pl.lit(tactic, dtype=pl.String)).otherwise(pl.col("tactic")).alias("tactic"),
-            pl.when(hit).then(pl.lit("manual")).otherwise(pl.col("tactic_source")).alias("tactic_source"),
-        )
-    return out
+    return apply_overrides(out, overrides)
 
 
 def tactic_params(seeds: dict | None = None, overrides: dict | None = None, min_share: float = 0.15) -> dict:
@@ -244,10 +238,15 @@ def label_tactics_by_posts(clusters: pl.DataFrame, post_tactics: pl.DataFrame, o
     out = clusters.drop([c for c in ("tactic", "tactic_share", "tactic_shares", "tactic_words", "tactic_source")
                          if c in clusters.columns])
     out = out.join(best.with_columns(pl.col("cluster").cast(out["cluster"].dtype)), on="cluster", how="left")
+    return apply_overrides(out, overrides)
+
+
+def apply_overrides(clusters: pl.DataFrame, overrides: dict | None) -> pl.DataFrame:
+    """Analyst overrides (cluster -> tactic) win over any computed label; their source is "manual"."""
     for cluster, tactic in (overrides or {}).items():
         hit = pl.col("cluster") == int(cluster)
-        out = out.with_columns(
+        clusters = clusters.with_columns(
             pl.when(hit).then(pl.lit(tactic, dtype=pl.String)).otherwise(pl.col("tactic")).alias("tactic"),
             pl.when(hit).then(pl.lit("manual")).otherwise(pl.col("tactic_source")).alias("tactic_source"),
         )
-    return out
+    return clusters
