@@ -24,14 +24,16 @@ expected count is then ``lambda = d_b * S_a(s) / M`` with ``S_a(s) = sum over a'
 Popular objects and prolific accounts raise ``lambda``; rare objects shared again and again do not.
 ``p = P(Poisson(lambda) >= n_s)``.
 
-**Significance.** A pair is significant at scale ``s`` when ``n_s >= min_shared`` and ``p`` is below
-``alpha`` divided by the number of tests (pairs seen times scales: Bonferroni). Its evidence is the
-scale with the smallest ``p``.
+**Significance.** A pair is significant at scale ``s`` when ``n_s >= min_shared`` and ``p`` passes the
+Benjamini-Hochberg cut at ``alpha`` over all tests (pairs seen times scales; ``correction="bonferroni"``
+for the stricter family-wise cut). Its evidence is the scale with the smallest ``p``.
 
-**Groups.** Significant pairs form a graph; its Leiden communities (weighted by ``-log10 p``) of at least
-``min_group_size`` accounts are the *coordinated groups*. A member needs ``min_group_partners``
-significant partners inside its group to be counted in it. Whether a group is a smear operation, fans, a
-news feed or organic is judged elsewhere (:mod:`workbench.forensics.kinds`) from what it pushes.
+**Groups.** Significant pairs that close a triangle (the two accounts share a significant partner) form
+squads: connected, at least ``min_group_size`` accounts, each with ``min_group_partners`` significant
+partners inside. Squads whose members push the same objects more than chance allows (the same test
+between groups) merge into operations, and an account whose objects are shared with an operation more
+than chance allows joins it, for ``rounds`` rounds. Whether a group is a smear operation, fans, a news
+feed or organic is judged elsewhere (:mod:`workbench.forensics.kinds`) from what it pushes.
 """
 from __future__ import annotations
 
@@ -115,6 +117,18 @@ def fdr_threshold(log10_p: np.ndarray, tests: int, alpha: float) -> float:
     ranks = np.arange(1, ordered.size + 1)
     ok = ordered <= np.log10(ranks * alpha / max(tests, 1))
     return float(ordered[np.flatnonzero(ok)[-1]]) if ok.any() else float(np.log10(alpha / max(tests, 1)))
+
+
+def in_triangles(a: np.ndarray, b: np.ndarray, n_nodes: int) -> np.ndarray:
+    """Per undirected edge (a[i], b[i]): whether its two ends have a common neighbour. bool (n_edges,)."""
+    from scipy.sparse import coo_matrix
+
+    if a.size == 0:
+        return np.zeros(0, dtype=bool)
+    adjacency = coo_matrix((np.ones(a.size), (a, b)), shape=(n_nodes, n_nodes)).tocsr()
+    adjacency = ((adjacency + adjacency.T) > 0).astype(np.int32)
+    common = (adjacency @ adjacency).multiply(adjacency).tocsr()
+    return np.asarray(common[a, b]).ravel() > 0
 
 
 def connected_groups(a: np.ndarray, b: np.ndarray, n_nodes: int) -> np.ndarray:
@@ -223,7 +237,10 @@ class SignificantCoordination:
         self.tests_ = pairs.tests
         sig = pairs.frame.filter(pl.col("significant"))
         sig_a, sig_b = sig["x"].to_numpy(), sig["y"].to_numpy()
-        squad = connected_groups(sig_a, sig_b, n_accounts)
+        # A squad is held together by triangles: a pair only links two squads when the two accounts also
+        # share a significant partner, so one chance pair between a fan and a squad member chains nothing.
+        closed = in_triangles(sig_a, sig_b, n_accounts)
+        squad = connected_groups(sig_a[closed], sig_b[closed], n_accounts)
         same = squad[sig_a] == squad[sig_b]
         partners = np.bincount(np.concatenate((sig_a[same], sig_b[same])), minlength=n_accounts)
         member = (squad >= 0) & (partners >= self.min_group_partners)
