@@ -101,8 +101,12 @@ DEFAULT_SIGNAL_WEIGHTS = {
 ASSET_SIGNALS = ("co_link", "co_share", "co_text", "co_media")
 # An object two accounts of a set pushed may be chance (a copied post); three make it the set's.
 MIN_SET_PUSHERS = 3
-# Shorter normalised texts are stock replies, no operation's own asset, when linking operations.
-MIN_TEXT_ASSET_CHARS = 10
+# An asset of at least this many pushers of a set links them all (see `shared_asset_links`).
+STAR_ASSET_PUSHERS = 20
+# Shorter normalised texts (fewer words, or fewer CJK characters) are stock replies, no operation's own
+# asset, when linking operations.
+MIN_TEXT_ASSET_WORDS = 3
+MIN_TEXT_ASSET_CJK = 8
 
 
 class CoordinationNetwork:
@@ -634,9 +638,10 @@ class CoordinationNetwork:
         """Links between ``accounts`` that pushed the same asset (an object of ``ASSET_SIGNALS``: a URL, a
         reposted post, an exact text, an image) of which these accounts are at least ``min_share`` (default
         ``asset_min_share``) of all pushers, at any time. Each such object links its pushers in a star to
-        the smallest of them. Returns account_a, account_b, link ("assets"), objects (how many assets
-        the pair shares through such stars). Squads of one operation push its seeds and links; two
-        operations that merely share a registration supplier do not."""
+        the smallest of them when at least ``STAR_ASSET_PUSHERS`` of the set pushed it; a smaller asset links a
+        pair of pushers only when they share a second one. Returns account_a, account_b, link ("assets").
+        Squads of one operation push its seeds and links; two operations that merely share a registration
+        supplier, or happen to copy the same organic post, do not."""
         schema = {"account_a": pl.String, "account_b": pl.String, "link": pl.String}
         labels = self.account_labels_
         chosen = np.zeros(len(labels), dtype=bool)
@@ -650,19 +655,32 @@ class CoordinationNetwork:
             inside = chosen[members]
             owned_by_chosen = (other + inside >= MIN_SET_PUSHERS) & (other + inside >= share * pushers)
             keep = owned_by_chosen & inside
-            if signal == "co_text":  # "+1", "mark", "真的假的?": stock replies any operation pastes
-                lengths = self._object_labels[signal].str.len_chars().to_numpy()
-                keep &= lengths[objects] >= MIN_TEXT_ASSET_CHARS
+            if signal == "co_text":  # "+1", "interesting", "真的假的?": stock replies any operation pastes
+                texts = self._object_labels[signal]
+                distinctive = ((texts.str.count_matches(r"\S+") >= MIN_TEXT_ASSET_WORDS)
+                               | (texts.str.count_matches(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]") >= MIN_TEXT_ASSET_CJK))
+                keep &= distinctive.to_numpy()[objects]
             if keep.any():
                 frames.append(pl.DataFrame({"signal": signal, "object": objects[keep], "account": members[keep]}))
         if not frames:
             return pl.DataFrame(schema=schema)
+        owned = pl.concat(frames).with_columns(size=pl.len().over("signal", "object"))
+        # An asset many of the set pushed (a seed the whole operation reposted) links them all, in a star to
+        # its smallest pusher. A small one (a link three accounts happened to share among their camouflage)
+        # links a pair only when the pair shares a second one.
         stars = (
-            pl.concat(frames).with_columns(hub=pl.col("account").min().over("signal", "object"))
-            .filter(pl.col("account") != pl.col("hub")).unique(["hub", "account"]).sort("hub", "account")
+            owned.filter(pl.col("size") >= STAR_ASSET_PUSHERS).with_columns(hub=pl.col("account").min().over("signal", "object"))
+            .filter(pl.col("account") != pl.col("hub")).select(a="hub", b="account")
         )
-        return pl.DataFrame({"account_a": labels.gather(stars["hub"]), "account_b": labels.gather(stars["account"]),
-                             "link": ["assets"] * stars.height}, schema=schema)
+        small = owned.filter(pl.col("size") < STAR_ASSET_PUSHERS).select("signal", "object", "account")
+        repeated = (
+            small.join(small, on=["signal", "object"], suffix="_b").filter(pl.col("account") < pl.col("account_b"))
+            .group_by("account", "account_b").agg(shared=pl.len()).filter(pl.col("shared") >= 2)
+            .select(a="account", b="account_b")
+        )
+        pairs = pl.concat([stars, repeated]).unique().sort("a", "b")
+        return pl.DataFrame({"account_a": labels.gather(pairs["a"]), "account_b": labels.gather(pairs["b"]),
+                             "link": ["assets"] * pairs.height}, schema=schema)
 
     # ------------------------------------------------------------------ evidence
     def asset_evidence(self, account_id: str, examples: int = 5) -> pl.DataFrame:

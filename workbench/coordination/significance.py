@@ -45,7 +45,7 @@ import polars as pl
 from workbench.arrays import run_numbers
 from workbench.coordination.signals import encode, signal_actions
 
-POOLED_SIGNALS = ("co_share", "co_reply", "co_link", "co_text", "co_hashtag", "co_mention", "co_media")
+POOLED_SIGNALS = ("co_share", "co_reply", "co_link", "co_text", "co_media")
 DEFAULT_SCALES_S: tuple[float | None, ...] = (60.0, 1800.0, 6 * 3600.0, None)
 
 PAIR_SCHEMA = {
