@@ -12,7 +12,7 @@ score the written frames against truth_accounts.parquet:
 - smear_campaigns, ari: how many smear campaigns, and the adjusted Rand index of campaign membership against
   the planted campaign ids over the union of planted and found accounts (an account outside both is "-");
 - flagged_P, flagged_R: every flagged account (whatever its campaign);
-- the kinds of all campaigns, and the analyze wall time.
+- the kinds of all campaigns, and the analyze process's wall time and peak memory (`/usr/bin/time -v`).
 Seed 1 was used for tuning; report other seeds as held out.
 """
 from __future__ import annotations
@@ -22,12 +22,13 @@ import json
 import subprocess
 import sys
 import tempfile
-import time
 from pathlib import Path
 
 import polars as pl
 
 ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT / "bench"))
+from measure import timed  # noqa: E402
 
 
 def cli(*args: str) -> subprocess.CompletedProcess:
@@ -84,11 +85,10 @@ def run(posts: int, seed: int, scenario: str, work: Path) -> dict:
     manifest = json.loads((corpus / "manifest.json").read_text(encoding="utf-8"))
     target, competitors = terms(manifest)
     out = corpus / "frames"
-    started = time.perf_counter()
-    cli("analyze", "--db", str(db), *[a for t in target for a in ("--target", t)],
-        *[a for c in competitors for a in ("--competitor", c)], "--out", str(out))
-    wall = time.perf_counter() - started
-    return {"scenario": scenario, "seed": seed, "posts": posts, "analyze_wall_s": round(wall, 1),
+    analyze = timed([sys.executable, "-m", "workbench.cli", "analyze", "--db", str(db), *[a for t in target for a in ("--target", t)],
+                     *[a for c in competitors for a in ("--competitor", c)], "--out", str(out)], ROOT)
+    return {"scenario": scenario, "seed": seed, "posts": posts, "analyze_wall_s": round(analyze["wall_s"], 1),
+            "analyze_peak_gb": round(analyze["peak_gb"], 2),
             **score(out, pl.read_parquet(corpus / "truth_accounts.parquet"))}
 
 

@@ -32,7 +32,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import re
 import shutil
 import sqlite3
 import subprocess
@@ -47,38 +46,13 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT / "bench"))
 
 from bench_coordination_toolkit import generate  # noqa: E402
+from measure import timed  # noqa: E402
 
 BIN = Path(sys.executable).parent
 FOUR = {"co_link": "co_link", "co_share": "co_retweet", "co_text": "co_tweet", "co_reply": "co_reply"}
 TOOLKIT_TABLES = {"co_link": "co_link_network", "co_retweet": "co_retweet_network", "co_tweet": "co_tweet_network",
                   "co_reply": "co_reply_network", "co_similar_tweet": "co_similar_tweet_network"}
 ENV = {**os.environ, "PYTHONPATH": str(ROOT)}
-
-
-def load_average() -> float:
-    return float(Path("/proc/loadavg").read_text().split()[0])
-
-
-def timed(command: list[str], cwd: Path) -> dict:
-    """Run `command` under /usr/bin/time -v: wall and CPU seconds, peak RSS (GB), load before and after."""
-    before = load_average()
-    done = subprocess.run(["/usr/bin/time", "-v", *command], cwd=cwd, env=ENV, capture_output=True, text=True)
-    if done.returncode != 0:
-        sys.exit(f"failed: {' '.join(command)}\n{done.stdout[-2000:]}\n{done.stderr[-3000:]}")
-    report = done.stderr
-
-    def field(name: str) -> str:
-        return re.search(rf"{re.escape(name)}: (.+)", report).group(1).strip()
-
-    clock = [float(part) for part in field("Elapsed (wall clock) time (h:mm:ss or m:ss)").split(":")]
-    wall = sum(value * 60 ** power for power, value in enumerate(reversed(clock)))
-    # Each step as it finishes, on stderr: a long run under load still leaves its figures if stopped.
-    print(f"{' '.join(Path(part).name if '/' in part else part for part in command)}: {wall:.2f} s wall, "
-          f"peak {int(field('Maximum resident set size (kbytes)')) / 1e6:.2f} GB, load {before} -> {load_average()}",
-          file=sys.stderr, flush=True)
-    return {"wall_s": wall, "cpu_s": float(field("User time (seconds)")) + float(field("System time (seconds)")),
-            "peak_gb": int(field("Maximum resident set size (kbytes)")) / 1e6, "load": [before, load_average()],
-            "stdout": done.stdout}
 
 
 def write_inputs(posts: int, seed: int, work: Path) -> Path:
@@ -174,7 +148,7 @@ def main() -> None:
     for stale in (toolkit_db, ours_db, ours_db.with_name(ours_db.name + ".wal")):
         stale.unlink(missing_ok=True)
     load_toolkit(csv, toolkit_db)
-    ingest = timed([str(BIN / "workbench"), "ingest", str(csv), "--preset", "cnt", "--db", str(ours_db), "--no-progress"], work)
+    ingest = timed([str(BIN / "workbench"), "ingest", str(csv), "--preset", "cnt", "--db", str(ours_db), "--no-progress"], work, ENV)
 
     runs: dict[str, list[dict]] = {"toolkit": [], "ours": [], "toolkit_similar": [], "ours_similar": []}
     in_process_runs: dict[str, list[float]] = {"toolkit": [], "ours": []}
@@ -183,14 +157,14 @@ def main() -> None:
         fresh = work / "toolkit_run.db"
         shutil.copyfile(toolkit_db, fresh)
         steps = [timed([str(BIN / "compute_networks"), str(fresh), "compute", network, "--time_window", "60",
-                        "--min_edge_weight", "2", "--n_cpus", "2"], work) for network in FOUR.values()]
+                        "--min_edge_weight", "2", "--n_cpus", "2"], work, ENV) for network in FOUR.values()]
         runs["toolkit"].append({"wall_s": sum(s["wall_s"] for s in steps), "cpu_s": sum(s["cpu_s"] for s in steps),
                                 "peak_gb": max(s["peak_gb"] for s in steps), "load": [steps[0]["load"][0], steps[-1]["load"][1]]})
         out = work / "ours_out"
         shutil.rmtree(out, ignore_errors=True)
         runs["ours"].append(timed([str(BIN / "workbench"), "network", "--db", str(ours_db), "--out", str(out),
                                    "--signals", ",".join(FOUR), "--window-s", "60", "--min-edge-weight", "2",
-                                   "--text-normalizer", "toolkit", "--format", "parquet"], work))
+                                   "--text-normalizer", "toolkit", "--format", "parquet"], work, ENV))
         if repetition == 0:
             identical = {signal: toolkit_edges(fresh, network) == our_edges(out, signal) for signal, network in FOUR.items()}
             identical["edges"] = {signal: len(our_edges(out, signal)) for signal in FOUR}
@@ -202,10 +176,10 @@ def main() -> None:
             shutil.copyfile(toolkit_db, fresh)
             runs["toolkit_similar"].append(timed([str(BIN / "compute_networks"), str(fresh), "compute", "co_similar_tweet",
                                                   "--time_window", "60", "--min_edge_weight", "2", "--similarity_threshold", "0.8",
-                                                  "--n_cpus", "2"], work))
+                                                  "--n_cpus", "2"], work, ENV))
             runs["ours_similar"].append(timed([str(BIN / "workbench"), "network", "--db", str(ours_db), "--out", str(work / "ours_similar"),
                                                "--signals", "co_similar_text", "--similarity-threshold", "0.8", "--window-s", "60",
-                                               "--min-edge-weight", "2", "--text-normalizer", "toolkit", "--format", "parquet"], work))
+                                               "--min-edge-weight", "2", "--text-normalizer", "toolkit", "--format", "parquet"], work, ENV))
 
     def summary(name: str) -> dict:
         found = runs[name]
