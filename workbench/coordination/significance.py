@@ -55,19 +55,19 @@ PAIR_SCHEMA = {
 
 
 def object_pairs(starts: np.ndarray, ends: np.ndarray, max_k: int) -> tuple[np.ndarray, np.ndarray]:
-    """Every pair (x < y) of incidence positions inside each run [start, end) of 2..max_k incidences: int64
-    arrays (left, right). Runs of one size share one upper-triangle pattern, so the work is vectorised per
-    size (at most max_k sizes) and needs no compiled code."""
+    """Every pair (x < y) of incidence positions inside each run [start, end) of 2..max_k incidences: int32
+    arrays (left, right; positions below 2**31). Runs of one size share one upper-triangle pattern, so the
+    work is vectorised per size (at most max_k sizes) and needs no compiled code."""
     sizes = ends - starts
     lefts, rights = [], []
     for size in np.unique(sizes[(sizes >= 2) & (sizes <= max_k)]):
         first = starts[sizes == size]
         i, j = np.triu_indices(int(size), 1)
-        lefts.append((first[:, None] + i).ravel())
-        rights.append((first[:, None] + j).ravel())
+        lefts.append((first[:, None] + i).ravel().astype(np.int32))
+        rights.append((first[:, None] + j).ravel().astype(np.int32))
     if not lefts:
-        return np.zeros(0, np.int64), np.zeros(0, np.int64)
-    return np.concatenate(lefts).astype(np.int64), np.concatenate(rights).astype(np.int64)
+        return np.zeros(0, np.int32), np.zeros(0, np.int32)
+    return np.concatenate(lefts), np.concatenate(rights)
 
 
 def poisson_log10_sf(observed: np.ndarray, expected: np.ndarray) -> np.ndarray:
@@ -216,13 +216,17 @@ class SignificantCoordination:
         total = max(float(inside.sum()), 1.0)
         degree = np.bincount(acc[inside], minlength=n_accounts).astype(np.float64)
 
+        # Up to max_pairs (40 M) rows per array below: 32-bit positions, codes and gaps halve the peak.
         left, right = object_pairs(starts, ends, cap)
         dt = np.abs(t[left] - t[right])
-        pair_object = run[left]
-        a = np.minimum(acc[left], acc[right])
-        b = np.maximum(acc[left], acc[right])
         scales = list(self.scales_s)
         within = [np.ones(dt.size, bool) if scale is None else dt <= scale for scale in scales]
+        del dt
+        pair_object = run.astype(np.int32)[left]
+        acc32 = acc.astype(np.int32)
+        a = np.minimum(acc32[left], acc32[right])
+        b = np.maximum(acc32[left], acc32[right])
+        del acc32
         # Sum over an account's objects of (k - 1) q_o(s) = 2 W_o(s) / k_o, W_o(s) the object's pairs within s.
         k = np.maximum(k_per_object.astype(np.float64), 1.0)
         spread = np.column_stack([
@@ -256,7 +260,7 @@ class SignificantCoordination:
         for _ in range(max(self.rounds, 0)):
             changed = False
             units = _group_null(group, null)
-            ga, gb = group[a], group[b]
+            ga, gb = group.astype(np.int32)[a], group.astype(np.int32)[b]
             both = (ga >= 0) & (gb >= 0) & (ga != gb)
             if both.any():
                 merged = self._block_test(np.minimum(ga, gb)[both], np.maximum(ga, gb)[both], pair_object[both],
@@ -269,7 +273,7 @@ class SignificantCoordination:
                     group = _renumber(group)
                     changed = True
                     units = _group_null(group, null)
-                    ga, gb = group[a], group[b]
+                    ga, gb = group.astype(np.int32)[a], group.astype(np.int32)[b]
             one = (ga >= 0) != (gb >= 0)
             if one.any():
                 outsider = np.where(ga[one] >= 0, b[one], a[one])
@@ -301,7 +305,8 @@ class SignificantCoordination:
         # Only the pairs inside groups are kept for the evidence look-ups.
         keep = (group[a] >= 0) & (group[a] == group[b])
         self._n_accounts = n_accounts
-        self._pair_key, self._pair_left, self._pair_right = (a * n_accounts + b)[keep], left[keep], right[keep]
+        self._pair_key = a[keep].astype(np.int64) * n_accounts + b[keep]
+        self._pair_left, self._pair_right = left[keep], right[keep]
         hot = np.flatnonzero(k_per_object > cap)
         self.hot_objects_ = pl.DataFrame({"object_code": obj[starts[hot]], "accounts": k_per_object[hot].astype(np.int64)})
         return self
@@ -311,7 +316,8 @@ class SignificantCoordination:
 
         x, y: the two sides of each pair-object row (accounts, or group numbers); within: per scale, bool
         rows inside the scale. Returns the per-(x, y) frame with n (in the best scale), n_all (untimed),
-        scale, expected, log10_p and significant (Bonferroni over this family's tests x scales)."""
+        scale, expected, log10_p and significant (FDR or Bonferroni over this family's tests x scales), one row per
+        (x, y) sharing at least ``min_shared`` objects."""
         if family != "pairs":  # several rows per (x, y, object) when x or y is a group: count objects once
             rows = (pl.DataFrame({"x": x, "y": y, "o": objects, **{f"w{i}": w for i, w in enumerate(within)}})
                     .group_by("x", "y", "o").agg([pl.col(f"w{i}").any() for i in range(len(within))]))
@@ -322,14 +328,19 @@ class SignificantCoordination:
         order = np.argsort(key, kind="stable")
         key = key[order]
         starts = np.flatnonzero(np.concatenate(([True], key[1:] != key[:-1]))) if key.size else np.zeros(0, np.int64)
+        n_all = np.diff(np.append(starts, key.size))
+        tests = starts.size * max(len(within), 1)
+        # Most pairs share one or two objects: they count as tests (p = 1) but need no row, which keeps
+        # tens of millions of rows out of the frame (and leaves the FDR cut-off as it was).
+        testable = n_all >= self.min_shared
         frame = pl.DataFrame({
-            "x": key[starts] // width, "y": key[starts] % width,
-            **{f"n{i}": np.add.reduceat(w[order].astype(np.int64), starts) if starts.size else np.zeros(0, np.int64)
-               for i, w in enumerate(within)},
-            "n_all": np.diff(np.append(starts, key.size)).astype(np.int64),
+            "x": key[starts[testable]] // width, "y": key[starts[testable]] % width,
+            **{f"n{i}": np.add.reduceat(w[order].astype(np.int32), starts)[testable].astype(np.int64)
+               if starts.size else np.zeros(0, np.int64) for i, w in enumerate(within)},
+            "n_all": n_all[testable].astype(np.int64),
         })
+        del key, order, starts, n_all
         xs, ys = frame["x"].to_numpy(), frame["y"].to_numpy()
-        tests = frame.height * max(len(within), 1)
         best_p = np.zeros(xs.size)
         best_scale = np.full(xs.size, len(within), dtype=np.int64)
         best_n = np.zeros(xs.size, dtype=np.int64)
