@@ -55,3 +55,21 @@ def test_blocked_estimate_path_finds_the_same_planted_families():
     exact = NearDuplicateFamilies().fit(posts)
     blocked = NearDuplicateFamilies(exact_check_max_texts=0, block_texts=100).fit(posts)
     assert exact.assignments_.equals(blocked.assignments_)
+
+
+def test_links_and_mentions_do_not_chain_unrelated_short_posts():
+    # Each text shares one word with the next; with the <mention> and <url> placeholders counted as words,
+    # neighbours scored Jaccard 0.6 and the chain made one family of all of them (as on the IRA slice).
+    words = ["sunrise", "harbour", "violin", "granite", "meadow", "lantern", "orchid", "comet", "saddle", "quartz", "falcon"]
+    texts = [f"@user{i} {words[i]} {words[i + 1]} https://t.co/x{i}" for i in range(len(words) - 1)]
+    posts = pl.DataFrame({
+        "post_id": [f"p{i}" for i in range(len(texts))], "account_id": [f"a{i}" for i in range(len(texts))],
+        "created_at": pl.datetime_range(pl.datetime(2025, 1, 1), pl.datetime(2025, 1, 10), "1d", eager=True),
+        "text": texts,
+    })
+    model = NearDuplicateFamilies(random_state=0).fit(posts)
+    assert model.families_.height == 0
+    # The same words with a real shared claim still make a family: the link is not needed for that.
+    copies = posts.with_columns(text=pl.format("@user{} the qilora battery caught fire again https://t.co/{}",
+                                               pl.col("account_id"), pl.col("post_id")))
+    assert NearDuplicateFamilies(random_state=0).fit(copies).families_["size"].to_list() == [len(texts)]
