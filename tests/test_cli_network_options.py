@@ -75,3 +75,29 @@ def test_analyze_passes_the_text_normalizer_to_the_network():
     assert params_from_args(parser.parse_args(["--text-normalizer", "toolkit", "--window", "30"])).coordination == {
         "window_s": 30.0, "text_normalizer": "toolkit"}
     assert params_from_args(parser.parse_args([])).coordination == {}
+
+
+def test_no_chance_test_keeps_the_edges_and_leaves_groups_out(tmp_path):
+    # Three accounts post the same texts 10 s apart, hour after hour: a squad by both the window and the test.
+    db = tmp_path / "corpus.duckdb"
+    texts = [f"claim number {i} about the phone battery" for i in range(6)]
+    write_store(db, texts, texts)
+    rows = [{"post_id": f"x:c{i}", "account_id": "x:c", "created_at": START + timedelta(hours=i, seconds=20),
+             "text": text} for i, text in enumerate(texts)]
+    # Organic background: 60 accounts with posts of their own, so the squad's shared texts stand out.
+    rows += [{"post_id": f"x:o{u}_{i}", "account_id": f"x:o{u}", "created_at": START + timedelta(hours=i, minutes=u),
+              "text": f"user {u} writes note {i} on a day of her own"} for u in range(60) for i in range(6)]
+    with Store(db) as store:
+        columns = store.query("SELECT * FROM posts LIMIT 0").columns
+        frame = pl.DataFrame(rows).with_columns(platform=pl.lit("x"), kind=pl.lit("post"), source_id=pl.lit(1, dtype=pl.Int32),
+                                                source_row=pl.int_range(100, 100 + pl.len()).cast(pl.Int64))
+        store.append("posts", frame.select([c for c in columns if c in frame.columns]))
+    outputs = {}
+    for name, extra in (("with", []), ("without", ["--no-chance-test"])):
+        out = tmp_path / name
+        assert main(["network", "--db", str(db), "--out", str(out), "--fit", "--signals", "co_text", "--format", "parquet", *extra]) == 0
+        outputs[name] = (pl.read_parquet(out / "coordination_edges.parquet"), pl.read_parquet(out / "coordination_nodes.parquet"))
+    assert outputs["with"][0].equals(outputs["without"][0])
+    squad = pl.col("account_id").is_in(["x:a", "x:b", "x:c"])
+    assert (outputs["with"][1].filter(squad)["coordinated_group"] >= 0).all()
+    assert (outputs["without"][1]["coordinated_group"] == -1).all()

@@ -34,6 +34,10 @@ def add_parser(subparsers) -> None:
                         help="how co_text and co_similar_text normalise text: workbench (NFKC, case folding, URL and "
                              "mention placeholders, punctuation folding; default) or toolkit (the "
                              "coordination_network_toolkit's co_tweet preprocessing, for parity with it)")
+    parser.add_argument("--no-chance-test", action="store_true",
+                        help="skip the test of co-action against chance at every time scale (the nodes' "
+                             "coordinated_group stays -1): only the windowed edges, communities and flags, which is "
+                             "what the coordination_network_toolkit computes")
     add_knob_arguments(parser, ("window_s", "min_edge_weight", "seed"))
     parser.add_argument("--format", default="parquet,csv,graphml", help="comma-separated: parquet,csv,graphml,gexf")
     parser.set_defaults(run=run)
@@ -84,6 +88,7 @@ def fit_network(args: argparse.Namespace):
         signals=signals, window_s=args.window_s, semantics=args.semantics, min_edge_weight=args.min_edge_weight,
         min_participation=args.min_participation, similarity_threshold=args.similarity_threshold,
         text_normalizer=args.text_normalizer, random_state=args.seed,
+        significance=None if args.no_chance_test else "default",
     )
     try:
         network.validate_params()
