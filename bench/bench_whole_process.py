@@ -103,7 +103,7 @@ with Store(sys.argv[1], read_only=True) as store:
     posts = store.posts(columns=["post_id", "account_id", "created_at", "kind", "text", "urls", "shared_post_id", "parent_post_id"])
 started = time.perf_counter()
 CoordinationNetwork(signals=["co_link", "co_share", "co_text", "co_reply"], window_s=60, min_edge_weight=2, semantics="toolkit",
-                    text_normalizer="toolkit", find_communities=False).fit(posts)
+                    text_normalizer="toolkit", find_communities=False, significance=None).fit(posts)
 print("RESULT " + json.dumps({"four": time.perf_counter() - started}))
 """
 
