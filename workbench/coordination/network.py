@@ -76,6 +76,7 @@ from workbench.coordination.signals import (
 from workbench.coordination.significance import SignificantCoordination, pooled_incidences
 from workbench.coordination.similar import similar_text_pairs
 from workbench.coordination.weights import EDGE_SCHEMA, coortweet_edges, toolkit_edges_and_repeats
+from workbench.text.normalize import DENSE_CHARACTER_RE
 
 DEFAULT_SIGNALS = ("co_link", "co_share", "co_text", "co_similar_text", "co_reply", "co_hashtag", "co_mention", "co_media")
 # What a signal shows. Reposting and replying to the same post are both reactions to someone else's post,
@@ -658,7 +659,7 @@ class CoordinationNetwork:
             if signal == "co_text":  # "+1", "interesting", "真的假的?": stock replies any operation pastes
                 texts = self._object_labels[signal]
                 distinctive = ((texts.str.count_matches(r"\S+") >= MIN_TEXT_ASSET_WORDS)
-                               | (texts.str.count_matches(r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]") >= MIN_TEXT_ASSET_CJK))
+                               | (texts.str.count_matches(DENSE_CHARACTER_RE) >= MIN_TEXT_ASSET_CJK))
                 keep &= distinctive.to_numpy()[objects]
             if keep.any():
                 frames.append(pl.DataFrame({"signal": signal, "object": objects[keep], "account": members[keep]}))

@@ -21,12 +21,12 @@ import numpy as np
 import polars as pl
 
 from workbench.text.minhash import jaccard_of_pairs, shingle_sets
+from workbench.text.normalize import DENSE_CHARACTER_RE, PLACEHOLDERS_RE
 
 
 def _content_chars(texts: pl.Series) -> np.ndarray:
-    bare = texts.fill_null("").str.replace_all(r"<url>|<mention>", " ")
-    dense = r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]"
-    return (bare.str.count_matches(r"\p{L}") + bare.str.count_matches(dense)).to_numpy()
+    bare = texts.fill_null("").str.replace_all(PLACEHOLDERS_RE, " ")
+    return (bare.str.count_matches(r"\p{L}") + bare.str.count_matches(DENSE_CHARACTER_RE)).to_numpy()
 
 
 def _with_neighbours(times_us: np.ndarray, window_us: int) -> np.ndarray:

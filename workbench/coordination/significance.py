@@ -260,7 +260,7 @@ class SignificantCoordination:
         for _ in range(max(self.rounds, 0)):
             changed = False
             units = _group_null(group, null)
-            ga, gb = group.astype(np.int32)[a], group.astype(np.int32)[b]
+            ga, gb = _sides(group, a, b)
             both = (ga >= 0) & (gb >= 0) & (ga != gb)
             if both.any():
                 merged = self._block_test(np.minimum(ga, gb)[both], np.maximum(ga, gb)[both], pair_object[both],
@@ -273,7 +273,7 @@ class SignificantCoordination:
                     group = _renumber(group)
                     changed = True
                     units = _group_null(group, null)
-                    ga, gb = group.astype(np.int32)[a], group.astype(np.int32)[b]
+                    ga, gb = _sides(group, a, b)
             one = (ga >= 0) != (gb >= 0)
             if one.any():
                 outsider = np.where(ga[one] >= 0, b[one], a[one])
@@ -409,6 +409,12 @@ def _group_null(group: np.ndarray, accounts: _Null) -> _Null:
         for i in range(accounts.spread.shape[1])
     ]) if accounts.spread.shape[1] else np.zeros((n_groups, 0))
     return _Null(degree, spread, accounts.total)
+
+
+def _sides(group: np.ndarray, a: np.ndarray, b: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """The group (-1 none) of each pair row's two accounts, 32-bit like the rows."""
+    group = group.astype(np.int32)
+    return group[a], group[b]
 
 
 def _renumber(group: np.ndarray) -> np.ndarray:

@@ -41,7 +41,7 @@ from scipy.sparse.csgraph import connected_components
 
 from workbench.errors import check_fitted
 from workbench.text import minhash
-from workbench.text.normalize import normalize_texts, text_hash
+from workbench.text.normalize import PLACEHOLDERS_RE, normalize_texts, text_hash
 
 FAMILY_COLUMNS = (
     "family_id", "kind", "size", "distinct_texts", "accounts", "first_post_at", "last_post_at", "languages",
@@ -49,9 +49,7 @@ FAMILY_COLUMNS = (
 )
 
 
-# Placeholders are no shingles: "<mention> X <url>" and "<mention> Y <url>" would share half their words.
-_PLACEHOLDERS = r"<url>|<mention>"
-_NON_CONTENT = r"<url>|<mention>|\[[^\[\]\s]{1,8}\]|[\s\p{P}\p{S}]"
+_NON_CONTENT = PLACEHOLDERS_RE + r"|\[[^\[\]\s]{1,8}\]|[\s\p{P}\p{S}]"
 
 
 def content_length(normalized: pl.Expr) -> pl.Expr:
@@ -126,7 +124,8 @@ class NearDuplicateFamilies:
             .agg(pl.col("text_norm").first(), pl.len().alias("posts"), pl.col("created_at").min().alias("first_post_at"))
             .sort("text_hash")  # fixed row order: MinHash rows and components do not depend on input order
         )
-        component = self._components(distinct["text_norm"].str.replace_all(_PLACEHOLDERS, " "))
+        # Placeholders are no shingles: "<mention> X <url>" and "<mention> Y <url>" would share half their words.
+        component = self._components(distinct["text_norm"].str.replace_all(PLACEHOLDERS_RE, " "))
         distinct = distinct.with_columns(pl.Series("component", component, dtype=pl.Int64))
         members = usable.join(distinct.select("text_hash", "component"), on="text_hash", how="inner")
         per_component = (

@@ -48,17 +48,15 @@ from workbench.errors import check_fitted
 from workbench.text.families import prepare_texts
 from workbench.text.keywords import class_tfidf_keywords
 from workbench.text.lang import with_languages
+from workbench.text.normalize import DENSE_CHARACTER_RE, PLACEHOLDERS_RE
 from workbench.text.tactics import TacticPrototypes, label_tactics, label_tactics_by_posts
 
-# Letters of a text: a Han/kana/hangul character carries about as much as a short Latin word's two letters.
-_PLACEHOLDER_RE = r"<url>|<mention>"
-_DENSE_RE = r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]"
 
 
 def content_chars(text_norm: pl.Expr) -> pl.Expr:
     """Letters of a normalised text with CJK characters counted twice (placeholders and digits left out)."""
-    bare = text_norm.fill_null("").str.replace_all(_PLACEHOLDER_RE, " ")
-    return bare.str.count_matches(r"\p{L}") + bare.str.count_matches(_DENSE_RE)
+    bare = text_norm.fill_null("").str.replace_all(PLACEHOLDERS_RE, " ")
+    return bare.str.count_matches(r"\p{L}") + bare.str.count_matches(DENSE_CHARACTER_RE)
 
 
 MASK_TOKENS = ("x", "y")  # lower case: texts are case-folded, and the tactic prototypes are normalised alike

@@ -29,6 +29,10 @@ import polars as pl
 
 URL_PLACEHOLDER = "<url>"
 MENTION_PLACEHOLDER = "<mention>"
+# Either placeholder, as a regex; and one character of a script written without spaces (Han, kana,
+# hangul), which carries about as much as a short word.
+PLACEHOLDERS_RE = URL_PLACEHOLDER + "|" + MENTION_PLACEHOLDER
+DENSE_CHARACTER_RE = r"[\p{Han}\p{Hiragana}\p{Katakana}\p{Hangul}]"
 
 # Control characters except the whitespace ones (those are folded to a space in step 6), C1 controls,
 # zero-width space/joiners, word joiner, BOM, soft hyphen, variation selectors.
