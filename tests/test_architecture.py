@@ -16,7 +16,7 @@ LAYERS = (
     ("store",),
     ("ingest",),
     ("text", "coordination", "forensics", "synth"),
-    ("pipeline", "params", "warmup", "evidence"),
+    ("pipeline", "params", "warmup", "evidence", "exports"),
     ("charts",),
     ("report",),
     ("commands", "cli"),
@@ -74,3 +74,20 @@ def test_imports_flow_one_way(module, path):
 def test_the_analysis_layer_holds_no_connection(module, path):
     for name in imports_of(path):
         assert not any(name == f or name.startswith(f + ".") for f in FORBIDDEN_IN_ANALYSIS), f"{module} imports {name}"
+
+
+WRITERS = {"write_parquet", "write_csv", "write_text", "write_bytes", "write_ipc", "write_json", "write_ndjson",
+           "write_network", "mkdir", "to_csv", "savez", "save"}
+
+
+@pytest.mark.parametrize("module,path", [m for m in modules() if m[0].split(".")[1:2] and m[0].split(".")[1] in ANALYSIS],
+                         ids=_ids)
+def test_the_analysis_layer_writes_no_files(module, path):
+    """Frames in, frames out: files (exports, evidence packs) are written by the layer above."""
+    for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute):
+            assert node.func.attr not in WRITERS, f"{module} line {node.lineno} calls .{node.func.attr}()"
+        if isinstance(node, ast.Call) and isinstance(node.func, ast.Name) and node.func.id == "open":
+            modes = [a.value for a in node.args[1:2] if isinstance(a, ast.Constant)]
+            modes += [k.value.value for k in node.keywords if k.arg == "mode" and isinstance(k.value, ast.Constant)]
+            assert not any(set(str(m)) & set("wax+") for m in modes), f"{module} line {node.lineno} opens a file to write"

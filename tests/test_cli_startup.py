@@ -55,5 +55,5 @@ def test_lazy_package_names_still_resolve():
 def test_coordination_without_similar_text_loads_no_numba():
     # numba (and the scipy it pulls in) costs about a second of start-up; only co_similar_text needs it.
     modules = loaded_after("from workbench.coordination import CoordinationNetwork\nCoordinationNetwork\n"
-                           "from workbench.coordination.export import write_network")
+                           "from workbench.exports import write_network")
     assert "polars" in modules and "numba" not in modules and "scipy" not in modules

@@ -21,7 +21,7 @@ import polars as pl
 import pytest
 
 from workbench.coordination import CoordinationNetwork
-from workbench.coordination.export import fused_graph
+from workbench.exports import fused_graph
 
 START = datetime(2025, 6, 1, 8, 0, 0)
 SQUAD = [f"t:squad{i}" for i in range(6)]

@@ -186,7 +186,7 @@ def test_hostile_text_is_data():
 def test_exports_and_cli(tmp_path, fitted):
     import igraph as ig
 
-    from workbench.coordination.export import write_network
+    from workbench.exports import write_network
 
     network, campaign, _ = fitted
     paths = write_network(network, tmp_path / "out")
@@ -204,7 +204,7 @@ def test_graph_files_carry_gephi_attributes_for_igraph_and_networkx(tmp_path, fi
     import igraph as ig
     import networkx as nx
 
-    from workbench.coordination.export import write_network
+    from workbench.exports import write_network
 
     network, campaign, _ = fitted
     members = sorted(campaign)

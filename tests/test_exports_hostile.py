@@ -11,7 +11,7 @@ import pytest
 
 from forensics_corpus import make_corpus
 from workbench.cli import main
-from workbench.coordination.export import write_network
+from workbench.exports import write_network
 from workbench.csvsafe import neutralise, write_csv
 from workbench.evidence import write_evidence_pack
 from workbench.pipeline import AnalysisParams, analyse_frames

@@ -7,10 +7,11 @@ from datetime import datetime, timedelta
 import polars as pl
 
 from workbench.report import findings
-from workbench.report.sections import ReportData, with_campaign_kind
+from workbench.report.sections import ReportData
+from workbench.store import conform_result
 
 
-def make_data(kinds: dict[str, str | None]) -> ReportData:
+def make_data(kinds: dict[str, str]) -> ReportData:
     """Two groups of 5 accounts (A: a0..a4, B: b0..b4) and 10 organic accounts; A posts about the target."""
     accounts = [f"synth:a{i}" for i in range(5)] + [f"synth:b{i}" for i in range(5)] + [f"synth:o{i}" for i in range(10)]
     rows = []
@@ -27,16 +28,16 @@ def make_data(kinds: dict[str, str | None]) -> ReportData:
                               "first_post_at": [datetime(2025, 1, 1), datetime(2025, 1, 2)],
                               "last_post_at": [datetime(2025, 1, 4), datetime(2025, 1, 4)],
                               "top_signals": ["coordination", "coordination"], "n_families": [1, 0],
-                              "surge_events": ["", ""]})
-    if any(kinds.values()):
-        campaigns = campaigns.with_columns(pl.Series("kind", [kinds["C-A"], kinds["C-B"]]))
-    edges = pl.DataFrame({"source": ["synth:a0"], "target": ["synth:a1"], "weight": [7.0], "kind": ["co_text"]})
+                              "surge_events": ["", ""], "kind": [kinds["C-A"], kinds["C-B"]]})
+    edges = conform_result("coordination_fused_edges", pl.DataFrame(
+        {"account_a": ["synth:a0"], "account_b": ["synth:a1"], "weight": [7.0], "signals": [["co_text"]]}))
     return ReportData(
         posts=posts, accounts=pl.DataFrame({"account_id": accounts, "followers": [10] * 20, "handle": accounts,
                                             "created_at": [datetime(2020, 1, 1)] * 20}),
         events=pl.DataFrame(schema={"occurred_at": pl.Datetime, "name": pl.Utf8}), sources=pl.DataFrame({"source_id": [1]}),
-        labels=pl.DataFrame(), results={"campaigns": with_campaign_kind(campaigns), "campaign_accounts": members,
-                                        "edges": edges},
+        labels=pl.DataFrame(), results={"campaigns": conform_result("campaigns", campaigns),
+                                        "campaign_accounts": conform_result("campaign_accounts", members),
+                                        "edges": edges.rename({"account_a": "source", "account_b": "target"})},
         analysis_run_id="run-x", target_terms=["Qilora"])
 
 
@@ -55,13 +56,6 @@ def test_only_smear_campaigns_count_as_against_the_target():
     assert "C-A: high (coordinated actions between members, shared machine-made text, accounts registered" in found.confidence
     assert findings.confidence_level(["coordination"], "unreviewed") == "low"
     assert findings.confidence_level(["coordination"], "confirmed") == "high"
-
-
-def test_runs_without_kind_read_every_campaign_as_against_the_target():
-    data = make_data({"C-A": None, "C-B": None})
-    against, others = findings.campaigns_by_kind(data)
-    assert against.height == 2 and others.height == 0
-    assert set(data.results["campaigns"]["kind_reasons"].to_list()) == {""}
 
 
 def test_views_put_other_groups_in_their_own_section():

@@ -193,3 +193,26 @@ def test_an_analysis_built_through_the_public_api_is_what_the_report_shows(db):
     assert data.results["campaigns"]["campaign_id"].to_list() == analysis.campaigns["campaign_id"].to_list()
     assert json.loads(data.analysis_params)["coordination"] == {"window_s": 120.0}
     assert analyze(db, target_terms=["Zeta"], window_s=120).run_id == run_id  # a database path works too
+
+
+def test_every_frame_of_a_run_has_its_declared_columns_fresh_or_loaded(db):
+    """Readers never ask whether a column exists: a fresh run and the same run read back carry exactly the
+    columns workbench/schema.py declares (an optional one the run lacks is NULL), with equal contents."""
+    from workbench import analyze
+    from workbench.schema import RESULT_TABLES
+
+    with Store(db, read_only=True) as store:
+        fresh = analyze(store, target_terms=["Zeta"])
+        fresh.save(store)
+        loaded = Analysis.load(store, fresh.run_id)
+    for name in Analysis.STORED_FRAMES:
+        declared = [c.name for c in RESULT_TABLES[name].columns if c.name not in ("run_id", "row_in_run")]
+        if name in Analysis.NARRATIVE_FRAMES:  # narratives off: the step did not run, no columns
+            assert getattr(fresh, name).width == getattr(loaded, name).width == 0
+            continue
+        assert getattr(fresh, name).columns == declared == getattr(loaded, name).columns, name
+        assert getattr(fresh, name).equals(getattr(loaded, name)), name
+    unused = [c for c in fresh.coordination_fused_edges.columns
+              if c.startswith("weight_") and c.removeprefix("weight_") not in fresh.network.signals]
+    assert unused and all(loaded.coordination_fused_edges[c].null_count() == loaded.coordination_fused_edges.height
+                          for c in unused)

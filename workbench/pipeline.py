@@ -161,6 +161,17 @@ class Analysis:
     )
     STORED_FRAMES = FRAMES + ("edge_posts", "sources") + NARRATIVE_FRAMES  # what `save` writes and `load` reads
 
+    def __post_init__(self):
+        # Every frame carries exactly the columns workbench/schema.py declares for it, in their types (an
+        # optional column the run lacks is NULL), fresh or loaded: readers never ask whether a column exists.
+        # A frame without columns is a step that did not run (narratives off).
+        from workbench.store import conform_result
+
+        for name in self.STORED_FRAMES:
+            frame = self.__dict__.get(name)
+            if frame is not None and frame.width:
+                self.__dict__[name] = conform_result(name, frame)
+
     @classmethod
     def load(cls, store, run_id: str | None = None) -> "Analysis":
         """A stored run, whole: every frame it saved, its parameters and versions (narratives included when
@@ -254,9 +265,11 @@ class Analysis:
         edges = self.coordination_fused_edges.sort(["weight", "account_a", "account_b"], descending=[True, False, False]).head(top)
         pairs = [self.edge_evidence(a, b) for a, b in edges.select("account_a", "account_b").iter_rows()]
         pairs = [p for p in pairs if p.height]
-        return pl.concat(pairs) if pairs else pl.DataFrame(
-            schema={"signal": pl.String, "account_a": pl.String, "post_id_a": pl.String, "account_b": pl.String, "post_id_b": pl.String}
-        )
+        if not pairs:
+            return empty_edge_posts()
+        from workbench.store import conform_result
+
+        return conform_result("edge_posts", pl.concat(pairs, how="diagonal_relaxed"))
 
     def report_frames(self) -> dict[str, pl.DataFrame]:
         """The frames under the names `workbench.report.sections.RESULT_NAMES` reads."""
@@ -300,7 +313,11 @@ def edge_posts_of(network, fused_edges: pl.DataFrame, members: pl.DataFrame,
     pairs = pl.concat(chosen).unique(maintain_order=True)
     blocks = [network.evidence(a, b) for a, b in pairs.iter_rows()]
     blocks = [b for b in blocks if b.height]
-    return pl.concat(blocks) if blocks else empty_edge_posts()
+    if not blocks:
+        return empty_edge_posts()
+    from workbench.store import conform_result
+
+    return conform_result("edge_posts", pl.concat(blocks, how="diagonal_relaxed"))
 
 
 def empty_edge_posts() -> pl.DataFrame:

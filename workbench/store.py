@@ -522,8 +522,8 @@ class Store:
         return found.row(0, named=True)
 
     def load_run(self, run_id: str, kind: str | None = "analysis") -> tuple[dict, dict[str, pl.DataFrame]]:
-        """A complete run: its `runs` row and its result frames (name -> frame, rows in their saved order;
-        optional columns the run did not have are left out)."""
+        """A complete run: its `runs` row and its result frames (name -> frame, rows in their saved order,
+        every declared column in its declared type; an optional column the run did not have is NULL)."""
         info = self.run_info(run_id, kind)
         with self._cache(self.SAVE_WAIT_S) as con:  # one connection for all frames
             return info, {name: self._load_result(con, run_id, name) for name in info["frames"]}
@@ -541,8 +541,7 @@ class Store:
         columns = [c.name for c in table.columns if c.name not in ("run_id", "row_in_run")]
         frame = con.sql(f"SELECT {', '.join(columns)} FROM {table.name} WHERE run_id = ? ORDER BY row_in_run",
                         params=[run_id]).pl()
-        unused = [c.name for c in table.columns if c.optional and frame[c.name].null_count() == frame.height]
-        return frame.drop(unused).cast(result_dtypes(table, [c for c in frame.columns if c not in unused]))
+        return frame.cast(result_dtypes(table, frame.columns))
 
 
 class RunNotFoundError(WorkbenchError):
@@ -567,10 +566,10 @@ def result_dtypes(table: schema.Table, columns: Sequence[str]) -> dict[str, pl.D
 
 
 def empty_result(name: str) -> pl.DataFrame:
-    """No rows, with the declared (non-optional) columns of result `name`."""
+    """No rows, with the declared columns of result `name`."""
     table = schema.RESULT_TABLES[name]
     return pl.DataFrame(schema={c.name: _polars_type(c.type) for c in table.columns
-                                if c.name not in ("run_id", "row_in_run") and not c.optional})
+                                if c.name not in ("run_id", "row_in_run")})
 
 
 def conform_result(name: str, frame: pl.DataFrame) -> pl.DataFrame:

@@ -44,7 +44,7 @@ def add_parser(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from workbench.coordination.export import write_network
+    from workbench.exports import write_network
     from workbench.coordination.signal_names import posts_columns_for
     from workbench.errors import ParameterError
 

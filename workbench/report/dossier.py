@@ -34,9 +34,9 @@ def profile_view(data: ReportData, account: str, suspicious: list[str], top_rows
     for name, caption in (("scores", "Score"), ("signals", "Signals (those that fired first)"),
                           ("nodes", "Place in the network")):
         frame = sections.result_or_none(data, name)
-        if frame is not None and "account_id" in frame.columns:
+        if frame is not None:
             mine = frame.filter(pl.col("account_id") == account)
-            if {"fired", "strength", "signal"} <= set(mine.columns):
+            if name == "signals":
                 mine = mine.sort(["fired", "strength", "signal"], descending=[True, True, False])
             items.append(show.show_table(mine, caption=caption))
     edges = sections.result_or_none(data, "edges")

@@ -3,8 +3,8 @@
 Everything here takes a `ReportData` (already loaded, filtered and pseudonymised) and returns plain
 values, sentences or polars frames; nothing reads the database. Campaigns are split by `kind`: only
 kind == "smear" are campaigns against the target; promotion, neutral automation (news aggregators) and
-organic groups are "other coordinated groups" (`sections.with_campaign_kind` fills the column when the
-stored run predates it).
+organic groups are "other coordinated groups". Result frames carry every column workbench/schema.py
+declares (`Analysis` conforms them), so nothing here asks whether a column exists.
 """
 from __future__ import annotations
 
@@ -14,6 +14,7 @@ from typing import Any
 import polars as pl
 
 from workbench.report.sections import ReportData, result_or_none
+from workbench.store import empty_result
 
 AGAINST_TARGET = "smear"
 KIND_NAMES = {"smear": "campaign against the target", "promotion": "promotion", "neutral_automation":
@@ -40,12 +41,9 @@ def campaigns_by_kind(data: ReportData) -> tuple[pl.DataFrame, pl.DataFrame]:
     campaigns are left out of both (an analyst ruled them out)."""
     campaigns = result_or_none(data, "campaigns")
     if campaigns is None:
-        empty = pl.DataFrame(schema={"campaign_id": pl.Utf8, "kind": pl.Utf8, "n_accounts": pl.Int64})
-        return empty, empty
-    if "status" in campaigns.columns:
-        campaigns = campaigns.filter(pl.col("status") != "rejected")
-    order = ["n_accounts", "campaign_id"] if "n_accounts" in campaigns.columns else ["campaign_id"]
-    campaigns = campaigns.sort(order, descending=[True, False][: len(order)])
+        campaigns = empty_result("campaigns")
+    campaigns = (campaigns.filter(pl.col("status").fill_null("") != "rejected")
+                 .sort(["n_accounts", "campaign_id"], descending=[True, False]))
     return campaigns.filter(pl.col("kind") == AGAINST_TARGET), campaigns.filter(pl.col("kind") != AGAINST_TARGET)
 
 
@@ -53,7 +51,7 @@ def members_of(data: ReportData, campaign_ids: list[str] | None = None) -> pl.Da
     """campaign_id, account_id (and score, fired_signals) of the given campaigns (all when None)."""
     members = result_or_none(data, "campaign_accounts")
     if members is None:
-        return pl.DataFrame(schema={"campaign_id": pl.Utf8, "account_id": pl.Utf8})
+        return empty_result("campaign_accounts")
     if campaign_ids is not None:
         members = members.filter(pl.col("campaign_id").is_in(pl.Series(campaign_ids, dtype=pl.Utf8).implode()))
     return members
@@ -99,7 +97,7 @@ def evidence_kinds(data: ReportData, campaign: dict, members: pl.DataFrame) -> l
             kinds.append("coordination")
     if (campaign.get("n_families") or 0) > 0:
         kinds.append("families")
-    fired = ",".join(members["fired_signals"].drop_nulls().to_list()) if "fired_signals" in members.columns else ""
+    fired = ",".join(members["fired_signals"].drop_nulls().to_list())
     signals = str(campaign.get("top_signals") or "") + "," + fired
     if "registration" in signals:
         kinds.append("registration")
@@ -154,8 +152,9 @@ def summary(data: ReportData) -> Summary:
     else:
         answers.append(f"1. Campaigns: none against the target ({terms}) in this corpus and date range.")
     db = data.params.get("db_path") or "DB"
-    answers.append(f"{6 if n else 2}. Evidence pack: `workbench export-evidence --db {db} --campaign ID --out DIR` "
-                   f"(with the analysis options of the run) writes "
+    run = data.analysis_run_id or "RUN"
+    answers.append(f"{6 if n else 2}. Evidence pack: `workbench export-evidence --db {db} --run {run} --campaign ID "
+                   f"--out DIR` writes "
                    f"each campaign's accounts, posts, edges with their posts, source hashes, parameters and versions; "
                    f"this report's appendix lists the {data.sources.height} source files with their sha256 and the "
                    f"analysis run {data.analysis_run_id or '(none)'}.")
@@ -192,14 +191,14 @@ def confidence_statement(data: ReportData, against: pl.DataFrame) -> str:
     if truth:
         text += (f" Checked against the corpus's ground truth (not used by the analysis): precision "
                  f"{truth['precision']}, recall {truth['recall']}.")
-    confirmed = int((against["status"] == "confirmed").sum()) if "status" in against.columns else 0
+    confirmed = int((against["status"] == "confirmed").sum())
     text += (f" {confirmed} of {against.height} campaigns are confirmed by an analyst; the rest are machine "
              f"findings to review before acting on them.")
     return text
 
 
 def _top_signals(members: pl.DataFrame, top: int = 4) -> str:
-    if "fired_signals" not in members.columns or members.height == 0:
+    if members.height == 0:
         return ""
     counts = (members.select(pl.col("fired_signals").fill_null("").str.split(",")).explode("fired_signals")
               .filter(pl.col("fired_signals") != "").group_by("fired_signals").agg(pl.len().alias("n"))
@@ -213,8 +212,7 @@ def _strongest_edge_sentence(data: ReportData, campaign_id: str) -> str:
     if edges is None or edges.height == 0:
         return "No coordination edge between members is stored."
     row = edges.row(0, named=True)
-    kinds = row.get("signals") if "signals" in edges.columns else row.get("kind")
-    kinds = ", ".join(kinds) if isinstance(kinds, list) else (kinds or "")
+    kinds = ", ".join(row["signals"] or [])
     return (f"Strongest edge in {campaign_id}: {row['source']} and {row['target']} acted alike "
             f"{row['weight']:g} times ({kinds}); the post pairs behind such edges are in the campaign's section.")
 
@@ -225,19 +223,16 @@ def _narrative_sentence(data: ReportData, against: pl.DataFrame) -> str:
         return "no narrative clusters are stored for this run (analyse with --narratives)."
     ids = against["campaign_id"].to_list()
     top = (narratives.filter(pl.col("campaign_id").is_in(pl.Series(ids, dtype=pl.Utf8).implode()) & (pl.col("cluster") >= 0))
-           .group_by("cluster").agg(pl.col("posts").sum(), pl.col("keywords").first() if "keywords" in narratives.columns
-                                    else pl.lit(None).alias("keywords"),
-                                    pl.col("tactic").first() if "tactic" in narratives.columns else pl.lit(None).alias("tactic"))
+           .group_by("cluster").agg(pl.col("posts").sum(), pl.col("keywords").first(), pl.col("tactic").first())
            .sort(["posts", "cluster"], descending=[True, False]).head(3))
     if top.height == 0:
         return "the campaigns' posts fall in no narrative cluster."
     described = []
     for row in top.iter_rows(named=True):
-        words = " ".join((row["keywords"] or [])[:4]) if isinstance(row["keywords"], list) else str(row["keywords"] or "")
+        words = " ".join((row["keywords"] or [])[:4])
         tactic = f" [{row['tactic']}]" if row.get("tactic") else ""
         described.append(f"n{row['cluster']}{tactic} “{words}” ({row['posts']:,} posts)")
-    surges = sorted({e for value in against["surge_events"].to_list() if value for e in value.split("; ")}) \
-        if "surge_events" in against.columns else []
+    surges = sorted({e for value in against["surge_events"].to_list() if value for e in value.split("; ")})
     surge = f" Posting surged around: {', '.join(surges)}." if surges else " No surge around the recorded events."
     return "the campaigns mostly push " + "; ".join(described) + "." + surge
 
@@ -251,9 +246,9 @@ def _machine_text_sentence(data: ReportData, against: pl.DataFrame) -> str:
         used = families.filter(pl.col("campaign_id").is_in(pl.Series(against["campaign_id"].to_list(), dtype=pl.Utf8).implode()))
         parts.append(f"{used['family_id'].n_unique():,} near-duplicate text families carry {int(used['posts'].sum()):,} "
                      f"of the campaigns' posts")
-    if tells is not None and "account_id" in tells.columns:
+    if tells is not None:
         mine = tells.filter(pl.col("account_id").is_in(_ids(members)))
-        parts.append(f"{mine['post_id'].n_unique() if 'post_id' in mine.columns else mine.height:,} posts carry AI-text tells")
+        parts.append(f"{mine['post_id'].n_unique():,} posts carry AI-text tells")
     return ("; ".join(parts) + ".") if parts else "no near-duplicate families or tells are stored for this run."
 
 
@@ -288,17 +283,15 @@ def campaign_members(data: ReportData, campaign_id: str) -> pl.DataFrame:
     activity = data.posts.filter(pl.col("account_id").is_in(_ids(members))).group_by("account_id").agg(
         pl.len().cast(pl.Int64).alias("posts"), pl.col("on_target").sum().cast(pl.Int64).alias("about_target"),
         pl.col("created_at").min().alias("first_post"), pl.col("created_at").max().alias("last_post"))
-    keep = [c for c in ("account_id", "score", "fired_signals", "verdict") if c in members.columns]
-    table = (members.select(keep)
+    table = (members.select("account_id", "score", "fired_signals", "verdict")
              .join(data.accounts.select("account_id", "handle", pl.col("created_at").alias("registered"), "followers"),
                    on="account_id", how="left")
              .join(activity, on="account_id", how="left"))
-    if "fired_signals" in table.columns:  # "a, b" wraps between signals instead of inside one
-        table = table.with_columns(pl.col("fired_signals").str.replace_all(",", ", ", literal=True))
-    order = [c for c in ("account_id", "handle", "score", "posts", "about_target", "fired_signals", "registered",
-                         "followers", "first_post", "last_post", "verdict") if c in table.columns]
-    sort = ["score", "account_id"] if "score" in table.columns else ["account_id"]
-    return table.select(order).sort(sort, descending=[True, False][: len(sort)], nulls_last=True)
+    # "a, b" wraps between signals instead of inside one
+    table = table.with_columns(pl.col("fired_signals").str.replace_all(",", ", ", literal=True))
+    order = ["account_id", "handle", "score", "posts", "about_target", "fired_signals", "registered", "followers",
+             "first_post", "last_post", "verdict"]
+    return table.select(order).sort(["score", "account_id"], descending=[True, False], nulls_last=True)
 
 
 def campaign_posts(data: ReportData, campaign_id: str, max_rows: int = 3000) -> pl.DataFrame:
@@ -326,14 +319,13 @@ def campaign_edges(data: ReportData, campaign_id: str, top: int = 30) -> pl.Data
 def campaign_edge_posts(data: ReportData, campaign_id: str, pairs: int = 20) -> pl.DataFrame | None:
     """The post pairs behind the campaign's strongest stored edges, with both texts."""
     evidence = result_or_none(data, "edge_evidence")
-    if evidence is None or not {"account_a", "account_b", "post_id_a", "post_id_b"} <= set(evidence.columns):
+    if evidence is None:
         return None
     ids = _ids(members_of(data, [campaign_id]))
-    chosen = evidence.filter(pl.col("account_a").is_in(ids) & pl.col("account_b").is_in(ids))
-    ordered = [c for c in ("signal", "account_a", "account_b", "post_id_a", "post_id_b") if c in chosen.columns]
-    chosen = chosen.sort(ordered).head(pairs)
+    chosen = (evidence.filter(pl.col("account_a").is_in(ids) & pl.col("account_b").is_in(ids))
+              .sort("signal", "account_a", "account_b", "post_id_a", "post_id_b").head(pairs))
     texts = data.posts.select("post_id", "text")
-    keep = [c for c in ("signal", "account_a", "created_at_a", "account_b", "created_at_b", "object") if c in chosen.columns]
+    keep = ["signal", "account_a", "created_at_a", "account_b", "created_at_b", "object"]
     return (chosen.join(texts.rename({"post_id": "post_id_a", "text": "text_a"}), on="post_id_a", how="left")
             .join(texts.rename({"post_id": "post_id_b", "text": "text_b"}), on="post_id_b", how="left")
             .select(*keep, "text_a", "text_b"))
@@ -348,11 +340,9 @@ def campaign_families(data: ReportData, campaign_id: str, top: int = 20) -> pl.D
         return None
     used = used.filter(pl.col("campaign_id") == campaign_id).select("family_id", pl.col("posts").alias("campaign_posts"))
     if families is not None:
-        text = next((c for c in ("template", "representative_text") if c in families.columns), None)
-        keep = ["family_id", "size"] + ([text] if text else []) + (["accounts"] if "accounts" in families.columns else [])
-        used = used.join(families.with_columns(pl.col("family_id").cast(pl.Utf8)).select(keep), on="family_id", how="left")
-        if "size" in used.columns:
-            used = used.with_columns((pl.col("campaign_posts") / pl.col("size")).alias("campaign_share"))
+        used = (used.join(families.select(pl.col("family_id").cast(pl.Utf8), "size", "representative_text", "accounts"),
+                          on="family_id", how="left")
+                .with_columns((pl.col("campaign_posts") / pl.col("size")).alias("campaign_share")))
     return used.sort(["campaign_posts", "family_id"], descending=[True, False]).head(top)
 
 
@@ -360,8 +350,8 @@ def campaign_narratives(data: ReportData, campaign_id: str, top: int = 10) -> pl
     narratives = result_or_none(data, "campaign_narratives")
     if narratives is None:
         return None
-    keep = [c for c in ("cluster", "posts", "tactic", "keywords", "size") if c in narratives.columns]
-    return (narratives.filter((pl.col("campaign_id") == campaign_id) & (pl.col("cluster") >= 0)).select(keep)
+    return (narratives.filter((pl.col("campaign_id") == campaign_id) & (pl.col("cluster") >= 0))
+            .select("cluster", "posts", "tactic", "keywords", "size")
             .sort(["posts", "cluster"], descending=[True, False]).head(top))
 
 

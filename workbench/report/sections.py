@@ -26,7 +26,6 @@ from workbench.report.pseudonymise import SALT_ENV, NoPseudonyms, Pseudonymiser,
 POST_COLUMNS = ("post_id", "platform", "account_id", "created_at", "text", "lang", "kind", "parent_post_id",
                 "shared_post_id", "urls", "hashtags", "mentions", "source_app", "like_count", "repost_count",
                 "reply_count")
-DEFAULT_SCORE_THRESHOLD = 0.5
 # Result tables the pipeline may store (name -> what the report uses from it).
 RESULT_NAMES = {
     "scores": "account_id, score (0..1) and the signals that fired",
@@ -82,27 +81,15 @@ def target_expr(terms: list[str]) -> pl.Expr:
 def narrative_labels(data: ReportData, keywords_shown: int = 4) -> pl.DataFrame | None:
     """`cluster`, `narrative` (readable label: number, tactic and top keywords) per narrative cluster."""
     clusters = result_or_none(data, "narrative_clusters")
-    if clusters is None or "cluster" not in clusters.columns:
+    if clusters is None:
         return None
-    keywords = (pl.col("keywords").list.head(keywords_shown).list.join(" ") if "keywords" in clusters.columns
-                else pl.lit(""))
-    tactic = pl.col("tactic").fill_null("") if "tactic" in clusters.columns else pl.lit("")
+    keywords = pl.col("keywords").list.head(keywords_shown).list.join(" ").fill_null("")
+    tactic = pl.col("tactic").fill_null("")
     return clusters.select(
         "cluster",
         pl.format("n{} {}: {}", pl.col("cluster"), pl.when(tactic != "").then(pl.format("[{}]", tactic)).otherwise(pl.lit("")),
                   keywords).alias("narrative"),
     ).sort("cluster")
-
-
-def with_campaign_kind(campaigns: pl.DataFrame) -> pl.DataFrame:
-    """ADAPTER (remove once detection stores the columns): campaigns without `kind` count as "smear"
-    (against the target) and get empty `kind_reasons`. The report sorts campaigns by this column:
-    only kind == "smear" are campaigns against the target; the rest are other coordinated groups."""
-    if "kind" not in campaigns.columns:
-        campaigns = campaigns.with_columns(pl.lit("smear").alias("kind"))
-    if "kind_reasons" not in campaigns.columns:
-        campaigns = campaigns.with_columns(pl.lit("").alias("kind_reasons"))
-    return campaigns
 
 
 def stored_target_terms(analysis_params: str) -> list[str]:
@@ -170,8 +157,6 @@ def load_report_data(db_path: str, target_terms: list[str] | None = None, since:
         if not terms:
             origin = "none given: every post counts as about the target"
     posts = posts.with_columns(target_expr(terms).alias("on_target"))
-    if "campaigns" in results:
-        results["campaigns"] = with_campaign_kind(results["campaigns"])
     # `workbench report` hands the salt over in the environment so it is never recorded as a parameter
     pseudonymiser = make_pseudonymiser(pseudonymise, pseudonym_salt or os.environ.get(SALT_ENV, ""), accounts)
     if pseudonymise:
@@ -224,21 +209,18 @@ def sources_table(data: ReportData) -> pl.DataFrame:
     """The ingested files with their sha256 and row accounting (the provenance of every post)."""
     wanted = ["source_id", "path", "sha256", "format", "preset", "rows_read", "rows_loaded", "rows_quarantined",
               "rows_duplicate", "started_at"]
-    return data.sources.select([c for c in wanted if c in data.sources.columns]).sort("source_id")
+    return data.sources.select(wanted).sort("source_id")
 
 
 # -- suspicious accounts --------------------------------------------------------------------------
 def suspicious_accounts(data: ReportData, score_threshold: float) -> list[str]:
     """Suspicious accounts, sorted: with a negative `score_threshold`, those the analysis flagged (its own
-    rule: score and number of signals fired; `DEFAULT_SCORE_THRESHOLD` if the results have no flag); else
-    those scored at or above `score_threshold`. Without
-    analysis scores: accounts analysts confirmed (labels verdict = confirmed)."""
+    rule: score, number of signals fired, the network and the chance test); else those scored at or above
+    `score_threshold`. Without analysis scores: accounts analysts confirmed (labels verdict = confirmed)."""
     scores = data.results.get("scores")
-    if scores is not None and "flagged" in scores.columns and score_threshold < 0:
-        return sorted(scores.filter(pl.col("flagged"))["account_id"].unique().to_list())
-    if scores is not None and "score" in scores.columns:
-        threshold = score_threshold if score_threshold >= 0 else DEFAULT_SCORE_THRESHOLD
-        return sorted(scores.filter(pl.col("score") >= threshold)["account_id"].unique().to_list())
+    if scores is not None:
+        chosen = pl.col("flagged") if score_threshold < 0 else pl.col("score") >= score_threshold
+        return sorted(scores.filter(chosen)["account_id"].unique().to_list())
     labels = data.labels
     if labels.height:
         confirmed = labels.filter((pl.col("entity_type") == "account") & (pl.col("label") == "verdict")
@@ -331,8 +313,8 @@ def registration_bursts(data: ReportData, top: int = 10) -> pl.DataFrame:
 
 
 def account_table(data: ReportData, suspicious: list[str], top: int = 50) -> pl.DataFrame:
-    """Ranked accounts: score (when analysed) else posts about the target; with profile, activity and
-    the signals that fired (from the analysis `signals`/`scores` results when present)."""
+    """Ranked accounts: score (when analysed) else posts about the target; with profile, activity, the
+    signals that fired and the campaign or group each belongs to (empty when no run is stored)."""
     activity = data.posts.group_by("account_id").agg(
         pl.len().cast(pl.Int64).alias("posts"),
         pl.col("on_target").sum().cast(pl.Int64).alias("posts_about_target"),
@@ -340,32 +322,23 @@ def account_table(data: ReportData, suspicious: list[str], top: int = 50) -> pl.
         pl.col("created_at").max().alias("last_post"),
         pl.col("source_app").drop_nulls().mode().first().alias("main_source_app"),
     )
-    table = activity.join(data.accounts.select("account_id", "handle", pl.col("created_at").alias("registered"),
-                                                "followers"), on="account_id", how="left")
-    table = table.with_columns(pl.col("account_id").is_in(pl.Series(suspicious, dtype=pl.Utf8).implode()).alias("suspicious"))
-    scores = data.results.get("scores")
-    if scores is not None and "score" in scores.columns:
-        keep = ["account_id", "score"] + [c for c in ("signals_fired", "fired_signals", "top_signals")
-                                          if c in scores.columns]
-        table = table.join(scores.select(keep), on="account_id", how="left")
-        order = ["score", "posts_about_target", "account_id"]
-    else:
-        order = ["posts_about_target", "posts", "account_id"]
-    signals = data.results.get("signals")
-    if signals is not None and {"account_id", "signal"} <= set(signals.columns) and "fired_signals" not in table.columns:
-        fired = signals.filter(pl.col("fired")) if "fired" in signals.columns else signals
-        fired = fired.group_by("account_id").agg(pl.col("signal").unique().sort().alias("signals_fired"))
-        table = table.join(fired, on="account_id", how="left")
-    members = data.results.get("campaign_accounts")
-    if members is not None and members.height and "campaign_id" in members.columns:
-        campaigns = data.results.get("campaigns")
-        kinds = (with_campaign_kind(campaigns).select("campaign_id", "kind") if campaigns is not None and campaigns.height
-                 else pl.DataFrame(schema={"campaign_id": pl.Utf8, "kind": pl.Utf8}))
-        table = table.join(members.select("account_id", "campaign_id").unique("account_id", keep="first")
-                           .join(kinds, on="campaign_id", how="left"), on="account_id", how="left")
-    descending = [True] * (len(order) - 1) + [False]
-    table = table.sort(order, descending=descending, nulls_last=True).head(top)
-    first = [c for c in ("account_id", "handle", "campaign_id", "kind", "score", "suspicious") if c in table.columns]
+    from workbench.store import empty_result
+
+    results = data.results
+    scores = results.get("scores", empty_result("account_scores"))
+    members = results.get("campaign_accounts", empty_result("campaign_accounts"))
+    kinds = results.get("campaigns", empty_result("campaigns")).select("campaign_id", "kind")
+    groups = members.select("account_id", "campaign_id").unique("account_id", keep="first").join(
+        kinds, on="campaign_id", how="left")
+    table = (activity
+             .join(data.accounts.select("account_id", "handle", pl.col("created_at").alias("registered"), "followers"),
+                   on="account_id", how="left")
+             .join(scores.select("account_id", "score", "signals_fired", "fired_signals"), on="account_id", how="left")
+             .join(groups, on="account_id", how="left")
+             .with_columns(pl.col("account_id").is_in(pl.Series(suspicious, dtype=pl.Utf8).implode()).alias("suspicious")))
+    order = ["score", "posts_about_target", "account_id"] if "scores" in results else ["posts_about_target", "posts", "account_id"]
+    table = table.sort(order, descending=[True] * (len(order) - 1) + [False], nulls_last=True).head(top)
+    first = ["account_id", "handle", "campaign_id", "kind", "score", "suspicious"]
     return table.select(first + [c for c in table.columns if c not in first])
 
 
@@ -472,13 +445,12 @@ def edge_evidence_posts(data: ReportData, edges_shown: int = 5, pairs_per_edge: 
     posts' text: the evidence an investigator cites. None when the run stored no edge evidence."""
     evidence = result_or_none(data, "edge_evidence")
     top = strongest_edges(data, edges_shown)
-    if evidence is None or top is None or not {"account_a", "account_b", "post_id_a", "post_id_b"} <= set(evidence.columns):
+    if evidence is None or top is None:
         return None
     keys = pl.concat([top.select(pl.col("source").alias("account_a"), pl.col("target").alias("account_b")),
                       top.select(pl.col("target").alias("account_a"), pl.col("source").alias("account_b"))])
     texts = data.posts.select("post_id", "text")
-    ordered = [c for c in ("signal", "created_at_a", "post_id_a") if c in evidence.columns]
-    chosen = (evidence.join(keys, on=["account_a", "account_b"], how="semi").sort(ordered + ["post_id_b"])
+    chosen = (evidence.join(keys, on=["account_a", "account_b"], how="semi").sort("signal", "created_at_a", "post_id_a", "post_id_b")
               .group_by("account_a", "account_b", maintain_order=True).head(pairs_per_edge))
     return (chosen.join(texts.rename({"post_id": "post_id_a", "text": "text_a"}), on="post_id_a", how="left")
             .join(texts.rename({"post_id": "post_id_b", "text": "text_b"}), on="post_id_b", how="left"))

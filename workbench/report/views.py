@@ -44,8 +44,8 @@ def campaign_sections(data: ReportData, every: str, top_rows: int) -> show.Displ
     if against.height == 0:
         return show.show_all(_note(sections.missing_results_note(data, ["campaigns", "campaign_accounts"])),
                              show.show_text("No campaign against the target was found."))
-    keep = [c for c in ("campaign_id", "status", "n_accounts", "n_posts", "first_post_at", "last_post_at", "peak_day",
-                        "surge_events", "engagement", "audience_followers", "n_families", "top_signals") if c in against.columns]
+    keep = ["campaign_id", "status", "n_accounts", "n_posts", "first_post_at", "last_post_at", "peak_day", "surge_events",
+            "engagement", "audience_followers", "n_families", "top_signals"]
     items: list = [show.show_table(against.select(keep), max_rows=100, caption="Campaigns against the target (click one)",
                                    anchors={"campaign_id": "campaign"})]
     for number, row in enumerate(against.iter_rows(named=True)):
@@ -60,8 +60,7 @@ def other_groups(data: ReportData, every: str, top_rows: int) -> show.Displayabl
     _, others = findings.campaigns_by_kind(data)
     if others.height == 0:
         return show.show_all(show.show_text("No other coordinated group was found."))
-    keep = [c for c in ("campaign_id", "kind", "kind_reasons", "n_accounts", "n_posts", "first_post_at", "last_post_at",
-                        "top_signals") if c in others.columns]
+    keep = ["campaign_id", "kind", "kind_reasons", "n_accounts", "n_posts", "first_post_at", "last_post_at", "top_signals"]
     items: list = [show.show_table(others.select(keep), max_rows=200, caption="Other coordinated groups",
                                    anchors={"campaign_id": "campaign"})]
     for row in others.head(10).iter_rows(named=True):
@@ -140,7 +139,7 @@ def timeline(data: ReportData, suspicious: list[str], every: str) -> show.Displa
         show.show_chart(charts.plot_timeline(on_target, data.events, suspicious, every,
                                              title="Posts about the target over time")),
         show.show_findings(sections.timeline_findings(data, suspicious, every)),
-        show.show_table(data.events.select([c for c in ("occurred_at", "name", "kind", "target") if c in data.events.columns]),
+        show.show_table(data.events.select("occurred_at", "name", "kind", "target"),
                         caption="Events"),
     )
 
@@ -149,29 +148,24 @@ def narratives(data: ReportData, map_points: int, seed: int, every: str, top_row
     items: list = [_note(sections.missing_results_note(data, ["narrative_map", "narrative_posts", "narrative_clusters"]))]
     labels = sections.narrative_labels(data)
     points = sections.result_or_none(data, "narrative_map")
-    if points is not None and {"x", "y", "cluster"} <= set(points.columns):
-        if "text" not in points.columns:
-            points = points.join(data.posts.select("post_id", "text"), on="post_id", how="inner")
+    if points is not None:
         if labels is not None:
             points = points.join(labels, on="cluster", how="left")
         items.append(show.show_chart(charts.plot_narrative_map(points, max_points=map_points, seed=seed)))
     assigned = sections.result_or_none(data, "narrative_posts")
-    if assigned is not None and {"post_id", "cluster"} <= set(assigned.columns):
+    if assigned is not None:
         over_time = data.posts.select("post_id", "created_at").join(assigned.select("post_id", "cluster"), on="post_id")
         if labels is not None:
             over_time = over_time.join(labels, on="cluster", how="left")
         items.append(show.show_chart(charts.plot_narratives_over_time(over_time, every=every, events=data.events)))
     clusters = sections.result_or_none(data, "narrative_clusters")
     if clusters is not None:
-        wanted = [c for c in ("cluster", "size", "accounts", "tactic", "keywords", "exemplars", "first_post_at",
-                              "last_post_at", "languages") if c in clusters.columns]
-        items.append(show.show_search_table(clusters.select(wanted).sort(["size", "cluster"], descending=[True, False])
-                                            if "size" in wanted else clusters.select(wanted), "narratives-table",
-                                            caption="Narratives: keywords, tactic label and example posts"))
-        if "tactic" in clusters.columns and "size" in clusters.columns:
-            tactics = clusters.group_by(pl.col("tactic").fill_null("(none)")).agg(pl.col("size").sum().cast(pl.Int64).alias("posts"))
-            items.append(show.show_chart(charts.plot_category_bars(tactics, "tactic", count="posts",
-                                                                   title="Posts per tactic label")))
+        wanted = ["cluster", "size", "accounts", "tactic", "keywords", "exemplars", "first_post_at", "last_post_at", "languages"]
+        items.append(show.show_search_table(clusters.select(wanted).sort(["size", "cluster"], descending=[True, False]),
+                                            "narratives-table", caption="Narratives: keywords, tactic label and example posts"))
+        tactics = clusters.group_by(pl.col("tactic").fill_null("(none)")).agg(pl.col("size").sum().cast(pl.Int64).alias("posts"))
+        items.append(show.show_chart(charts.plot_category_bars(tactics, "tactic", count="posts",
+                                                               title="Posts per tactic label")))
     return show.show_all(*items)
 
 
@@ -182,15 +176,13 @@ def machine_text(data: ReportData, top_rows: int) -> show.Displayables:
         _note(sections.missing_results_note(data, ["families", "tells"])),
     ]
     families = sections.result_or_none(data, "families")
-    if families is not None and {"family_id", "size"} <= set(families.columns):
-        label = next((c for c in ("template", "representative_text") if c in families.columns), None)
-        items.append(show.show_chart(charts.plot_family_sizes(families, top=top_rows, label_column=label)))
+    if families is not None:
+        items.append(show.show_chart(charts.plot_family_sizes(families, top=top_rows, label_column="representative_text")))
         items.append(show.show_search_table(families.sort(["size", "family_id"], descending=[True, False]),
                                             "families-table", caption="Near-duplicate families and their templates"))
     tells = sections.result_or_none(data, "tells")
     if tells is not None:
-        items.append(show.show_table(tells.join(data.posts.select("post_id", "account_id", "text"), on="post_id", how="left")
-                                     if "post_id" in tells.columns else tells, max_rows=top_rows,
+        items.append(show.show_table(tells.join(data.posts.select("post_id", "text"), on="post_id", how="left"), max_rows=top_rows,
                                      caption="AI-text tells (self-revealing phrases, pasted refusals)"))
     return show.show_all(*items)
 
@@ -198,19 +190,18 @@ def machine_text(data: ReportData, top_rows: int) -> show.Displayables:
 def coordination(data: ReportData, network_nodes: int, seed: int, top_rows: int) -> show.Displayables:
     edges, nodes = sections.result_or_none(data, "edges"), sections.result_or_none(data, "nodes")
     items: list = [_note(sections.missing_results_note(data, ["edges", "nodes", "communities"]))]
-    if edges is not None and {"source", "target", "weight"} <= set(edges.columns):
+    if edges is not None:
         if nodes is None:
             nodes = pl.concat([edges.select(pl.col("source").alias("account_id")),
                                edges.select(pl.col("target").alias("account_id"))]).unique().sort("account_id")
-        nodes = nodes.join(data.accounts.select("account_id", "handle"), on="account_id", how="left") \
-            if "handle" not in nodes.columns else nodes
+        nodes = nodes.join(data.accounts.select("account_id", "handle"), on="account_id", how="left")
         groups, order = findings.campaign_labels(data)
         nodes = nodes.join(groups, on="account_id", how="left").with_columns(
             pl.col("group").fill_null("not in a campaign or group"))
         items.append(show.show_chart(charts.plot_coordination_network(
             nodes, edges, max_nodes=network_nodes, seed=seed, color_column="group",
             color_order=order + ["not in a campaign or group"],
-            size_column=next((c for c in ("score", "coordination_score") if c in nodes.columns), None),
+            size_column="coordination_score",
             title="Coordination network, coloured by campaign (kind in brackets)")))
         items.append(show.show_search_table(sections.strongest_edges(data, show.MAX_SEARCH_ROWS), "edges-table",
                                             caption="Strongest coordination edges (weight per signal)"))
@@ -242,7 +233,7 @@ def accounts(data: ReportData, suspicious: list[str], score_threshold: float, to
                                anchors={"campaign_id": "campaign"}),
     ]
     scores = sections.result_or_none(data, "scores")
-    if scores is not None and "score" in scores.columns:
+    if scores is not None:
         items.append(show.show_chart(charts.plot_score_distribution(
             scores, threshold=score_threshold if score_threshold >= 0 else None,
             title="Suspicion scores (flagged accounts: the analysis rule)" if score_threshold < 0 else "Suspicion scores")))
