@@ -19,7 +19,7 @@ import pytest
 from workbench.cli import main
 from workbench.ingest import ingest_file
 from workbench.ingest.readers import ReadLimits
-from workbench.store import Store
+from workbench.store import RepeatedValues, Store
 
 MAP = "post_id=id,account_id=user,created_at=time,text=body"
 MAP_DICT = {"map": {"post_id": "id", "account_id": "user", "created_at": "time", "text": "body"}}
@@ -132,6 +132,40 @@ def test_one_latin1_byte_quarantines_its_row_and_garbles_nothing(tmp_path, capsy
     assert_others_exact(posts, written, {"7"})
 
 
+@pytest.mark.parametrize("layout", ["csv", "jsonl"])
+def test_a_windows_latin_file_is_detected_and_its_utf8_rows_quarantined(tmp_path, capsys, layout):
+    accents = ["Café crème", "naïve façade", "Ærøskøbing", "prix: 12 €", "“quoted” – dash", "Größe"]
+    written = {str(i): f"{accents[i % len(accents)]} {i}" for i in range(1, 401)}
+
+    def line(k: str, v: str) -> bytes:
+        text = v if layout == "csv" else json.dumps({"id": k, "user": f"u{k}", "time": TIME, "body": v}, ensure_ascii=False)
+        row = f"{k},u{k},{TIME},{text}" if layout == "csv" else text
+        return row.encode("utf-8" if k == "200" else "cp1252") + b"\n"
+
+    header = b"id,user,time,body\n" if layout == "csv" else b""
+    path = tmp_path / f"latin.{layout}"
+    path.write_bytes(header + b"".join(line(k, v) for k, v in written.items()))
+    code, out = run_ingest(capsys, tmp_path / "db.duckdb", path)
+    posts, quarantine, sources = stored(tmp_path / "db.duckdb")
+    assert sources[0]["encoding"] == "cp1252"
+    assert code == EXIT_QUARANTINED and "row 200" in out and "UTF-8" in out
+    assert set(quarantine) == {200}  # decoding its UTF-8 as cp1252 would store "Ã©"
+    assert_others_exact(posts, written, {"200"})
+
+
+def test_a_cyrillic_legacy_file_is_not_read_as_latin(tmp_path, capsys):
+    """Whole words of bytes above 127 are not accented Latin letters: the rows are quarantined with a hint
+    to pass --encoding, never stored as cp1252 mojibake."""
+    written = {str(i): f"Это пост номер {i}" for i in range(1, 51)}
+    path = tmp_path / "cyrillic.csv"
+    path.write_bytes(b"id,user,time,body\n" + b"".join(f"{k},u{k},{TIME},{v}\n".encode("cp1251") for k, v in written.items()))
+    code, out = run_ingest(capsys, tmp_path / "db.duckdb", path)
+    posts, quarantine, sources = stored(tmp_path / "db.duckdb")
+    assert sources[0]["encoding"] == "utf-8" and code == EXIT_FAILED and "--encoding" in out  # nothing loaded
+    assert not posts and len(quarantine) == 50
+    assert_reconciles(sources, 50)
+
+
 def test_a_gb18030_file_is_still_detected_and_its_utf8_rows_quarantined(tmp_path, capsys):
     written = {str(i): f"小米汽车发布会第{i}条评论，真的假的" for i in range(1, 301)}
     body = b"id,user,time,body\n" + b"".join(
@@ -162,8 +196,12 @@ def test_duplicate_json_keys_keep_every_value_in_the_raw_layer(tmp_path, capsys,
     assert posts == {"generic:1": "second value", "generic:2": "plain"}  # JSON's rule: the last value wins
     with Store(tmp_path / "db.duckdb", read_only=True) as store:
         payloads = [pa.ipc.open_stream(p).read_all() for (p,) in store.execute("SELECT payload FROM source_batches")]
+        source_id, row = store.execute("SELECT source_id, source_row FROM posts WHERE post_id = 'generic:1'")[0]
+        original = store.original_rows(source_id, row)
     raw_texts = [t for table in payloads for t in table.column("_raw").to_pylist()]
     assert any("first value" in t and "second value" in t for t in raw_texts)
+    assert [record["body"] for record in original] == [["first value", "second value"]]  # both values, in order
+    assert isinstance(original[0]["body"], RepeatedValues) and original[0]["id"] == "1"
 
 
 def test_counts_that_are_not_numbers_are_quarantined_not_nulled(tmp_path, capsys):

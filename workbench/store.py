@@ -293,7 +293,8 @@ class Store:
 
     def original_rows(self, source_id: int, row_number: int) -> list[dict]:
         """The input row `row_number` of source `source_id`, exactly as it was read, as dicts (column ->
-        value; for JSON inputs the record itself). A JSON line that held several records gives each of them
+        value; for JSON inputs the record itself, where a key the object repeats maps to `RepeatedValues`, the
+        list of all its values in order). A JSON line that held several records gives each of them
         (a twitter_v2 line read by blocks gives the line's object, the whole page, once);
         a row that was not read into the raw layer (a quarantined unreadable row) gives [].
 
@@ -749,8 +750,25 @@ def _decode_rows(payload: bytes, layout: str, row_number: int) -> list[dict]:
     matched = table.filter(pc.equal(table.column(schema.PAYLOAD_ROW_COLUMN), row_number))
     records = matched.drop_columns([schema.PAYLOAD_ROW_COLUMN]).to_pylist()
     if layout == "json_records":
-        return [json.loads(record[schema.PAYLOAD_RECORD_COLUMN]) for record in records]
+        return [json.loads(record[schema.PAYLOAD_RECORD_COLUMN], object_pairs_hook=_keep_repeated_keys)
+                for record in records]
     return records
+
+
+class RepeatedValues(list):
+    """Every value of a key that a JSON object repeats, in input order (the loader took the last one)."""
+
+
+def _keep_repeated_keys(pairs: list[tuple[str, Any]]) -> dict:
+    record: dict = {}
+    for key, value in pairs:
+        if key not in record:
+            record[key] = value
+        elif isinstance(record[key], RepeatedValues):
+            record[key].append(value)
+        else:
+            record[key] = RepeatedValues([record[key], value])
+    return record
 
 
 def _where(conditions: Sequence[tuple[str, Any]]) -> tuple[str, list]:

@@ -210,14 +210,16 @@ def _utf8_evidence(sample: bytes) -> tuple[int, int]:
 
 
 def detect_encoding(sample: bytes) -> str:
-    """Guess the text encoding from a sample (the first MB): BOMs, UTF-16 without BOM, UTF-8, GB18030.
+    """Guess the text encoding from a sample (the first MB): BOMs, UTF-16 without BOM, UTF-8, GB18030, CP1252.
 
     UTF-8 is chosen unless the sample is clearly in GB18030: a UTF-8 file with a few broken bytes stays
     UTF-8 (its broken rows are quarantined with their bytes), rather than being decoded whole as GB18030,
     which would garble every row without a word. GB18030 needs a sample that is mostly not UTF-8, decodes
     strictly, and whose two-byte characters look like Chinese text (both bytes >= 0x81; a Latin-1 "é"
-    before an ASCII letter would decode as GB18030 too). Other encodings need --encoding. Rows of a
-    GB18030 file that are valid UTF-8 are quarantined, not decoded as GB18030 (see _mixed_encoding).
+    before an ASCII letter would decode as GB18030 too). CP1252 (Windows Latin-1, a superset of ISO-8859-1
+    for text) needs a sample that is mostly not UTF-8 and whose bytes above 127 come alone or in pairs
+    between ASCII bytes, as accented letters do ("Caf\xe9s"; see `_looks_like_single_byte_latin`). Other encodings need --encoding. Rows of a GB18030 or CP1252 file whose non-ASCII bytes
+    are valid UTF-8 are quarantined, not decoded in the legacy encoding (see `_utf8_in_legacy_encoding`).
     """
     if sample.startswith(codecs.BOM_UTF8):
         return "utf-8-sig"
@@ -240,7 +242,18 @@ def detect_encoding(sample: bytes) -> str:
     invalid, valid_non_ascii = _utf8_evidence(sample)
     if invalid > 4 * valid_non_ascii and _looks_like_gb18030(sample):
         return "gb18030"
+    if invalid > 4 * valid_non_ascii and _looks_like_single_byte_latin(sample):
+        return "cp1252"
     return "utf-8"
+
+
+def _looks_like_single_byte_latin(sample: bytes) -> bool:
+    """At least 90 % of the bytes above 127 stand in runs of one or two between ASCII bytes, as accented
+    letters do in Latin-script words ("Caf\xe9", "Gr\xf6\xdfe"); Cyrillic, Greek, Big5 or Shift-JIS
+    text writes whole words as runs of such bytes, and is left to --encoding. Fewer than three runs are too
+    little evidence (stray bytes in a UTF-8 file): the file stays UTF-8 and those rows are quarantined."""
+    runs = [len(run) for run in re.findall(rb"[\x80-\xff]+", sample)]
+    return len(runs) >= 3 and sum(n for n in runs if n <= 2) >= 0.9 * sum(runs)
 
 
 def _looks_like_gb18030(sample: bytes) -> bool:
@@ -556,8 +569,8 @@ def _lines_read_as_rows(lines: list[str], width: int, delimiter: str) -> bool:
 
 def _utf8_in_legacy_encoding(row: list[str], encoding: str) -> int | None:
     """The index of the first cell whose bytes are valid UTF-8 (with non-ASCII text) in a file read in a
-    legacy Chinese encoding: such a cell would be garbled by decoding it as GB18030, so its row is
-    quarantined instead. None when there is none."""
+    legacy encoding: such a cell would be garbled by decoding it as GB18030 or CP1252 ("Ã©" for "é"), so
+    its row is quarantined instead. None when there is none."""
     for index, cell in enumerate(row):
         if cell.isascii():
             continue
@@ -569,7 +582,7 @@ def _utf8_in_legacy_encoding(row: list[str], encoding: str) -> int | None:
     return None
 
 
-LEGACY_CHINESE = ("gb18030", "gbk", "gb2312")
+LEGACY_ENCODINGS = ("gb18030", "gbk", "gb2312", "cp1252", "iso8859-1")
 
 
 def _iter_csv_rows(info: InputInfo, header: list[str], batch_rows: int, skip: int = 0) -> Iterator[RawBatch]:
@@ -593,7 +606,7 @@ def _iter_csv_rows(info: InputInfo, header: list[str], batch_rows: int, skip: in
                 raw = json.dumps(dict(zip(header, (_escape_surrogates(c) for c in row))), ensure_ascii=False)
                 hint = "" if encoding != "utf-8" else " (if the file is in another encoding, pass --encoding, e.g. gb18030 or cp1252)"
                 rejects.append(RawReject(row_number, raw, f"bytes not valid {info.encoding} in column {header[bad]!r}{hint}", header[bad]))
-            elif encoding in LEGACY_CHINESE and (bad := _utf8_in_legacy_encoding(row, encoding)) is not None:
+            elif encoding in LEGACY_ENCODINGS and (bad := _utf8_in_legacy_encoding(row, encoding)) is not None:
                 raw = json.dumps(dict(zip(header, row)), ensure_ascii=False)
                 rejects.append(RawReject(row_number, raw, f"column {header[bad]!r} holds UTF-8 text in a file read as {encoding}; "
                                          "decoding it would garble it (pass --encoding utf-8 if the file is UTF-8)", header[bad]))
@@ -853,14 +866,14 @@ def _limited_lines(stream: io.TextIOWrapper, limit: int) -> Iterator[tuple[str, 
 
 def json_line_reject(line: str, stripped: str, row_number: int, info: InputInfo) -> RawReject | None:
     """The reject for a JSON Lines line that cannot be parsed as text (empty, bytes not valid in the file's
-    encoding, UTF-8 read as a legacy Chinese encoding), or None. Shared by every JSON Lines reader."""
+    encoding, UTF-8 read as a legacy encoding), or None. Shared by every JSON Lines reader."""
     encoding = codecs.lookup(info.encoding or "utf-8").name
     if not stripped:
         return RawReject(row_number, line, "empty line")
     if _has_surrogates(stripped):
         hint = "" if encoding != "utf-8" else " (if the file is in another encoding, pass --encoding)"
         return RawReject(row_number, _escape_surrogates(stripped), f"bytes not valid {info.encoding}{hint}")
-    if encoding in LEGACY_CHINESE and _utf8_in_legacy_encoding([stripped], encoding) is not None:
+    if encoding in LEGACY_ENCODINGS and _utf8_in_legacy_encoding([stripped], encoding) is not None:
         return RawReject(row_number, stripped, f"the line is UTF-8 text in a file read as {encoding}; decoding it "
                          "would garble it (pass --encoding utf-8 if the file is UTF-8)")
     return None
