@@ -37,7 +37,8 @@ def add_parser(subparsers) -> None:
     parser.add_argument("--no-chance-test", action="store_true",
                         help="skip the test of co-action against chance at every time scale (the nodes' "
                              "coordinated_group stays -1): only the windowed edges, communities and flags, which is "
-                             "what the coordination_network_toolkit computes")
+                             "what the coordination_network_toolkit computes. The flags then rest on the window "
+                             "rules alone, which flag most accounts of a densely posting corpus")
     add_knob_arguments(parser, ("window_s", "min_edge_weight", "seed"))
     parser.add_argument("--format", default="parquet,csv,graphml", help="comma-separated: parquet,csv,graphml,gexf")
     parser.set_defaults(run=run)

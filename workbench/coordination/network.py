@@ -143,6 +143,10 @@ class CoordinationNetwork:
         (:class:`workbench.coordination.significance.SignificantCoordination`, or any object with its
         ``fit_incidences`` contract); "default" builds one with its defaults, None skips it. Its
         coordinated groups are in ``groups_`` and its significant pairs in ``significant_pairs_``.
+    chance_gate_min_accounts: when the test ran over at least this many accounts acting on shared objects
+        (``chance_background_accounts_``), the flags start only from accounts in its coordinated groups (flag
+        rule "repeated"; attachment and shared assets then spread from them). With fewer, the test has too
+        little background to reject chance and the window rules flag on their own.
     random_state: seeds MinHash and Leiden.
     """
 
@@ -173,6 +177,7 @@ class CoordinationNetwork:
         asset_rounds: int = 2,
         top_hot_objects: int = 10,
         significance: SignificantCoordination | str | None = "default",
+        chance_gate_min_accounts: int = 500,
         random_state: int = 0,
         paraphrase_params: Mapping | None = None,  # co_paraphrase: keyword arguments of paraphrase_pairs
     ):
@@ -201,6 +206,7 @@ class CoordinationNetwork:
         self.asset_rounds = asset_rounds
         self.top_hot_objects = top_hot_objects
         self.significance = significance
+        self.chance_gate_min_accounts = chance_gate_min_accounts
         self.random_state = random_state
         self.paraphrase_params = paraphrase_params
 
@@ -255,8 +261,12 @@ class CoordinationNetwork:
         )
         self._build_edges()
         self._build_fused()
+        self._fit_significance(posts)  # first: the flags below start only from co-action chance cannot explain
         self._build_nodes_and_communities()
-        self._fit_significance(posts)
+        self.nodes_ = self.nodes_.join(
+            self.groups_.select("account_id", pl.col("group").alias("coordinated_group")), on="account_id", how="left",
+            maintain_order="left",
+        ).with_columns(pl.col("coordinated_group").fill_null(-1).cast(pl.Int64))
         return self
 
     def _fit_significance(self, posts: pl.DataFrame) -> None:
@@ -264,25 +274,22 @@ class CoordinationNetwork:
         from workbench.coordination.significance import PAIR_SCHEMA
 
         model = SignificantCoordination() if self.significance == "default" else self.significance
+        self.chance_background_accounts_ = 0
         if model is None:
             self.significance_ = None
             self.groups_ = pl.DataFrame(schema={"account_id": pl.String, "group": pl.Int64, "squad": pl.Int64,
                                                 "partners": pl.Int64, "how": pl.String, "log10_p": pl.Float64})
             self.significant_pairs_ = pl.DataFrame(schema=PAIR_SCHEMA)
-            self.nodes_ = self.nodes_.with_columns(coordinated_group=pl.lit(-1, dtype=pl.Int64))
             return
         if "text" in posts.columns and NORMALIZED_TEXT not in posts.columns:
             posts = posts.with_columns(normalized_text_expr(self.text_normalizer).alias(NORMALIZED_TEXT))
         incidences = pooled_incidences(posts, self._accounts, self._times_us, text_normalizer=self.text_normalizer)
         self._incidence_labels = incidences["labels"]
+        self.chance_background_accounts_ = int(np.unique(incidences["account"]).size)
         self.significance_ = model.fit_incidences(incidences["account"], incidences["object"], incidences["time_s"],
                                                   incidences["row"], self.account_labels_)
         self.groups_ = model.groups_
         self.significant_pairs_ = model.pairs_
-        self.nodes_ = self.nodes_.join(
-            self.groups_.select("account_id", pl.col("group").alias("coordinated_group")), on="account_id", how="left",
-            maintain_order="left",
-        ).with_columns(pl.col("coordinated_group").fill_null(-1))
 
     def _plain_pairs(self, posts: pl.DataFrame, signal: str) -> tuple[pl.DataFrame, list[dict]]:
         actions = signal_actions(posts, signal, text_normalizer=self.text_normalizer)
@@ -501,6 +508,12 @@ class CoordinationNetwork:
         repeated = nodes["flagged"].to_numpy() & (
             np.where(membership >= 0, community_kinds[np.maximum(membership, 0)], 0) >= self.flag_min_signals
         )
+        if self.significance_ is not None and self.chance_background_accounts_ >= self.chance_gate_min_accounts:
+            # Repeated co-action in a window is not evidence on its own where posting is dense (at 200k posts
+            # in two days the window rules and their spread flagged 10,192 of 10,200 accounts): the flags start
+            # only from accounts whose co-action the test against chance cannot explain. A small corpus gives
+            # the test too little background to reject anything, and there the window rules stand alone.
+            repeated &= np.isin(self.account_labels_.to_numpy(), self.groups_["account_id"].to_numpy())
         attached = attach_by_co_actions(
             self._pairs, SIGNAL_KINDS, repeated, membership,
             min_posts=self.attach_min_posts, min_kinds=self.flag_min_signals, rounds=self.attach_rounds,
