@@ -422,3 +422,108 @@ def test_empty_and_header_only_files_have_their_columns_checked(tmp_path, capsys
     code, out = run_ingest(capsys, tmp_path / "db.duckdb", right_header)
     _, _, sources = stored(tmp_path / "db.duckdb")
     assert code == EXIT_LOADED and len(sources) == 1 and sources[0]["rows_read"] == 0
+
+
+# -- found by an independent probe (hostile files written by someone else) -------------------------------
+def created_at(db: Path) -> dict:
+    with Store(db, read_only=True) as store:
+        return dict(store.query("SELECT post_id, created_at FROM posts").iter_rows())
+
+
+def test_blank_lines_before_the_header_are_a_one_line_refusal(tmp_path, capsys):
+    blank_first = tmp_path / "blank_first.csv"
+    blank_first.write_bytes(b"\n\nid,user,time,body\n1,u1,%s,hello\n" % TIME.encode())
+    only_blank = tmp_path / "only_blank.csv"
+    only_blank.write_bytes(b"\n\n\r\n\n")
+    good = tmp_path / "good.csv"
+    good.write_bytes(csv_bytes([("2", "u2", TIME, "later file")]))
+    code, out = run_ingest(capsys, tmp_path / "db.duckdb", blank_first, only_blank, good)
+    assert code == EXIT_FAILED and "Traceback" not in out and "report this" not in out
+    assert "blank_first.csv: line 1 is blank; the header row (the column names) must be the first line, and it is on line 3" in out
+    assert "only_blank.csv: the file holds only blank lines" in out
+    assert stored(tmp_path / "db.duckdb")[0] == {"generic:2": "later file"}  # the later file still loads
+
+
+@pytest.mark.parametrize("suffix", [".csv.gz", ".csv.zst"])
+def test_a_plain_file_named_as_compressed_is_read_by_its_bytes(tmp_path, capsys, suffix):
+    path = tmp_path / f"plain{suffix}"
+    path.write_bytes(csv_bytes([("1", "u1", TIME, "one"), ("2", "u2", TIME, "two")]))
+    code, _ = run_ingest(capsys, tmp_path / "db.duckdb", path)
+    assert code == EXIT_LOADED and stored(tmp_path / "db.duckdb")[0] == {"generic:1": "one", "generic:2": "two"}
+
+
+@pytest.mark.parametrize("body,reason", [
+    (pa.array([["a"], None, ["d"]]), "column 'body' holds a list, not a value"),
+    (pa.array([{"a": "s0", "b": 0}, None, {"a": "s2", "b": 2}]), "column 'body' holds a struct, not a value"),
+    (pa.array([b"a\xff", b"fine", b"c\xfe"], pa.binary()), "bytes not valid utf-8 in column 'body'"),
+])
+def test_parquet_text_that_is_not_one_string_is_quarantined_row_by_row(tmp_path, capsys, body, reason):
+    path = tmp_path / "complex.parquet"
+    pq.write_table(pa.table({"id": ["p0", "p1", "p2"], "user": ["u"] * 3, "time": [TIME] * 3, "body": body}), path)
+    code, out = run_ingest(capsys, tmp_path / "db.duckdb", path)
+    posts, quarantine, sources = stored(tmp_path / "db.duckdb")
+    assert code == EXIT_QUARANTINED and "Traceback" not in out
+    assert_reconciles(sources, 3)
+    assert set(quarantine) == {1, 3} and all(quarantine[r]["reason"] == reason for r in (1, 3))
+    assert list(posts) == ["generic:p1"]  # a null text is a post without text; never made-up text
+
+
+def test_json_values_that_are_not_one_value_or_not_json_are_quarantined(tmp_path, capsys):
+    lines = [json.dumps({"id": "1", "user": "u", "time": TIME, "body": "fine"}),
+             '{"id": "2", "user": "u", "time": "%s", "body": NaN}' % TIME,
+             '{"id": Infinity, "user": "u", "time": "%s", "body": "x"}' % TIME,
+             json.dumps({"id": {"a": 1}, "user": "u", "time": TIME, "body": "object id"}),
+             json.dumps({"id": "5", "user": "u", "time": TIME, "body": {"a": "hello", "b": 2}}),
+             json.dumps({"id": "6", "user": "u", "time": TIME, "body": "fine too"})]
+    path = tmp_path / "values.jsonl"
+    path.write_text("\n".join(lines) + "\n")
+    code, _ = run_ingest(capsys, tmp_path / "db.duckdb", path)
+    posts, quarantine, sources = stored(tmp_path / "db.duckdb")
+    assert code == EXIT_QUARANTINED and posts == {"generic:1": "fine", "generic:6": "fine too"}
+    assert_reconciles(sources, 6)
+    assert "NaN is not a JSON value" in quarantine[2]["reason"] and "Infinity is not a JSON value" in quarantine[3]["reason"]
+    assert quarantine[4]["reason"] == "column 'id' holds a JSON object, not a value"
+    assert quarantine[5]["reason"] == "column 'body' holds a JSON object, not a value"
+
+
+def test_a_column_named_like_an_internal_one_is_read_as_written(tmp_path, capsys):
+    path = tmp_path / "row.csv"
+    path.write_bytes(b"id,user,time,_row\n1,u1,%s,hello\n2,u2,%s,world\n" % (TIME.encode(), TIME.encode()))
+    code, _ = run_ingest(capsys, tmp_path / "db.duckdb", path, mapping="post_id=id,account_id=user,created_at=time,text=_row")
+    assert code == EXIT_LOADED and stored(tmp_path / "db.duckdb")[0] == {"generic:1": "hello", "generic:2": "world"}
+
+
+def test_slash_dates_follow_the_order_the_column_shows(tmp_path, capsys):
+    day_first = tmp_path / "day_first.csv"
+    day_first.write_bytes(csv_bytes([("1", "u", "13/06/2025 10:00", "a"), ("2", "u", "01/06/2025 10:00", "b")]))
+    code, _ = run_ingest(capsys, tmp_path / "a.duckdb", day_first, extra=("--timezone", "UTC"))
+    times = created_at(tmp_path / "a.duckdb")
+    assert code == EXIT_LOADED and times["generic:2"].month == 6 and times["generic:2"].day == 1
+    both = tmp_path / "both.csv"
+    both.write_bytes(csv_bytes([("1", "u", "13/06/2025 10:00", "a"), ("2", "u", "06/13/2025 10:00", "b"),
+                                ("3", "u", "01/06/2025 10:00", "c"), ("4", "u", "05/05/2025 10:00", "d")]))
+    code, out = run_ingest(capsys, tmp_path / "b.duckdb", both, extra=("--timezone", "UTC"))
+    _, quarantine, _ = stored(tmp_path / "b.duckdb")
+    times = created_at(tmp_path / "b.duckdb")
+    assert code == EXIT_QUARANTINED and set(quarantine) == {3} and "ambiguous date" in quarantine[3]["reason"]
+    assert (times["generic:1"].day, times["generic:2"].day, times["generic:4"].day) == (13, 13, 5)
+
+
+def test_times_without_an_offset_in_a_later_batch_are_rows_not_a_refused_file(tmp_path):
+    rows = [(str(i), "u", TIME, f"t{i}") for i in range(1, 21)] + [("21", "u", "2024-01-01 00:00:00", "naive")]
+    path = tmp_path / "late_naive.csv"
+    path.write_bytes(csv_bytes(rows))
+    with Store(tmp_path / "db.duckdb") as store:
+        summary = ingest_file(store, path, "generic", options=MAP_DICT, batch_rows=10)
+        assert summary.reconciles and summary.rows_loaded == 20 and summary.rows_quarantined == 1
+        assert "without a UTC offset" in store.quarantine()["reason"][0] and store.quarantine()["row_number"][0] == 21
+
+
+def test_escaped_bytes_and_written_backslashes_stay_apart_in_quarantine(tmp_path, capsys):
+    path = tmp_path / "escapes.csv"
+    path.write_bytes(b"id,user,time,body\n" + b"1,u,%s,caf\xe9\n" % TIME.encode() + b"2,u\xff,%s,caf\\xe9\n" % TIME.encode()
+                     + b"3,u,%s,ok\n" % TIME.encode())
+    run_ingest(capsys, tmp_path / "db.duckdb", path)
+    _, quarantine, _ = stored(tmp_path / "db.duckdb")
+    assert json.loads(quarantine[1]["raw"])["body"] == "caf\\xe9"  # the byte E9
+    assert json.loads(quarantine[2]["raw"])["body"] == "caf\\\\xe9"  # the four characters \xe9, backslash doubled

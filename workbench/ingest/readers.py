@@ -356,9 +356,14 @@ def _has_surrogates(value: str) -> bool:
         return True
 
 
-def _escape_surrogates(value: str) -> str:
-    """Show undecodable bytes as \\xNN so the quarantined raw row is valid text and nothing is lost."""
-    return value.encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+def _escape_surrogates(value: str, escaped: bool | None = None) -> str:
+    """Show undecodable bytes as \\xNN so the quarantined raw row is valid text and nothing is lost. Text that
+    gets such escapes has its own backslashes doubled first, so the byte E9 (`\\xe9`) and the four characters
+    `\\xe9` (`\\\\xe9`) stay apart. escaped: whether to do so (default: when `value` has undecodable bytes;
+    a row's cells pass the row's answer, so that all of them read the same way)."""
+    if not (_has_surrogates(value) if escaped is None else escaped):
+        return value
+    return value.replace("\\", "\\\\").encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
 
 
 def _text_stream(path: Path, info: InputInfo) -> io.TextIOWrapper:
@@ -465,7 +470,13 @@ def _csv_header_cells(info: InputInfo) -> list[str] | None:
     """The header row's cells as written (without a BOM), or None for an empty file."""
     with _text_stream(info.path, info) as stream:
         try:
-            cells = next(_csv_reader(_PhysicalLines(stream, info.limits.max_field_bytes), info))
+            reader = _csv_reader(_PhysicalLines(stream, info.limits.max_field_bytes), info)
+            cells = next(reader)
+            if not any(cell.strip() for cell in cells):
+                line = next((number for number, row in enumerate(reader, start=2) if any(c.strip() for c in row)), None)
+                raise InputFileError(f"{info.path}: the file holds only blank lines" if line is None else
+                                     f"{info.path}: line 1 is blank; the header row (the column names) must be the "
+                                     f"first line, and it is on line {line}: remove the blank lines before it")
         except StopIteration:
             return None
         except _OverlongLine as error:
@@ -482,7 +493,7 @@ def _csv_header_cells(info: InputInfo) -> list[str] | None:
 
 def _csv_input_stream(info: InputInfo):
     if info.compression is None:
-        return pa.input_stream(str(info.path))
+        return pa.input_stream(str(info.path), compression=None)  # the sniffed bytes decide, not the file name
     # Decompressed in Python, so that the decompression bound of ReadLimits holds for Arrow's reader too.
     return pa.PythonFile(open_binary(info.path, info.compression, info.limits), mode="r")
 
@@ -603,7 +614,7 @@ def _iter_csv_rows(info: InputInfo, header: list[str], batch_rows: int, skip: in
                 rejects.append(RawReject(row_number, raw_text, problem or f"expected {width} fields, found {len(row)}"))
             elif any(_has_surrogates(cell) for cell in row):
                 bad = next(i for i, cell in enumerate(row) if _has_surrogates(cell))
-                raw = json.dumps(dict(zip(header, (_escape_surrogates(c) for c in row))), ensure_ascii=False)
+                raw = json.dumps(dict(zip(header, (_escape_surrogates(c, escaped=True) for c in row))), ensure_ascii=False)
                 hint = "" if encoding != "utf-8" else " (if the file is in another encoding, pass --encoding, e.g. gb18030 or cp1252)"
                 rejects.append(RawReject(row_number, raw, f"bytes not valid {info.encoding} in column {header[bad]!r}{hint}", header[bad]))
             elif encoding in LEGACY_ENCODINGS and (bad := _utf8_in_legacy_encoding(row, encoding)) is not None:
@@ -703,7 +714,9 @@ def raw_json(frame: pl.DataFrame) -> pl.Expr:
     columns = [c for c in frame.columns if c != ROW_COLUMN]
     if not columns:
         return pl.lit("{}")
-    return pl.struct([pl.col(c) for c in columns]).struct.json_encode()
+    # JSON has no bytes: a binary column (Parquet) is shown as its hex digits
+    return pl.struct([pl.col(c).bin.encode("hex") if frame.schema[c] == pl.Binary else pl.col(c)
+                      for c in columns]).struct.json_encode()
 
 
 # -- JSON --------------------------------------------------------------------------------------
@@ -822,11 +835,17 @@ def _record_rows(value: Any, row_number: int, raw_text: str, expand: RecordExpan
     return [(row_number, _flatten(record), raw) for record, raw in zip(records, dumped)]
 
 
+def _refuse_constant(name: str):
+    """NaN, Infinity and -Infinity are not JSON (Python's parser accepts them): such a row is quarantined
+    rather than stored as the text "nan"."""
+    raise ValueError(f"{name} is not a JSON value")
+
+
 def _parse_record_line(text: str, row_number: int, expand: RecordExpander | None,
                        rejects: list[RawReject]) -> list[tuple[int, dict, str]]:
     """The rows of one JSON text (a JSON Lines line, or an array element re-dumped); bad ones are rejects."""
     try:
-        value = json.loads(text)
+        value = json.loads(text, parse_constant=_refuse_constant)
     except json.JSONDecodeError as error:
         rejects.append(RawReject(row_number, text, f"invalid JSON: {error.msg} at column {error.colno}"))
         return []
@@ -912,7 +931,7 @@ def iter_json_array(info: InputInfo, expand: RecordExpander | None = None, batch
         raise InputFileError(f"{info.path}: bytes not valid {info.encoding}; pass --encoding, or convert to JSON Lines "
                              "so that bad records can be quarantined one by one")
     try:
-        document = json.loads(text)
+        document = json.loads(text, parse_constant=_refuse_constant)
     except json.JSONDecodeError as error:
         raise InputFileError(f"{info.path}: invalid JSON at line {error.lineno} column {error.colno}: {error.msg}") from error
     except RecursionError:

@@ -4,10 +4,18 @@ Accepted: epoch seconds, milliseconds or microseconds (numbers or digit strings,
 ISO 8601 with an offset or Z; Twitter v1's "Wed Oct 10 20:19:24 +0000 2018"; naive date-times in the
 common export layouts (ISO, "2012-09-16 15:05:11", "10/1/2016 19:38", "2012年09月16日 15:05"), which
 need an explicit time zone. Values that parse to before 1990 or after 2100 are treated as absurd.
+
+Dates written with slashes ("01/06/2025") are month first, as US exports write them, unless the column
+shows it is day first: a value whose first number is above 12 ("13/06/2025"). A column that shows both
+orders has its ambiguous dates (both numbers 12 or less, and different) quarantined, since either reading
+may be wrong. What a file's earlier batches showed (`TimeEvidence`) holds for its later ones: the order,
+and whether times carry an offset (a time without one among them is then a row to quarantine, not a
+reason to refuse the file).
 """
 from __future__ import annotations
 
 import datetime as dt
+from dataclasses import dataclass
 
 import polars as pl
 
@@ -31,11 +39,26 @@ NAIVE_FORMATS = (
     "%Y/%m/%d %H:%M",
     "%m/%d/%Y %H:%M:%S",
     "%m/%d/%Y %H:%M",
+    "%m/%d/%Y",
     "%Y年%m月%d日 %H:%M:%S",
     "%Y年%m月%d日 %H:%M",
     "%Y-%m-%d",
 )
 UTC = pl.Datetime("us", "UTC")
+_SLASH_DATE = r"^(\d{1,2})/(\d{1,2})/\d{4}"
+
+
+@dataclass
+class TimeEvidence:
+    """What the batches of one time column read so far showed (one per file and column)."""
+
+    offsets_seen: bool = False  # some times carried a UTC offset
+    day_first: bool = False  # a slash date whose first number is above 12
+    month_first: bool = False  # a slash date whose second number is above 12
+
+
+def _day_first(fmt: str) -> str:
+    return fmt.replace("%m/%d/", "%d/%m/")
 
 
 def _epoch_to_utc(numbers: pl.Series) -> pl.Series:
@@ -61,15 +84,19 @@ def _first_bad(values: pl.Series, mask: pl.Series) -> str:
     return repr(bad[0])[:80] if bad.len() else ""
 
 
-def parse_times(values: pl.Series, column: str, timezone: str | None = None, path: str = "") -> tuple[pl.Series, pl.Series]:
+def parse_times(values: pl.Series, column: str, timezone: str | None = None, path: str = "",
+                evidence: TimeEvidence | None = None) -> tuple[pl.Series, pl.Series]:
     """Parse a column of timestamps.
 
     Returns (created_at as naive UTC Datetime[us], reason) where reason is null for good values and says
     what is wrong otherwise. Raises InputFileError when the column holds times without a zone and no
-    `timezone` was given: that is a decision for the user, not a per-row problem.
+    `timezone` was given (and no earlier batch of the file had an offset): that is a decision for the user,
+    not a per-row problem. evidence: what earlier batches of this column showed; updated in place.
     """
+    evidence = evidence if evidence is not None else TimeEvidence()
     dtype = values.dtype
-    naive_seen = pl.Series([False] * values.len())
+    naive_seen = pl.Series([False] * values.len(), dtype=pl.Boolean)
+    ambiguous = pl.Series([False] * values.len(), dtype=pl.Boolean)
     if isinstance(dtype, pl.Datetime):
         if dtype.time_zone is None:
             if timezone is None:
@@ -98,16 +125,30 @@ def parse_times(values: pl.Series, column: str, timezone: str | None = None, pat
                 break
             candidate = text.str.strptime(UTC, fmt, strict=False)
             parsed = parsed.fill_null(candidate)
+        evidence.offsets_seen |= bool(parsed.is_not_null().any())
+        slash = text.str.extract_groups(_SLASH_DATE)
+        first = slash.struct.field("1").cast(pl.Int32, strict=False)
+        second = slash.struct.field("2").cast(pl.Int32, strict=False)
+        evidence.day_first |= bool((first > 12).any())
+        evidence.month_first |= bool((second > 12).any())
+        formats = list(NAIVE_FORMATS)
+        slash_formats = [f for f in formats if "%m/%d/" in f]
+        if evidence.day_first and not evidence.month_first:
+            formats = [_day_first(f) if f in slash_formats else f for f in formats]
+        elif evidence.day_first:  # both orders: each unambiguous date in its own, the others quarantined
+            formats += [_day_first(f) for f in slash_formats]
+            ambiguous = ((first <= 12) & (second <= 12) & (first != second) & parsed.is_null()).fill_null(False)
         naive = pl.Series([None] * values.len(), dtype=pl.Datetime("us"))
-        for fmt in NAIVE_FORMATS:
+        for fmt in formats:
             missing = parsed.is_null() & naive.is_null() & text.is_not_null()
             if not missing.any():
                 break
             naive = naive.fill_null(text.str.strptime(pl.Datetime("us"), fmt, strict=False))
+        naive = naive.zip_with(~ambiguous, pl.Series([None] * values.len(), dtype=pl.Datetime("us")))
         naive_seen = naive.is_not_null() & parsed.is_null()
         if naive_seen.any():
             if timezone is None:
-                if not parsed.is_not_null().any():
+                if not evidence.offsets_seen:
                     # No time in this batch has an offset: the file's times are naive, a decision for the user.
                     example = _first_bad(text, naive_seen)
                     raise InputFileError(
@@ -116,21 +157,27 @@ def parse_times(values: pl.Series, column: str, timezone: str | None = None, pat
                     )
                 # Some times have an offset and some do not: the ones without are rows to quarantine.
                 utc = parsed.dt.replace_time_zone(None).cast(pl.Datetime("us"))
-                return utc, _reasons(values, utc, column, naive_seen)
+                return utc, _reasons(values, utc, column, naive_seen, ambiguous)
             parsed = parsed.fill_null(_localise(naive, timezone))
     utc = parsed.dt.replace_time_zone(None).cast(pl.Datetime("us"))
     if not (utc.is_null() | (utc < EARLIEST) | (utc >= LATEST)).any():
         return utc, pl.repeat(None, utc.len(), dtype=pl.String, eager=True).alias("reason")
-    return utc, _reasons(values, utc, column)
+    return utc, _reasons(values, utc, column, ambiguous=ambiguous)
 
 
-def _reasons(values: pl.Series, utc: pl.Series, column: str, naive: pl.Series | None = None) -> pl.Series:
+def _reasons(values: pl.Series, utc: pl.Series, column: str, naive: pl.Series | None = None,
+             ambiguous: pl.Series | None = None) -> pl.Series:
     """Why each time could not be loaded (null where it could)."""
     original = values.cast(pl.String, strict=False)
-    frame = pl.DataFrame({"t": utc, "raw": original, "naive": naive if naive is not None else pl.repeat(False, utc.len(), eager=True)})
+    no = pl.repeat(False, utc.len(), eager=True)
+    frame = pl.DataFrame({"t": utc, "raw": original, "naive": naive if naive is not None else no,
+                          "ambiguous": ambiguous if ambiguous is not None else no})
     return frame.select(
         pl.when(pl.col("raw").is_null() | (pl.col("raw").str.strip_chars() == ""))
         .then(pl.lit(f"missing {column}"))
+        .when(pl.col("ambiguous"))
+        .then(pl.lit(f"ambiguous date in {column}: the column has both day-first and month-first dates, and this one "
+                     "reads either way: ") + pl.col("raw").str.slice(0, 60))
         .when(pl.col("naive"))
         .then(pl.lit(f"time without a UTC offset in {column}, among times with one (pass --timezone to load it): ")
               + pl.col("raw").str.slice(0, 60))

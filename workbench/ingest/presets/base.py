@@ -19,7 +19,7 @@ from workbench import schema
 from workbench.errors import InputFileError
 from workbench.ingest import extract
 from workbench.ingest.readers import RAW_COLUMN, ROW_COLUMN, InputInfo, RawBatch, iter_batches, raw_json
-from workbench.ingest.timeparse import parse_times
+from workbench.ingest.timeparse import TimeEvidence, parse_times
 
 REASON = "_reason"
 REASON_COLUMN = "_reason_column"
@@ -34,6 +34,7 @@ class MapContext:
     platform: str
     timezone: str | None
     options: dict[str, Any] = field(default_factory=dict)
+    time_evidence: dict[str, TimeEvidence] = field(default_factory=dict)  # per time column, across batches
 
 
 @dataclass
@@ -202,6 +203,52 @@ def _first_reason(*reasons: pl.Expr) -> pl.Expr:
     return pl.coalesce(list(reasons))
 
 
+def single_values(frame: pl.DataFrame, columns: Iterator[str] | list[str]) -> tuple[pl.DataFrame, pl.DataFrame]:
+    """(frame, problems) for the raw `columns` a mapping reads: each becomes one value per row, and a row
+    whose value is not one is a problem (`_value_reason`, `_value_column`; null when fine):
+    - a JSON object (the JSON readers flatten it to `name.key` columns and leave `name` null);
+    - a Parquet list or struct (text would have to be made up from it);
+    - bytes that are not UTF-8 in a binary column (decoded row by row; polars would fail the whole batch).
+    The frame returned has such values null; the caller keeps the original frame for the rows' raw text."""
+    reasons: list[pl.Expr] = []
+    names: list[pl.Expr] = []
+    for raw in dict.fromkeys(columns):
+        children = [c for c in frame.columns if c.startswith(raw + ".")]
+        if raw not in frame.columns:
+            if children:  # every record of the batch held an object there
+                frame = frame.with_columns(pl.lit(None, dtype=pl.String).alias(raw))
+            else:
+                continue
+        dtype = frame.schema[raw]
+        problem = None
+        if children:
+            problem = pl.col(raw).is_null() & pl.any_horizontal([pl.col(c).is_not_null() for c in children])
+            reason = f"column {raw!r} holds a JSON object, not a value"
+        elif isinstance(dtype, (pl.List, pl.Array, pl.Struct)):
+            frame = frame.with_columns(frame[raw].is_not_null().alias(f"_bad_{raw}"),
+                                       pl.lit(None, dtype=pl.String).alias(raw))  # every non-null row is a problem
+            problem = pl.col(f"_bad_{raw}")
+            reason = f"column {raw!r} holds a {'struct' if isinstance(dtype, pl.Struct) else 'list'}, not a value"
+        elif dtype == pl.Binary:
+            decoded = []
+            for value in frame[raw].to_list():
+                try:
+                    decoded.append(None if value is None else value.decode("utf-8"))
+                except UnicodeDecodeError:
+                    decoded.append(None)
+            bad = pl.Series([v is not None and d is None for v, d in zip(frame[raw].to_list(), decoded)], dtype=pl.Boolean)
+            frame = frame.with_columns(pl.Series(raw, decoded, dtype=pl.String), bad.alias(f"_bad_{raw}"))
+            problem, reason = pl.col(f"_bad_{raw}"), f"bytes not valid utf-8 in column {raw!r}"
+        if problem is not None:
+            reasons.append(pl.when(problem).then(pl.lit(reason)))
+            names.append(pl.when(problem).then(pl.lit(raw)))
+    problems = frame.with_columns(
+        _first_reason(pl.lit(None, dtype=pl.String), *reasons).alias("_value_reason"),
+        _first_reason(pl.lit(None, dtype=pl.String), *names).alias("_value_column"),
+    ).select("_value_reason", "_value_column")
+    return frame.drop([c for c in frame.columns if c.startswith("_bad_")]), problems
+
+
 def split_rejects(base: pl.DataFrame, frame: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Split mapped rows into (good, rejects) by their `_reason`.
 
@@ -225,22 +272,25 @@ def split_rejects(base: pl.DataFrame, frame: pl.DataFrame) -> tuple[pl.DataFrame
 
 # -- posts -----------------------------------------------------------------------------------------
 def build_posts(frame: pl.DataFrame, ctx: MapContext, fields: Mapping[str, pl.Expr],
-                time_column: str, account_column: str) -> tuple[pl.DataFrame, pl.DataFrame]:
+                time_column: str, account_column: str, raw_columns: list[str] = ()) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Canonical posts from raw rows.
 
     fields : canonical column name -> expression over raw columns. `created_at` must be given (raw
         values of any accepted layout); missing list columns are extracted from `text`; a missing
         `post_id` is derived from the platform and the raw row (as JSON), so identical rows get the same id.
     time_column, account_column : raw column names, for the reasons given to bad rows.
+    raw_columns : the raw columns `fields` read, checked to hold one value per row (`single_values`).
     Returns (posts with canonical columns + `_row`, rejects).
     """
     platform = fields.get("platform", pl.lit(ctx.platform))
-    base = frame.select(
+    values, problems = single_values(frame, raw_columns)
+    base = values.select(
         pl.col(ROW_COLUMN),
         platform.cast(pl.String).alias("platform"),
         *[expr.alias(name) for name, expr in fields.items() if name not in ("platform", "created_at")],
-    )
-    created_at, time_reason = parse_times(frame.select(fields["created_at"].alias("t"))["t"], time_column, ctx.timezone, str(ctx.path))
+    ).with_columns(problems)
+    created_at, time_reason = parse_times(values.select(fields["created_at"].alias("t"))["t"], time_column, ctx.timezone,
+                                          str(ctx.path), ctx.time_evidence.setdefault(time_column, TimeEvidence()))
     base = base.with_columns(created_at.alias("created_at"), time_reason.alias("_time_reason"))
 
     for name in ("text", "lang", "kind", "parent_post_id", "shared_post_id", "source_app", "post_id", "account_id"):
@@ -302,17 +352,19 @@ def build_posts(frame: pl.DataFrame, ctx: MapContext, fields: Mapping[str, pl.Ex
     )
     base = base.with_columns(
         _first_reason(
+            pl.col("_value_reason"),
             pl.when(pl.col("account_id").is_null()).then(pl.lit(f"missing account id in column {account_column!r}")),
             pl.col("_time_reason"),
             pl.when(~pl.col("kind").is_in(list(schema.POST_KINDS))).then(pl.lit("unknown kind: ") + pl.col("kind").str.slice(0, 40)),
             pl.col("_count_reason"),
         ).alias(REASON),
-        pl.when(pl.col("account_id").is_null()).then(pl.lit(account_column))
+        pl.when(pl.col("_value_reason").is_not_null()).then(pl.col("_value_column"))
+        .when(pl.col("account_id").is_null()).then(pl.lit(account_column))
         .when(pl.col("_time_reason").is_not_null()).then(pl.lit(time_column))
         .when(~pl.col("kind").is_in(list(schema.POST_KINDS))).then(pl.lit("kind"))
         .otherwise(pl.col("_count_column"))
         .alias(REASON_COLUMN),
-    ).drop("_time_reason", "_count_reason", "_count_column")
+    ).drop("_time_reason", "_count_reason", "_count_column", "_value_reason", "_value_column")
     good, rejects = split_rejects(base, frame)
     posts = good.with_columns(pl.lit(ctx.source_id, dtype=pl.Int32).alias("source_id"), pl.col(ROW_COLUMN).alias("source_row"))
     return posts.select(*schema.POSTS.column_names), rejects

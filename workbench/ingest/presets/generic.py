@@ -16,6 +16,7 @@ import polars as pl
 
 from workbench import schema
 from workbench.errors import InputFileError
+from workbench.ingest.readers import RESERVED_NAMES
 from workbench.ingest.presets.base import (LIST_COLUMNS, Mapped, MapContext, Preset, build_accounts, build_posts,
                                            require_columns, split_list)
 
@@ -44,7 +45,9 @@ class GenericPreset(Preset):
 
     def map_batch(self, frame: pl.DataFrame, ctx: MapContext) -> Mapped:
         mapping = load_mapping(ctx.options)
-        columns: dict[str, str] = mapping["columns"]
+        # The readers rename an input column called like one they add (`_row`, `_raw`) to `_row_1`...
+        columns: dict[str, str] = {canonical: f"{raw}_1" if raw in RESERVED_NAMES else raw
+                                   for canonical, raw in mapping["columns"].items()}
         table = mapping.get("table", "posts")
         known = set(schema.POSTS.column_names if table == "posts" else schema.ACCOUNTS.column_names)
         unknown = sorted(set(columns) - known)
@@ -66,7 +69,8 @@ class GenericPreset(Preset):
             return Mapped("accounts", accounts, rejects)
         fields.setdefault("account_id", pl.col(needed["account_id"]))
         fields.setdefault("created_at", pl.col(needed["created_at"]))
-        posts, rejects = build_posts(frame, ctx, fields, time_column=needed["created_at"], account_column=needed["account_id"])
+        posts, rejects = build_posts(frame, ctx, fields, time_column=needed["created_at"], account_column=needed["account_id"],
+                                     raw_columns=list(needed.values()) + list(columns.values()))
         return Mapped("posts", posts, rejects)
 
 
