@@ -35,7 +35,8 @@ def make_data(kinds: dict[str, str]) -> ReportData:
         posts=posts, accounts=pl.DataFrame({"account_id": accounts, "followers": [10] * 20, "handle": accounts,
                                             "created_at": [datetime(2020, 1, 1)] * 20}),
         events=pl.DataFrame(schema={"occurred_at": pl.Datetime, "name": pl.Utf8}), sources=pl.DataFrame({"source_id": [1]}),
-        labels=pl.DataFrame(), results={"campaigns": conform_result("campaigns", campaigns),
+        labels=pl.DataFrame(schema={c: pl.Utf8 for c in ("entity_type", "entity_id", "label", "value", "author", "note")}),
+        results={"campaigns": conform_result("campaigns", campaigns),
                                         "campaign_accounts": conform_result("campaign_accounts", members),
                                         "edges": edges.rename({"account_a": "source", "account_b": "target"})},
         analysis_run_id="run-x", target_terms=["Qilora"])

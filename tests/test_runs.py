@@ -172,6 +172,10 @@ def test_a_verdict_against_a_run_shows_when_the_report_renders_it(db, capsys):
     data = sections.load_report_data(str(db), ["Zeta"], analysis_run_id=run_id)
     shown = sections.campaign_table(data).filter(pl.col("campaign_id") == campaign).row(0, named=True)
     assert (shown["analyst_verdict"], shown["verdict_by"], shown["verdict_note"]) == ("confirmed", "ana", "same templates")
+    from workbench.report import findings  # the summary and confidence count it as confirmed too
+
+    grouped = pl.concat(findings.campaigns_by_kind(data))
+    assert grouped.filter(pl.col("campaign_id") == campaign)["status"].to_list() == ["confirmed"]
     assert main(["verdict", "--db", str(db), "--run", "run-nope", "--campaign", campaign, "--value", "confirmed",
                  "--author", "ana", "--note", "x"]) == 1
     assert run_id in capsys.readouterr().err

@@ -13,7 +13,7 @@ from typing import Any
 
 import polars as pl
 
-from workbench.report.sections import ReportData, result_or_none
+from workbench.report.sections import ReportData, campaign_table, result_or_none
 from workbench.store import empty_result
 
 AGAINST_TARGET = "smear"
@@ -37,11 +37,15 @@ class Summary:
 
 
 def campaigns_by_kind(data: ReportData) -> tuple[pl.DataFrame, pl.DataFrame]:
-    """(campaigns against the target, other coordinated groups), each sorted by size then id; rejected
-    campaigns are left out of both (an analyst ruled them out)."""
-    campaigns = result_or_none(data, "campaigns")
+    """(campaigns against the target, other coordinated groups), each sorted by size then id; `status` is
+    the analysts' current verdict where one was recorded after the run (`workbench verdict`), else the
+    run's; rejected campaigns are left out of both (an analyst ruled them out)."""
+    campaigns = campaign_table(data)
     if campaigns is None:
         campaigns = empty_result("campaigns")
+    else:
+        campaigns = campaigns.with_columns(pl.coalesce("analyst_verdict", "status").alias("status")).drop(
+            "analyst_verdict", "verdict_by", "verdict_note")
     campaigns = (campaigns.filter(pl.col("status").fill_null("") != "rejected")
                  .sort(["n_accounts", "campaign_id"], descending=[True, False]))
     return campaigns.filter(pl.col("kind") == AGAINST_TARGET), campaigns.filter(pl.col("kind") != AGAINST_TARGET)
