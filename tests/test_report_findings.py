@@ -70,3 +70,21 @@ def test_views_put_other_groups_in_their_own_section():
     assert 'data-wb-filter="synth:a0"' in campaigns  # members link to their posts
     contents = str(views.contents(data))
     assert "Other coordinated groups (1)" in contents and 'href="#campaign-C-A-' in contents
+
+
+def test_the_busiest_period_is_counted_in_the_charts_buckets():
+    """Over six years the timeline draws weekly (or coarser) bars; the sentence names the same bucket."""
+    from workbench.charts import bucket_every, timeline_counts
+    from workbench.report import sections
+
+    start = datetime(2019, 7, 1)
+    times = [start + timedelta(hours=7 * i) for i in range(7000)]  # six years, a post every seven hours
+    times += [datetime(2023, 3, 13) + timedelta(days=d, hours=h) for d in range(7) for h in range(0, 24, 4)]  # a busy week
+    posts = pl.DataFrame({"post_id": [f"p{i}" for i in range(len(times))], "account_id": ["synth:a"] * len(times),
+                          "created_at": times, "on_target": [True] * len(times)})
+    data = make_data({"C-A": "smear", "C-B": "smear"})
+    data.posts = posts
+    sentence = sections.timeline_findings(data, [])[0]
+    every = bucket_every(posts["created_at"].min(), posts["created_at"].max(), "1d")
+    busiest = timeline_counts(posts, [], every)["posts"].max()
+    assert every != "1d" and f"({every} buckets, as in the chart)" in sentence and f"{busiest:,} posts" in sentence

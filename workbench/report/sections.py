@@ -263,15 +263,16 @@ def share_of_voice(data: ReportData, suspicious: list[str]) -> dict[str, Any]:
 
 def timeline_findings(data: ReportData, suspicious: list[str], every: str = "1d") -> list[str]:
     """Sentences: the busiest bucket, its suspicious share, and the events near the peak."""
-    from workbench.charts import timeline_counts
+    from workbench.charts import bucket_every, timeline_counts
 
     posts = data.posts.filter(pl.col("on_target"))
     if posts.height == 0:
         return ["No posts about the target in this range."]
+    every = bucket_every(posts["created_at"].min(), posts["created_at"].max(), every)  # the chart's buckets
     counts = timeline_counts(posts, suspicious, every)
     peak = counts.sort(["posts", "bucket"], descending=[True, False]).row(0, named=True)
-    findings = [f"Busiest period: {peak['bucket']:%Y-%m-%d %H:%M} UTC with {peak['posts']:,} posts about the "
-                f"target, {peak['suspicious_share']:.0%} of them by suspicious accounts."]
+    findings = [f"Busiest period ({every} buckets, as in the chart): from {peak['bucket']:%Y-%m-%d %H:%M} UTC, "
+                f"{peak['posts']:,} posts about the target, {peak['suspicious_share']:.0%} of them by suspicious accounts."]
     overall = counts["suspicious_posts"].sum() / counts["posts"].sum()
     findings.append(f"Over the whole range, {overall:.1%} of posts about the target come from suspicious accounts.")
     for event in data.events.sort("occurred_at").iter_rows(named=True):
