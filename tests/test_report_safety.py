@@ -96,3 +96,24 @@ def test_interactive_tables_format_values_and_drill_down_safely():
     assert "<script>" not in markup and 'data-wb-filter="synth:&quot;&gt;&lt;script&gt;x"' in markup
     assert 'class="wb-id"' in markup and 'class="wb-num"' in markup
     assert display.anchor_id("campaign", 'C-1"<x>').startswith("campaign-C-1-x-")
+
+
+def test_a_long_interactive_table_goes_whole_beside_the_report(tmp_path, monkeypatch):
+    """The page carries the first rows (bounded HTML); every row is in tables/<id>.csv next to it, linked,
+    with a BOM for Excel and formula-like cells neutralised. Outside a report run nothing is written."""
+    import codecs
+
+    frame = pl.DataFrame({"account_id": [f"synth:a{i}" for i in range(2500)], "score": [i / 2500 for i in range(2500)],
+                          "text": ["=HYPERLINK(\"http://evil.example\")"] + ["plain"] * 2499,
+                          "signals": [["co_text", "co_link"]] * 2500})
+    assert "all 2,500 rows" not in str(display.show_search_table(frame, "accounts-table", "Accounts", max_rows=100))
+    assert not list(tmp_path.iterdir())
+    monkeypatch.setenv(display.REPORT_DIR_ENV, str(tmp_path))
+    shown = str(display.show_search_table(frame, "accounts-table", "Accounts", max_rows=100))
+    written = list((tmp_path / display.TABLES_DIR).glob("*.csv"))
+    assert len(written) == 1 and f'href="tables/{written[0].name}"' in shown and "all 2,500 rows" in shown
+    raw = written[0].read_bytes()
+    assert raw.startswith(codecs.BOM_UTF8)
+    back = pl.read_csv(raw[len(codecs.BOM_UTF8):])
+    assert back.height == 2500 and back["text"][0].startswith("'=") and back["signals"][1] == "co_text|co_link"
+    assert shown.count("<tr>") == 101  # header + the 100 rows shown

@@ -10,6 +10,7 @@ renderings in the HTML report, and JupyterLab renders them itself in interactive
 """
 from __future__ import annotations
 
+import codecs
 import datetime as dt
 import hashlib
 import html
@@ -18,9 +19,11 @@ import math
 import os
 import re
 from collections.abc import Mapping
+from pathlib import Path
 
 import polars as pl
 
+from workbench.csvsafe import write_csv
 from workbench.visible import visible
 
 MAX_CELL_CHARS = 200
@@ -30,6 +33,10 @@ VEGALITE_MIME = "application/vnd.vegalite.v6+json"
 # JupyterLab 4 renders Vega-Lite only under the v5 mime type; its renderer draws these v6 specs too.
 LAB_VEGALITE_MIME = "application/vnd.vegalite.v5+json"
 REPORT_RUN_ENV = "WORKBENCH_REPORT_RUN"
+# The run folder of `workbench report` (set for its kernel): interactive tables cut to their first rows
+# write every row beside the page, as tables/<table id>.csv, and link to it.
+REPORT_DIR_ENV = "WORKBENCH_REPORT_DIR"
+TABLES_DIR = "tables"
 LAB_SCHEMA = "https://vega.github.io/schema/vega-lite/v5.20.1.json"  # an identifier, never fetched
 
 
@@ -172,8 +179,21 @@ def show_table(frame: pl.DataFrame, max_rows: int = MAX_ROWS, max_chars: int = M
 def show_search_table(frame: pl.DataFrame, table_id: str, caption: str, max_rows: int = MAX_SEARCH_ROWS,
                       max_chars: int = MAX_CELL_CHARS, anchors: Mapping[str, str] | None = None,
                       filters: Mapping[str, str] | None = None) -> SafeHTML:
-    """An interactive table (sort, search, paging) of up to `max_rows` rows: the HTML stays bounded."""
-    return show_table(frame, max_rows, max_chars, caption, table_id, True, anchors, filters)
+    """An interactive table (sort, search, paging) of up to `max_rows` rows: the HTML stays bounded. In a
+    `workbench report` run, a longer table also goes whole to `tables/<table_id>.csv` in the run folder
+    (UTF-8 with BOM for Excel, formula-like cells neutralised, lists joined with "|"), linked under it."""
+    table = table_html(frame, max_rows, max_chars, caption, table_id, True, anchors, filters)
+    folder = os.environ.get(REPORT_DIR_ENV)
+    if frame.height > max_rows and folder:
+        path = Path(folder) / TABLES_DIR / f"{anchor_id('table', table_id)}.csv"
+        path.parent.mkdir(parents=True, exist_ok=True)
+        with path.open("wb") as handle:
+            handle.write(codecs.BOM_UTF8)
+            write_csv(frame, handle)
+        relative = html.escape(f"{TABLES_DIR}/{path.name}", quote=True)
+        table += (f'<p class="wb-note">all {frame.height:,} rows: <a href="{relative}" download>{html.escape(relative)}</a> '
+                  "(CSV beside this report)</p>")
+    return SafeHTML(table)
 
 
 def show_facts(facts: Mapping[str, object], caption: str | None = None) -> SafeHTML:

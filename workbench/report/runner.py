@@ -22,7 +22,7 @@ from typing import Any
 
 from workbench.errors import WorkbenchError
 from workbench.provenance import package_versions, sha256_file
-from workbench.report.display import REPORT_RUN_ENV
+from workbench.report.display import REPORT_DIR_ENV, REPORT_RUN_ENV, TABLES_DIR
 from workbench.report.html import export_html
 from workbench.report.parameters import read_parameters, validate_parameters
 from workbench.report.pseudonymise import SALT_ENV
@@ -153,8 +153,9 @@ def run_report(notebook: str | Path, params: dict[str, Any] | None = None, out_r
         "status": "running",
     }
     timings: dict[str, float] = {}
-    previous_env = {key: os.environ.get(key) for key in (REPORT_RUN_ENV, "PYTHONPATH", SALT_ENV)}
+    previous_env = {key: os.environ.get(key) for key in (REPORT_RUN_ENV, REPORT_DIR_ENV, "PYTHONPATH", SALT_ENV)}
     os.environ[REPORT_RUN_ENV] = "1"  # charts skip the JupyterLab-only copy of their spec
+    os.environ[REPORT_DIR_ENV] = str(run_dir.resolve())  # long tables go whole beside the page
     if secrets.get("pseudonym_salt"):
         os.environ[SALT_ENV] = secrets["pseudonym_salt"]
     # The kernel must import this workbench even when run from another directory without an install.
@@ -182,6 +183,7 @@ def run_report(notebook: str | Path, params: dict[str, Any] | None = None, out_r
         result_html = export_html(executed_path, html_path, show_inputs=show_inputs, title=title)
         timings["export_s"] = round(time.perf_counter() - clock, 3)
         manifest["html_sha256"] = sha256_file(result_html)
+        manifest["tables_sha256"] = {path.name: sha256_file(path) for path in sorted((run_dir / TABLES_DIR).glob("*.csv"))}
         manifest["executed_notebook_sha256"] = sha256_file(executed_path)
     finished = dt.datetime.now(dt.timezone.utc)
     manifest.update(

@@ -313,7 +313,7 @@ def registration_bursts(data: ReportData, top: int = 10) -> pl.DataFrame:
     )
 
 
-def account_table(data: ReportData, suspicious: list[str], top: int = 50) -> pl.DataFrame:
+def account_table(data: ReportData, suspicious: list[str], top: int | None = 50) -> pl.DataFrame:
     """Ranked accounts: score (when analysed) else posts about the target; with profile, activity, the
     signals that fired and the campaign or group each belongs to (empty when no run is stored)."""
     activity = data.posts.group_by("account_id").agg(
@@ -338,7 +338,8 @@ def account_table(data: ReportData, suspicious: list[str], top: int = 50) -> pl.
              .join(groups, on="account_id", how="left")
              .with_columns(pl.col("account_id").is_in(pl.Series(suspicious, dtype=pl.Utf8).implode()).alias("suspicious")))
     order = ["score", "posts_about_target", "account_id"] if "scores" in results else ["posts_about_target", "posts", "account_id"]
-    table = table.sort(order, descending=[True] * (len(order) - 1) + [False], nulls_last=True).head(top)
+    table = table.sort(order, descending=[True] * (len(order) - 1) + [False], nulls_last=True)
+    table = table.head(top) if top else table
     first = ["account_id", "handle", "campaign_id", "kind", "score", "suspicious"]
     return table.select(first + [c for c in table.columns if c not in first])
 
@@ -393,11 +394,13 @@ def missing_results_note(data: ReportData, names: list[str]) -> str | None:
     return " ".join(sentences) or None
 
 
-def strongest_edges(data: ReportData, top: int = 30) -> pl.DataFrame | None:
+def strongest_edges(data: ReportData, top: int | None = 30) -> pl.DataFrame | None:
+    """The fused edges, strongest first (`top` of them; None: all)."""
     edges = result_or_none(data, "edges")
     if edges is None:
         return None
-    return edges.sort(["weight", "source", "target"], descending=[True, False, False]).head(top)
+    edges = edges.sort(["weight", "source", "target"], descending=[True, False, False])
+    return edges.head(top) if top else edges
 
 
 # -- methods --------------------------------------------------------------------------------------

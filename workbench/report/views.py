@@ -203,7 +203,7 @@ def coordination(data: ReportData, network_nodes: int, seed: int, top_rows: int)
             color_order=order + ["not in a campaign or group"],
             size_column="coordination_score",
             title="Coordination network, coloured by campaign (kind in brackets)")))
-        items.append(show.show_search_table(sections.strongest_edges(data, show.MAX_SEARCH_ROWS), "edges-table",
+        items.append(show.show_search_table(sections.strongest_edges(data, None), "edges-table",
                                             caption="Strongest coordination edges (weight per signal)"))
         evidence = sections.edge_evidence_posts(data)
         items.append(show.show_table(evidence, max_rows=50, max_chars=160,
@@ -228,7 +228,7 @@ def accounts(data: ReportData, suspicious: list[str], score_threshold: float, to
                                                   title="Handle patterns")) if patterns.height else
         show.show_text("Handle patterns are not shown in a pseudonymised report."),
         show.show_table(patterns, caption="Handle patterns by group") if patterns.height else None,
-        show.show_search_table(sections.account_table(data, suspicious, top=1500), ACCOUNTS_TABLE, max_rows=1500,
+        show.show_search_table(sections.account_table(data, suspicious, top=None), ACCOUNTS_TABLE, max_rows=1500,
                                caption="Ranked accounts with the signals that fired (search, sort, page)",
                                anchors={"campaign_id": "campaign"}),
     ]
