@@ -264,12 +264,7 @@ class Analysis:
         """The post pairs behind the `top` strongest fused coordination edges (weight desc, then ids)."""
         edges = self.coordination_fused_edges.sort(["weight", "account_a", "account_b"], descending=[True, False, False]).head(top)
         pairs = [self.edge_evidence(a, b) for a, b in edges.select("account_a", "account_b").iter_rows()]
-        pairs = [p for p in pairs if p.height]
-        if not pairs:
-            return empty_edge_posts()
-        from workbench.store import conform_result
-
-        return conform_result("edge_posts", pl.concat(pairs, how="diagonal_relaxed"))
+        return edge_posts_frame(pairs)
 
     def report_frames(self) -> dict[str, pl.DataFrame]:
         """The frames under the names `workbench.report.sections.RESULT_NAMES` reads."""
@@ -312,6 +307,11 @@ def edge_posts_of(network, fused_edges: pl.DataFrame, members: pl.DataFrame,
                       .head(per_campaign).select("account_a", "account_b"))
     pairs = pl.concat(chosen).unique(maintain_order=True)
     blocks = [network.evidence(a, b) for a, b in pairs.iter_rows()]
+    return edge_posts_frame(blocks)
+
+
+def edge_posts_frame(blocks: list[pl.DataFrame]) -> pl.DataFrame:
+    """Blocks of post pairs (`CoordinationNetwork.evidence`) as one frame with the declared `edge_posts` columns."""
     blocks = [b for b in blocks if b.height]
     if not blocks:
         return empty_edge_posts()
