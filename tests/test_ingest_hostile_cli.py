@@ -527,3 +527,17 @@ def test_escaped_bytes_and_written_backslashes_stay_apart_in_quarantine(tmp_path
     _, quarantine, _ = stored(tmp_path / "db.duckdb")
     assert json.loads(quarantine[1]["raw"])["body"] == "caf\\xe9"  # the byte E9
     assert json.loads(quarantine[2]["raw"])["body"] == "caf\\\\xe9"  # the four characters \xe9, backslash doubled
+
+
+def test_local_times_a_clock_change_skips_or_repeats_are_quarantined_not_guessed(tmp_path, capsys):
+    rows = [("1", "u", "2025-03-30 01:30", "before"), ("2", "u", "2025-03-30 02:30", "skipped"),
+            ("3", "u", "2025-10-26 02:30", "happens twice"), ("4", "u", "2025-10-26 04:30", "after")]
+    path = tmp_path / "berlin.csv"
+    path.write_bytes(csv_bytes(rows))
+    code, _ = run_ingest(capsys, tmp_path / "db.duckdb", path, extra=("--timezone", "Europe/Berlin"))
+    _, quarantine, sources = stored(tmp_path / "db.duckdb")
+    times = created_at(tmp_path / "db.duckdb")
+    assert code == EXIT_QUARANTINED and set(quarantine) == {2, 3}
+    assert all("clock change in Europe/Berlin skips or repeats" in quarantine[r]["reason"] for r in (2, 3))
+    assert (times["generic:1"].hour, times["generic:4"].hour) == (0, 3)  # CET and CEST offsets applied
+    assert_reconciles(sources, 4)

@@ -75,8 +75,14 @@ def _epoch_to_utc(numbers: pl.Series) -> pl.Series:
     return frame["t"]
 
 
-def _localise(naive: pl.Series, timezone: str) -> pl.Series:
-    return naive.dt.replace_time_zone(timezone, ambiguous="earliest", non_existent="null").dt.convert_time_zone("UTC")
+def _localise(naive: pl.Series, timezone: str) -> tuple[pl.Series, pl.Series]:
+    """(UTC times, unclear): local times in `timezone` as UTC, null where a clock change skips the local time
+    (spring) or repeats it (autumn). Neither is guessed: an hour's error would make or break coordination
+    within a minute. `unclear` marks those rows."""
+    earliest = naive.dt.replace_time_zone(timezone, ambiguous="earliest", non_existent="null").dt.convert_time_zone("UTC")
+    latest = naive.dt.replace_time_zone(timezone, ambiguous="latest", non_existent="null").dt.convert_time_zone("UTC")
+    unclear = (naive.is_not_null() & (earliest.is_null() | (earliest != latest))).fill_null(False)
+    return earliest.zip_with(~unclear, pl.Series([None] * naive.len(), dtype=earliest.dtype)), unclear
 
 
 def _first_bad(values: pl.Series, mask: pl.Series) -> str:
@@ -97,6 +103,7 @@ def parse_times(values: pl.Series, column: str, timezone: str | None = None, pat
     dtype = values.dtype
     naive_seen = pl.Series([False] * values.len(), dtype=pl.Boolean)
     ambiguous = pl.Series([False] * values.len(), dtype=pl.Boolean)
+    unclear = pl.Series([False] * values.len(), dtype=pl.Boolean)
     if isinstance(dtype, pl.Datetime):
         if dtype.time_zone is None:
             if timezone is None:
@@ -104,11 +111,11 @@ def parse_times(values: pl.Series, column: str, timezone: str | None = None, pat
                     f"{path}: column {column!r} holds times without a time zone; pass --timezone "
                     "(for example UTC or Asia/Shanghai) to say which zone they are in"
                 )
-            parsed = _localise(values.cast(pl.Datetime("us")), timezone)
+            parsed, unclear = _localise(values.cast(pl.Datetime("us")), timezone)
         else:
             parsed = values.dt.convert_time_zone("UTC").cast(UTC)
     elif dtype == pl.Date:
-        parsed = _localise(values.cast(pl.Datetime("us")), timezone or "UTC")
+        parsed, unclear = _localise(values.cast(pl.Datetime("us")), timezone or "UTC")
     elif dtype.is_numeric():
         parsed = _epoch_to_utc(values).dt.replace_time_zone("UTC")
     else:
@@ -158,23 +165,32 @@ def parse_times(values: pl.Series, column: str, timezone: str | None = None, pat
                 # Some times have an offset and some do not: the ones without are rows to quarantine.
                 utc = parsed.dt.replace_time_zone(None).cast(pl.Datetime("us"))
                 return utc, _reasons(values, utc, column, naive_seen, ambiguous)
-            parsed = parsed.fill_null(_localise(naive, timezone))
+            local, unclear = _localise(naive, timezone)
+            unclear = unclear & parsed.is_null()
+            parsed = parsed.fill_null(local)
     utc = parsed.dt.replace_time_zone(None).cast(pl.Datetime("us"))
+    if unclear.any():
+        return utc, _reasons(values, utc, column, clock_change=(unclear, timezone or "UTC"))
     if not (utc.is_null() | (utc < EARLIEST) | (utc >= LATEST)).any():
         return utc, pl.repeat(None, utc.len(), dtype=pl.String, eager=True).alias("reason")
     return utc, _reasons(values, utc, column, ambiguous=ambiguous)
 
 
 def _reasons(values: pl.Series, utc: pl.Series, column: str, naive: pl.Series | None = None,
-             ambiguous: pl.Series | None = None) -> pl.Series:
+             ambiguous: pl.Series | None = None, clock_change: tuple[pl.Series, str] | None = None) -> pl.Series:
     """Why each time could not be loaded (null where it could)."""
     original = values.cast(pl.String, strict=False)
     no = pl.repeat(False, utc.len(), eager=True)
     frame = pl.DataFrame({"t": utc, "raw": original, "naive": naive if naive is not None else no,
-                          "ambiguous": ambiguous if ambiguous is not None else no})
+                          "ambiguous": ambiguous if ambiguous is not None else no,
+                          "clock": clock_change[0] if clock_change is not None else no})
+    zone = clock_change[1] if clock_change is not None else ""
     return frame.select(
         pl.when(pl.col("raw").is_null() | (pl.col("raw").str.strip_chars() == ""))
         .then(pl.lit(f"missing {column}"))
+        .when(pl.col("clock"))
+        .then(pl.lit(f"local time in {column} that a clock change in {zone} skips or repeats, so its UTC time is not "
+                     "known: ") + pl.col("raw").str.slice(0, 60))
         .when(pl.col("ambiguous"))
         .then(pl.lit(f"ambiguous date in {column}: the column has both day-first and month-first dates, and this one "
                      "reads either way: ") + pl.col("raw").str.slice(0, 60))
