@@ -541,3 +541,13 @@ def test_local_times_a_clock_change_skips_or_repeats_are_quarantined_not_guessed
     assert all("clock change in Europe/Berlin skips or repeats" in quarantine[r]["reason"] for r in (2, 3))
     assert (times["generic:1"].hour, times["generic:4"].hour) == (0, 3)  # CET and CEST offsets applied
     assert_reconciles(sources, 4)
+
+
+@pytest.mark.parametrize("bom", [b"", b"\xef\xbb\xbf"])
+def test_excels_separator_line_is_read_as_the_delimiter(tmp_path, capsys, bom):
+    path = tmp_path / "excel.csv"
+    path.write_bytes(bom + b"sep=;\r\nid;user;time;body\r\n1;u;%s;hello, world\r\n2;u;%s;zwei\r\n" % (TIME.encode(), TIME.encode()))
+    code, _ = run_ingest(capsys, tmp_path / "db.duckdb", path)
+    posts, _, sources = stored(tmp_path / "db.duckdb")
+    assert code == EXIT_LOADED and posts == {"generic:1": "hello, world", "generic:2": "zwei"}
+    assert_reconciles(sources, 2)

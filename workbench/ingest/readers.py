@@ -108,6 +108,7 @@ class InputInfo:
     encoding: str | None
     delimiter: str | None = None
     limits: ReadLimits = field(default_factory=ReadLimits)
+    skip_lines: int = 0  # lines before the header that are not data (Excel's "sep=;" line)
 
     @property
     def format_label(self) -> str:
@@ -330,9 +331,15 @@ def inspect_input(path: str | Path, encoding: str | None = None, delimiter: str 
     if fmt == "parquet":
         return InputInfo(path, fmt, compression, None, limits=limits)
     encoding = encoding or detect_encoding(sample)
+    skip_lines = 0
+    if fmt == "csv":
+        # Excel writes "sep=;" as the first line of a CSV saved for locales whose list separator is not a comma.
+        directive = re.match(r"\ufeff?sep=(.)\r?\n", sample[:16].decode(encoding, errors="replace"))
+        if directive:
+            skip_lines, delimiter = 1, delimiter or directive.group(1)
     if fmt == "csv" and delimiter is None:
         delimiter = _sniff_delimiter(path, sample, encoding)
-    return InputInfo(path, fmt, compression, encoding, delimiter, limits=limits)
+    return InputInfo(path, fmt, compression, encoding, delimiter, limits=limits, skip_lines=skip_lines)
 
 
 def _sniff_delimiter(path: Path, sample: bytes, encoding: str) -> str:
@@ -370,7 +377,10 @@ def _text_stream(path: Path, info: InputInfo) -> io.TextIOWrapper:
     binary = open_binary(path, info.compression, info.limits)
     # surrogateescape keeps undecodable bytes, so the row can be quarantined with them instead of
     # aborting the file or silently replacing them.
-    return io.TextIOWrapper(binary, encoding=info.encoding or "utf-8", errors="surrogateescape", newline="")
+    stream = io.TextIOWrapper(binary, encoding=info.encoding or "utf-8", errors="surrogateescape", newline="")
+    for _ in range(info.skip_lines):
+        stream.readline()
+    return stream
 
 
 # -- CSV ---------------------------------------------------------------------------------------
@@ -503,7 +513,8 @@ def _iter_csv_arrow(info: InputInfo, cells: list[str], header: list[str], batch_
 
     reader = pa_csv.open_csv(
         _csv_input_stream(info),
-        read_options=pa_csv.ReadOptions(block_size=min(CSV_BLOCK_BYTES, info.limits.max_field_bytes)),
+        read_options=pa_csv.ReadOptions(block_size=min(CSV_BLOCK_BYTES, info.limits.max_field_bytes),
+                                        skip_rows=info.skip_lines),
         # The same dialect as csv.reader's default: quotes double to escape, no escape character, quoted
         # newlines; blank lines are kept so that they can be found (see _has_blank_rows).
         parse_options=pa_csv.ParseOptions(delimiter=info.delimiter or ",", quote_char='"', double_quote=True,
