@@ -513,7 +513,7 @@ class CoordinationNetwork:
             # in two days the window rules and their spread flagged 10,192 of 10,200 accounts): the flags start
             # only from accounts whose co-action the test against chance cannot explain. A small corpus gives
             # the test too little background to reject anything, and there the window rules stand alone.
-            repeated &= np.isin(self.account_labels_.to_numpy(), self.groups_["account_id"].to_numpy())
+            repeated &= self.account_labels_.is_in(self.groups_["account_id"].implode()).to_numpy()
         attached = attach_by_co_actions(
             self._pairs, SIGNAL_KINDS, repeated, membership,
             min_posts=self.attach_min_posts, min_kinds=self.flag_min_signals, rounds=self.attach_rounds,
