@@ -65,3 +65,31 @@ def test_without_the_test_the_window_rules_flag_nearly_everyone(posts):
     network = CoordinationNetwork(random_state=0, significance=None).fit(posts)
     organic = {a for a in flagged(network) if a.startswith("o:")}
     assert len(organic) > 0.9 * 800  # why the gate exists; `workbench network --no-chance-test` says so
+
+
+def test_attachment_asks_more_than_chance_of_a_busy_account():
+    """Two co-actions with flagged accounts, of two kinds, attach a straggler that posted 4 times; an
+    account that posted 400 times meets flagged accounts that often by chance at the corpus's rate."""
+    from workbench.coordination.flags import attach_by_co_actions
+
+    # accounts 0-1 flagged; 2 the straggler; 3 the busy account; 4-99 others, each meeting a flagged account once
+    others = np.arange(4, 100)
+    rows = iter(range(10_000))
+
+    def frame(a, b):
+        a, b = np.asarray(a), np.asarray(b)
+        return pl.DataFrame({"row_a": [next(rows) for _ in a], "row_b": [next(rows) for _ in a], "account_a": a, "account_b": b})
+
+    pairs = {"co_share": frame([2, 3] + list(others), [0, 0] + [0] * len(others)),
+             "co_link": frame([2, 3], [1, 1])}
+    flagged = np.zeros(100, dtype=bool)
+    flagged[[0, 1]] = True
+    membership = np.full(100, -1)
+    activity = np.full(100, 100)  # the others meet flagged accounts on 1 post in 100: the rate chance gives
+    activity[2], activity[3] = 4, 400
+    kinds = {"co_share": "reaction", "co_link": "link"}
+    plain = attach_by_co_actions(pairs, kinds, flagged, membership, min_posts=2, min_kinds=2, rounds=1)
+    tested = attach_by_co_actions(pairs, kinds, flagged, membership, min_posts=2, min_kinds=2, rounds=1,
+                                  activity=activity, max_chance_p=0.01)
+    assert plain[2] and plain[3]
+    assert tested[2] and not tested[3]

@@ -33,6 +33,7 @@ from collections.abc import Mapping
 
 import numpy as np
 import polars as pl
+from scipy.stats import poisson
 
 from workbench.arrays import distinct, run_numbers
 
@@ -89,12 +90,19 @@ def attach_by_co_actions(
     min_posts: int,
     min_kinds: int,
     rounds: int,
+    activity: np.ndarray | None = None,
+    max_chance_p: float | None = None,
 ) -> np.ndarray:
     """Accounts attached to the flagged ones by their single co-actions (module docstring).
 
     pairs: per signal, matched post pairs with row_a, row_b, account_a, account_b (account codes);
     flagged: bool (n_accounts,) flags from repeated co-action; membership: int (n_accounts,) community per
-    account, -1 for none. Returns bool (n_accounts,): True for attached accounts (never for flagged ones).
+    account, -1 for none. activity, max_chance_p: posts per account, and the largest chance probability
+    an attachment may have: where everyone posts densely, a busy account meets flagged accounts on a few
+    posts by chance. The share of the eligible accounts' posts that meet a flagged account is the rate
+    chance gives; an account is attached only when the Poisson probability of meeting flagged accounts on
+    at least as many of its posts, at that rate, is at most `max_chance_p` (None: no such test).
+    Returns bool (n_accounts,): True for attached accounts (never for flagged ones).
     """
     n_accounts = flagged.size
     kind_code = {kind: code for code, kind in enumerate(sorted(set(signal_kinds.values())))}
@@ -126,6 +134,9 @@ def attach_by_co_actions(
         posts = np.bincount(distinct(candidates * n_rows + rows) // n_rows, minlength=n_accounts)
         kinds = np.bincount(distinct(np.concatenate(kind_keys)) // n_kinds, minlength=n_accounts)
         attached = (posts >= min_posts) & (kinds >= min_kinds)
+        if activity is not None and max_chance_p is not None and attached.any():
+            rate = posts[eligible].sum() / max(float(activity[eligible].sum()), 1.0)
+            attached &= poisson.sf(posts - 1, np.maximum(activity * rate, 1e-12)) <= max_chance_p
         if not attached.any():
             break
         current |= attached

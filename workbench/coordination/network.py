@@ -178,6 +178,7 @@ class CoordinationNetwork:
         top_hot_objects: int = 10,
         significance: SignificantCoordination | str | None = "default",
         chance_gate_min_accounts: int = 500,
+        attach_max_chance_p: float = 0.01,
         random_state: int = 0,
         paraphrase_params: Mapping | None = None,  # co_paraphrase: keyword arguments of paraphrase_pairs
     ):
@@ -207,6 +208,7 @@ class CoordinationNetwork:
         self.top_hot_objects = top_hot_objects
         self.significance = significance
         self.chance_gate_min_accounts = chance_gate_min_accounts
+        self.attach_max_chance_p = attach_max_chance_p
         self.random_state = random_state
         self.paraphrase_params = paraphrase_params
 
@@ -514,9 +516,12 @@ class CoordinationNetwork:
             # only from accounts whose co-action the test against chance cannot explain. A small corpus gives
             # the test too little background to reject anything, and there the window rules stand alone.
             repeated &= self.account_labels_.is_in(self.groups_["account_id"].implode()).to_numpy()
+        gated = self.significance_ is not None and self.chance_background_accounts_ >= self.chance_gate_min_accounts
         attached = attach_by_co_actions(
             self._pairs, SIGNAL_KINDS, repeated, membership,
             min_posts=self.attach_min_posts, min_kinds=self.flag_min_signals, rounds=self.attach_rounds,
+            activity=np.bincount(self._accounts, minlength=n) if gated else None,
+            max_chance_p=self.attach_max_chance_p if gated else None,
         )
         shared_assets = attach_by_shared_assets(
             self._asset_keys, repeated | attached,
