@@ -33,7 +33,6 @@ from collections.abc import Mapping
 
 import numpy as np
 import polars as pl
-from scipy.stats import poisson
 
 from workbench.arrays import distinct, run_numbers
 
@@ -135,6 +134,8 @@ def attach_by_co_actions(
         kinds = np.bincount(distinct(np.concatenate(kind_keys)) // n_kinds, minlength=n_accounts)
         attached = (posts >= min_posts) & (kinds >= min_kinds)
         if activity is not None and max_chance_p is not None and attached.any():
+            from scipy.stats import poisson  # lazily: scipy costs start-up, and small corpora never get here
+
             rate = posts[eligible].sum() / max(float(activity[eligible].sum()), 1.0)
             attached &= poisson.sf(posts - 1, np.maximum(activity * rate, 1e-12)) <= max_chance_p
         if not attached.any():
