@@ -105,3 +105,32 @@ def test_campaign_links_join_batches_and_families_without_coordination():
                                  None, 3, fused_edges=links)
     # batch x:0-2 and family x:3-5 meet through x:0's post in family 7: one campaign of six.
     assert members["campaign_id"].n_unique() == 1 and members.height == 6
+
+
+def test_a_small_fragment_writing_a_larger_campaigns_text_joins_it():
+    """Three accounts with no link to their operation but its templates join it; a small campaign whose
+    text is its own, or only chatter nobody owns, stays apart; an analyst-confirmed one is never folded."""
+    from workbench.forensics.campaigns import absorb_fragments
+
+    big = [f"a{i}" for i in range(20)]
+    members = pl.DataFrame({"campaign_id": ["C-big"] * 20 + ["C-frag"] * 3 + ["C-own"] * 3 + ["C-kept"] * 3,
+                            "account_id": big + ["f0", "f1", "f2", "o0", "o1", "o2", "k0", "k1", "k2"],
+                            "status": ["unreviewed"] * 26 + ["confirmed"] * 3})
+    rows = []  # (post, account, family)
+    for i, account in enumerate(big * 3):
+        rows.append((f"b{i}", account, f"T{i % 4}"))  # the big campaign's four template families
+    for i, account in enumerate(["f0", "f1", "f2", "f0", "k0", "k1", "k2", "k0"]):
+        rows.append((f"x{i}", account, f"T{i % 4}"))  # fragment and confirmed group write them too
+    for i, account in enumerate(["f0", "f1", "o0", "o1", "o2"] * 4):
+        rows.append((f"c{i}", account, "CHATTER"))  # a family nobody owns
+    for i in range(6):
+        rows.append((f"organic{i}", f"u{i}", "CHATTER"))
+    for i, account in enumerate(["o0", "o1", "o2"] * 2):
+        rows.append((f"own{i}", account, "OWN"))  # C-own's own template
+    frame = pl.DataFrame(rows, schema=["post_id", "account_id", "family_id"], orient="row")
+    out = absorb_fragments(members, frame.select("post_id", "account_id"), frame.select("post_id", "family_id"))
+    campaign = dict(out.select("account_id", "campaign_id").iter_rows())
+    assert {campaign[a] for a in ("f0", "f1", "f2")} == {"C-big"}
+    assert {campaign[a] for a in ("o0", "o1", "o2")} == {"C-own"}
+    assert {campaign[a] for a in ("k0", "k1", "k2")} == {"C-kept"}
+    assert out.height == members.height and set(out.filter(pl.col("campaign_id") == "C-big")["status"]) == {"unreviewed"}

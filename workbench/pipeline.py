@@ -30,7 +30,8 @@ from typing import Any
 
 import polars as pl
 
-from workbench.forensics.campaigns import assemble_campaigns, campaign_links, campaign_summary, share_of_voice
+from workbench.forensics.campaigns import (absorb_fragments, assemble_campaigns, campaign_links, campaign_summary,
+                                           share_of_voice)
 from workbench.forensics.features import AccountForensics
 from workbench.forensics.kinds import (
     GroupKinds,
@@ -501,6 +502,7 @@ def analyze_frames(
     if links is not None:
         links = separate_kinds(links, network.groups_, group_kinds)
     members = assemble_campaigns(account_scores, network.nodes_, analyst, params.min_campaign_accounts, fused_edges=links)
+    members = absorb_fragments(members, posts, assignments)
     campaigns, timeline, campaign_families = campaign_summary(members, posts, accounts, events, assignments)
     campaign_kinds = kinds.classify(members.select("account_id", pl.col("campaign_id").alias("group")))
     campaigns = campaigns.join(

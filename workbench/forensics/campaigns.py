@@ -224,6 +224,50 @@ def assemble_campaigns(
     return members.select(list(schema)).sort(["campaign_id", "account_id"])
 
 
+def absorb_fragments(members: pl.DataFrame, posts: pl.DataFrame, family_assignments: pl.DataFrame,
+                     max_accounts: int = 10, min_share: float = 0.5, min_posts: int = 3) -> pl.DataFrame:
+    """`members` with each small campaign (at most `max_accounts` accounts) that writes mostly the text of a
+    larger one folded into it.
+
+    A few members of an operation sometimes have no link to the rest (they joined few waves, each alone) and
+    come out as a campaign of three. What ties them to their operation is its text: a family is *owned* by
+    a campaign when the campaign wrote at least half of its posts. A small campaign whose posts in owned
+    families (chatter families nobody owns do not count) are, at least `min_posts` of them and at least
+    `min_share`, in families of one larger campaign joins that campaign (the one owning most of them).
+    Analyst-confirmed campaigns are never folded. family_assignments: post_id, family_id.
+    """
+    if members.is_empty() or family_assignments.is_empty():
+        return members
+    sizes = members.group_by("campaign_id").agg(pl.len().alias("n"), pl.col("status").first())
+    small = sizes.filter((pl.col("n") <= max_accounts) & (pl.col("status") != "confirmed"))["campaign_id"]
+    if small.is_empty():
+        return members
+    written = (posts.select("post_id", "account_id").join(family_assignments.select("post_id", "family_id"), on="post_id")
+               .join(members.select("account_id", "campaign_id"), on="account_id", how="left"))
+    family_posts = written.group_by("family_id").agg(pl.len().alias("family_posts"))
+    owned = (written.drop_nulls("campaign_id").group_by("family_id", "campaign_id").agg(pl.len().alias("posts"))
+             .join(family_posts, on="family_id").filter(pl.col("posts") * 2 >= pl.col("family_posts"))
+             .select("family_id", pl.col("campaign_id").alias("owner")))
+    fragment_posts = written.filter(pl.col("campaign_id").is_in(small.implode())).join(owned, on="family_id")
+    totals = fragment_posts.group_by("campaign_id").agg(pl.len().alias("in_families"))
+    moves = (fragment_posts.filter(pl.col("owner") != pl.col("campaign_id"))
+             .join(sizes.select(pl.col("campaign_id").alias("owner"), pl.col("n").alias("owner_n")), on="owner")
+             .join(sizes.select("campaign_id", "n"), on="campaign_id")
+             .filter(pl.col("owner_n") > pl.col("n"))
+             .group_by("campaign_id", "owner").agg(pl.len().alias("shared"))
+             .join(totals, on="campaign_id")
+             .filter((pl.col("shared") >= min_share * pl.col("in_families")) & (pl.col("shared") >= min_posts))
+             .sort(["campaign_id", "shared", "owner"], descending=[False, True, False])
+             .unique("campaign_id", keep="first", maintain_order=True))
+    if moves.is_empty():
+        return members
+    into = dict(zip(moves["campaign_id"].to_list(), moves["owner"].to_list()))
+    status = dict(members.select("campaign_id", "status").unique("campaign_id").iter_rows())
+    return (members.with_columns(pl.col("campaign_id").replace(into))
+            .with_columns(pl.col("campaign_id").replace_strict(status, default="unreviewed").alias("status"))
+            .sort(["campaign_id", "account_id"]))
+
+
 def campaign_summary(
     members: pl.DataFrame,
     posts: pl.DataFrame,
