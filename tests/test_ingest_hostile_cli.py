@@ -495,7 +495,8 @@ def test_a_column_named_like_an_internal_one_is_read_as_written(tmp_path, capsys
 
 def test_slash_dates_follow_the_order_the_column_shows(tmp_path, capsys):
     day_first = tmp_path / "day_first.csv"
-    day_first.write_bytes(csv_bytes([("1", "u", "13/06/2025 10:00", "a"), ("2", "u", "01/06/2025 10:00", "b")]))
+    day_first.write_bytes(csv_bytes([("1", "u", "13/06/2025 10:00", "a"), ("2", "u", "01/06/2025 10:00", "b"),
+                                     ("3", "u", "24/06/2025 10:00", "c")]))
     code, _ = run_ingest(capsys, tmp_path / "a.duckdb", day_first, extra=("--timezone", "UTC"))
     times = created_at(tmp_path / "a.duckdb")
     assert code == EXIT_LOADED and times["generic:2"].month == 6 and times["generic:2"].day == 1
@@ -551,3 +552,26 @@ def test_excels_separator_line_is_read_as_the_delimiter(tmp_path, capsys, bom):
     posts, _, sources = stored(tmp_path / "db.duckdb")
     assert code == EXIT_LOADED and posts == {"generic:1": "hello, world", "generic:2": "zwei"}
     assert_reconciles(sources, 2)
+
+
+def test_a_stray_day_first_date_among_us_dates_is_one_quarantined_row(tmp_path, capsys):
+    """One "13/1/2016" (or an impossible "31/31/2016") among month-first dates does not re-date the rest."""
+    rows = [(str(i), "u", f"10/{i}/2016 19:01", f"t{i}") for i in range(1, 29)]  # 16 of them only month first
+    rows += [("90", "u", "13/1/2016 19:38", "stray"), ("91", "u", "31/31/2016 99:99", "impossible")]
+    path = tmp_path / "us.csv"
+    path.write_bytes(csv_bytes(rows))
+    code, _ = run_ingest(capsys, tmp_path / "db.duckdb", path, extra=("--timezone", "UTC"))
+    _, quarantine, _ = stored(tmp_path / "db.duckdb")
+    times = created_at(tmp_path / "db.duckdb")
+    assert code == EXIT_QUARANTINED and set(quarantine) == {29, 30}
+    assert all((t.month, t.year) == (10, 2016) for t in times.values()) and len(times) == 28
+
+
+def test_a_nul_byte_in_the_header_is_a_refusal_and_the_next_file_loads(tmp_path, capsys):
+    binary = tmp_path / "binary.csv"
+    binary.write_bytes(b"\x00\x01\x02PK\x03\x04garbage")
+    good = tmp_path / "good.csv"
+    good.write_bytes(csv_bytes([("1", "u", TIME, "fine")]))
+    code, out = run_ingest(capsys, tmp_path / "db.duckdb", binary, good)
+    assert code == EXIT_FAILED and "binary.csv: the header row holds NUL bytes" in out and "Traceback" not in out
+    assert stored(tmp_path / "db.duckdb")[0] == {"generic:1": "fine"}

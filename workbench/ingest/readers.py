@@ -496,6 +496,8 @@ def _csv_header_cells(info: InputInfo) -> list[str] | None:
             raise InputFileError(f"{info.path}: cannot read the header row: {error}") from error
     if any(_has_surrogates(name) for name in cells):
         raise InputFileError(f"{info.path}: the header row is not valid {info.encoding}; pass --encoding")
+    if any("\x00" in name for name in cells):
+        raise InputFileError(f"{info.path}: the header row holds NUL bytes; is this a CSV file?")
     if cells:
         cells[0] = cells[0].lstrip("\ufeff")
     return cells

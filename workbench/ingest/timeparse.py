@@ -6,9 +6,13 @@ common export layouts (ISO, "2012-09-16 15:05:11", "10/1/2016 19:38", "2012年09
 need an explicit time zone. Values that parse to before 1990 or after 2100 are treated as absurd.
 
 Dates written with slashes ("01/06/2025") are month first, as US exports write them, unless the column
-shows it is day first: a value whose first number is above 12 ("13/06/2025"). A column that shows both
-orders has its ambiguous dates (both numbers 12 or less, and different) quarantined, since either reading
-may be wrong. What a file's earlier batches showed (`TimeEvidence`) holds for its later ones: the order,
+shows otherwise (`TimeEvidence.order`): a date valid only day first ("13/06/2025") is evidence for that
+order, one valid only month first ("06/13/2025") for the other. Day first is chosen when at least two
+dates show it and they outnumber the month-first ones ten to one; month first when nothing says day first,
+or month-first dates outnumber them ten to one (a stray "13/1/2016" among US dates is then a row to
+quarantine, not a reason to re-date the rest). Otherwise the ambiguous dates (both numbers 12 or less, and
+different) are quarantined, since either reading may be wrong, and each unambiguous one is read in its own
+order. What a file's earlier batches showed (`TimeEvidence`) holds for its later ones: the order,
 and whether times carry an offset (a time without one among them is then a row to quarantine, not a
 reason to refuse the file).
 """
@@ -53,8 +57,16 @@ class TimeEvidence:
     """What the batches of one time column read so far showed (one per file and column)."""
 
     offsets_seen: bool = False  # some times carried a UTC offset
-    day_first: bool = False  # a slash date whose first number is above 12
-    month_first: bool = False  # a slash date whose second number is above 12
+    day_first: int = 0  # slash dates valid only day first
+    month_first: int = 0  # slash dates valid only month first
+
+    def order(self) -> str:
+        """"month_first", "day_first" or "mixed" (see the module)."""
+        if self.day_first >= 2 and self.day_first >= 10 * self.month_first:
+            return "day_first"
+        if self.day_first == 0 or self.month_first >= 10 * self.day_first:
+            return "month_first"
+        return "mixed"
 
 
 def _day_first(fmt: str) -> str:
@@ -136,13 +148,15 @@ def parse_times(values: pl.Series, column: str, timezone: str | None = None, pat
         slash = text.str.extract_groups(_SLASH_DATE)
         first = slash.struct.field("1").cast(pl.Int32, strict=False)
         second = slash.struct.field("2").cast(pl.Int32, strict=False)
-        evidence.day_first |= bool((first > 12).any())
-        evidence.month_first |= bool((second > 12).any())
+        small, large = first.is_between(1, 12), first.is_between(13, 31)
+        evidence.day_first += int((large & second.is_between(1, 12)).sum())
+        evidence.month_first += int((small & second.is_between(13, 31)).sum())
         formats = list(NAIVE_FORMATS)
         slash_formats = [f for f in formats if "%m/%d/" in f]
-        if evidence.day_first and not evidence.month_first:
+        order = evidence.order()
+        if order == "day_first":
             formats = [_day_first(f) if f in slash_formats else f for f in formats]
-        elif evidence.day_first:  # both orders: each unambiguous date in its own, the others quarantined
+        elif order == "mixed":  # both orders: each unambiguous date in its own, the others quarantined
             formats += [_day_first(f) for f in slash_formats]
             ambiguous = ((first <= 12) & (second <= 12) & (first != second) & parsed.is_null()).fill_null(False)
         naive = pl.Series([None] * values.len(), dtype=pl.Datetime("us"))
@@ -192,8 +206,8 @@ def _reasons(values: pl.Series, utc: pl.Series, column: str, naive: pl.Series | 
         .then(pl.lit(f"local time in {column} that a clock change in {zone} skips or repeats, so its UTC time is not "
                      "known: ") + pl.col("raw").str.slice(0, 60))
         .when(pl.col("ambiguous"))
-        .then(pl.lit(f"ambiguous date in {column}: the column has both day-first and month-first dates, and this one "
-                     "reads either way: ") + pl.col("raw").str.slice(0, 60))
+        .then(pl.lit(f"ambiguous date in {column}: the column's dates do not settle whether the day or the month "
+                     "comes first, and this one reads either way: ") + pl.col("raw").str.slice(0, 60))
         .when(pl.col("naive"))
         .then(pl.lit(f"time without a UTC offset in {column}, among times with one (pass --timezone to load it): ")
               + pl.col("raw").str.slice(0, 60))
