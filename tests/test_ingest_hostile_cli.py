@@ -575,3 +575,15 @@ def test_a_nul_byte_in_the_header_is_a_refusal_and_the_next_file_loads(tmp_path,
     code, out = run_ingest(capsys, tmp_path / "db.duckdb", binary, good)
     assert code == EXIT_FAILED and "binary.csv: the header row holds NUL bytes" in out and "Traceback" not in out
     assert stored(tmp_path / "db.duckdb")[0] == {"generic:1": "fine"}
+
+
+def test_ira_rows_with_a_bad_profile_count_keep_the_labels_of_the_others(tmp_path, capsys):
+    """A count like "1,234" in one author's row used to crash the label step (ShapeError) and lose the file."""
+    path = tmp_path / "ira.csv"
+    path.write_text('author_id,author,content,publish_date,followers,account_category\n'
+                    '1,X,hi,10/1/2016 19:01,"1,234",RightTroll\n2,Y,yo,10/1/2016 19:02,5,LeftTroll\n', encoding="utf-8")
+    code, out = run_ingest(capsys, tmp_path / "db.duckdb", path, preset="ira")
+    assert code in (EXIT_LOADED, EXIT_QUARANTINED) and "report this" not in out and "Traceback" not in out
+    with Store(tmp_path / "db.duckdb", read_only=True) as store:
+        assert store.scalar("SELECT count(*) FROM posts") == 2
+        assert store.query("SELECT entity_id, value FROM labels WHERE label = 'account_category'").rows() == [("twitter:2", "LeftTroll")]

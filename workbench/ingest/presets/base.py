@@ -411,9 +411,13 @@ def build_accounts(frame: pl.DataFrame, ctx: MapContext, fields: Mapping[str, pl
     return accounts.select(*schema.ACCOUNTS.column_names), rejects
 
 
-def account_labels(accounts: pl.DataFrame, label: str, values: pl.Series, origin: str, source_id: int) -> pl.DataFrame:
-    """Labels about accounts (e.g. IRA account_category), one per account and value present."""
-    frame = pl.DataFrame({"entity_id": accounts["account_id"], "value": values.cast(pl.String)})
+def account_labels(accounts: pl.DataFrame, label: str, frame: pl.DataFrame, column: str, origin: str,
+                   source_id: int) -> pl.DataFrame:
+    """Labels about accounts (e.g. IRA account_category) from `column` of the raw rows `frame`, one per loaded
+    account and value present: matched by input row, so an account row that was quarantined gives none."""
+    values = frame.select(pl.col(ROW_COLUMN).alias("source_row"), pl.col(column).cast(pl.String).alias("value"))
+    frame = accounts.select(pl.col("account_id").alias("entity_id"), "source_row").join(
+        values, on="source_row", how="left", maintain_order="left")
     return frame.filter(pl.col("value").is_not_null()).unique("entity_id", keep="first", maintain_order=True).select(
         pl.lit("account").alias("entity_type"), pl.col("entity_id"), pl.lit(label).alias("label"), pl.col("value"),
         pl.lit(origin).alias("origin"), pl.lit(source_id, dtype=pl.Int32).alias("source_id"),

@@ -12,7 +12,7 @@ from __future__ import annotations
 import polars as pl
 
 from workbench.ingest.presets.base import (Mapped, MapContext, Preset, account_labels, build_accounts, build_posts,
-                                           empty_rejects, nonempty, require_columns)
+                                           empty_rejects, require_columns)
 
 LANGUAGES = {"English": "en", "Russian": "ru", "German": "de", "Spanish": "es", "French": "fr", "Italian": "it",
              "Arabic": "ar", "Ukrainian": "uk", "Dutch": "nl", "Portuguese": "pt", "Japanese": "ja",
@@ -35,11 +35,8 @@ class IraPreset(Preset):
                                        "account_category", "new_june_2018") if c in frame.columns]
         profile_raw = pl.struct(profile_columns).struct.json_encode()
         accounts, account_rejects = build_accounts(frame, ctx, account_fields, "author_id", raw=profile_raw)
-        labels = []
-        with_id = frame.filter(nonempty(pl.col("author_id")).is_not_null())
-        for label in ("account_category", "account_type"):
-            if label in frame.columns:
-                labels.append(account_labels(accounts, label, with_id[label], "ira", ctx.source_id))
+        labels = [account_labels(accounts, label, frame, label, "ira", ctx.source_id)
+                  for label in ("account_category", "account_type") if label in frame.columns]
         label_frame = pl.concat(labels) if labels else None
         if "content" not in frame.columns:
             return Mapped("accounts", accounts, account_rejects, labels=label_frame)
