@@ -587,3 +587,14 @@ def test_ira_rows_with_a_bad_profile_count_keep_the_labels_of_the_others(tmp_pat
     with Store(tmp_path / "db.duckdb", read_only=True) as store:
         assert store.scalar("SELECT count(*) FROM posts") == 2
         assert store.query("SELECT entity_id, value FROM labels WHERE label = 'account_category'").rows() == [("twitter:2", "LeftTroll")]
+
+
+def test_twitter_v2_holds_to_the_maximum_field_size(tmp_path, capsys):
+    lines = [json.dumps({"id": str(1000 + i), "author_id": "u1", "created_at": TIME, "text": text})
+             for i, text in enumerate(["before", "x" * (2 * 1024 * 1024), "after"])]
+    path = tmp_path / "v2.jsonl"
+    path.write_text("\n".join(lines) + "\n")
+    code, out = run_ingest(capsys, tmp_path / "db.duckdb", path, preset="twitter_v2", extra=("--max-field-mb", "1"))
+    _, quarantine, sources = stored(tmp_path / "db.duckdb")
+    assert code == EXIT_QUARANTINED and set(quarantine) == {2} and "longer than the maximum field size" in out
+    assert_reconciles(sources, 3)

@@ -26,8 +26,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.json as pa_json
 
-from workbench.ingest.readers import (InputInfo, RawBatch, RawReject, RecordExpander, _parse_record_line,
-                                      _records_batch, json_line_reject, open_binary)
+from workbench.ingest.readers import (InputInfo, RawBatch, RawReject, RecordExpander, _escape_surrogates,
+                                      _parse_record_line, _records_batch, json_line_reject, open_binary)
 
 # 32 MB of lines per block: ~33,000 tweets of a v2 export (about 1 KB each with their page's users).
 # Memory is bounded by it, whatever the file's size; a block that must be read line by line costs ~3 s.
@@ -56,7 +56,7 @@ def fast_path_applies(info: InputInfo) -> bool:
 
 def _blocks_of_lines(info: InputInfo, block_bytes: int) -> Iterator[bytes]:
     """The (decompressed) file in blocks that end after a line break (the last one may not)."""
-    with open_binary(info.path, info.compression) as handle:
+    with open_binary(info.path, info.compression, info.limits) as handle:
         carry = b""
         first = True
         while True:
@@ -98,6 +98,12 @@ def iter_json_blocks(info: InputInfo, schema: pa.Schema, block_bytes: int | None
             continue
         lines = _split_lines(data)
         table = None
+        ends = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == 10)
+        longest = int(np.diff(np.concatenate(([-1], ends, [len(data)]))).max())  # bytes, >= characters
+        if longest > info.limits.max_field_bytes:  # read line by line, where the long line is quarantined
+            yield JsonBlock(next_line, None, None, data)
+            next_line += _count_text_lines(data, info)
+            continue
         try:
             lines.validate(full=True)  # UTF-8
             decoded = pa_json.read_json(io.BytesIO(data), read_options=pa_json.ReadOptions(use_threads=True, block_size=PARSE_BYTES),
@@ -126,6 +132,11 @@ def iter_block_records(block: JsonBlock, info: InputInfo, expand: RecordExpander
     rejects: list[RawReject] = []
     lines_in_batch = 0
     for row_number, line in enumerate(_text_lines(block.data, info), start=block.first_line):
+        if len(line) > info.limits.max_field_bytes:
+            rejects.append(RawReject(row_number, _escape_surrogates(line[:2000]),
+                                     f"line longer than the maximum field size ({len(line):,} characters; limit "
+                                     f"{info.limits.max_field_bytes:,}); only its start is kept here"))
+            continue
         stripped = line.strip()
         rejected = json_line_reject(line, stripped, row_number, info)
         if rejected is not None:
