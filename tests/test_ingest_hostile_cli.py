@@ -598,3 +598,15 @@ def test_twitter_v2_holds_to_the_maximum_field_size(tmp_path, capsys):
     _, quarantine, sources = stored(tmp_path / "db.duckdb")
     assert code == EXIT_QUARANTINED and set(quarantine) == {2} and "longer than the maximum field size" in out
     assert_reconciles(sources, 3)
+
+
+def test_coortweet_rows_without_a_content_or_object_id_are_quarantined(tmp_path, capsys):
+    path = tmp_path / "coortweet.csv"
+    path.write_text("object_id,account_id,content_id,timestamp_share\no1,a1,c1,1600000001\no5,a5,,1600000005\n"
+                    "o5,a6,,1600000006\n,a7,c7,1600000007\no8,a8,c8,1600000008\n", encoding="utf-8")
+    code, _ = run_ingest(capsys, tmp_path / "db.duckdb", path, preset="coortweet")
+    posts, quarantine, sources = stored(tmp_path / "db.duckdb")
+    assert code == EXIT_QUARANTINED and set(quarantine) == {2, 3, 4}
+    assert [quarantine[r]["reason"] for r in (2, 3, 4)] == ["missing content_id"] * 2 + ["missing object_id"]
+    assert sorted(posts) == ["twitter:c1~o1", "twitter:c8~o8"] and sources[0]["rows_duplicate"] == 0
+    assert_reconciles(sources, 5)

@@ -272,7 +272,8 @@ def split_rejects(base: pl.DataFrame, frame: pl.DataFrame) -> tuple[pl.DataFrame
 
 # -- posts -----------------------------------------------------------------------------------------
 def build_posts(frame: pl.DataFrame, ctx: MapContext, fields: Mapping[str, pl.Expr],
-                time_column: str, account_column: str, raw_columns: list[str] = ()) -> tuple[pl.DataFrame, pl.DataFrame]:
+                time_column: str, account_column: str, raw_columns: list[str] = (),
+                required_columns: list[str] = ()) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Canonical posts from raw rows.
 
     fields : canonical column name -> expression over raw columns. `created_at` must be given (raw
@@ -280,10 +281,17 @@ def build_posts(frame: pl.DataFrame, ctx: MapContext, fields: Mapping[str, pl.Ex
         `post_id` is derived from the platform and the raw row (as JSON), so identical rows get the same id.
     time_column, account_column : raw column names, for the reasons given to bad rows.
     raw_columns : the raw columns `fields` read, checked to hold one value per row (`single_values`).
+    required_columns : raw columns a row cannot be loaded without (besides the account and the time); an
+        empty one quarantines the row ("missing content_id") instead of making up an id.
     Returns (posts with canonical columns + `_row`, rejects).
     """
     platform = fields.get("platform", pl.lit(ctx.platform))
     values, problems = single_values(frame, raw_columns)
+    for raw in reversed(list(required_columns)):  # the first missing one is the reason
+        missing = frame.select(nonempty(pl.col(raw)).is_null()).to_series()
+        problems = problems.with_columns(
+            pl.when(missing).then(pl.lit(f"missing {raw}")).otherwise(pl.col("_value_reason")).alias("_value_reason"),
+            pl.when(missing).then(pl.lit(raw)).otherwise(pl.col("_value_column")).alias("_value_column"))
     base = values.select(
         pl.col(ROW_COLUMN),
         platform.cast(pl.String).alias("platform"),

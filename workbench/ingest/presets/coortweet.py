@@ -39,7 +39,8 @@ class CooRTweetPreset(Preset):
             "hashtags": as_list if object_kind == "hashtag" else empty,
             "mentions": empty,
         }
-        posts, rejects = build_posts(frame, ctx, fields, time_column="timestamp_share", account_column="account_id")
+        posts, rejects = build_posts(frame, ctx, fields, time_column="timestamp_share", account_column="account_id",
+                                     required_columns=["content_id", "object_id"])
         accounts, _ = build_accounts(frame, ctx, {"account_id": pl.col("account_id")}, "account_id")
         return Mapped("posts", posts, rejects, accounts=accounts)
 
