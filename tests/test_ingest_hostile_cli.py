@@ -430,6 +430,16 @@ def created_at(db: Path) -> dict:
         return dict(store.query("SELECT post_id, created_at FROM posts").iter_rows())
 
 
+def ingest_times(tmp_path: Path, capsys, rows: list[tuple[str, str, str, str]], timezone: str):
+    """Ingest `rows` (id, user, time, body) as a CSV with `--timezone`; returns (exit code, quarantine by row,
+    created_at by post id, sources)."""
+    path = tmp_path / "times.csv"
+    path.write_bytes(csv_bytes(rows))
+    code, _ = run_ingest(capsys, tmp_path / "times.duckdb", path, extra=("--timezone", timezone))
+    _, quarantine, sources = stored(tmp_path / "times.duckdb")
+    return code, quarantine, created_at(tmp_path / "times.duckdb"), sources
+
+
 def test_blank_lines_before_the_header_are_a_one_line_refusal(tmp_path, capsys):
     blank_first = tmp_path / "blank_first.csv"
     blank_first.write_bytes(b"\n\nid,user,time,body\n1,u1,%s,hello\n" % TIME.encode())
@@ -533,11 +543,7 @@ def test_escaped_bytes_and_written_backslashes_stay_apart_in_quarantine(tmp_path
 def test_local_times_a_clock_change_skips_or_repeats_are_quarantined_not_guessed(tmp_path, capsys):
     rows = [("1", "u", "2025-03-30 01:30", "before"), ("2", "u", "2025-03-30 02:30", "skipped"),
             ("3", "u", "2025-10-26 02:30", "happens twice"), ("4", "u", "2025-10-26 04:30", "after")]
-    path = tmp_path / "berlin.csv"
-    path.write_bytes(csv_bytes(rows))
-    code, _ = run_ingest(capsys, tmp_path / "db.duckdb", path, extra=("--timezone", "Europe/Berlin"))
-    _, quarantine, sources = stored(tmp_path / "db.duckdb")
-    times = created_at(tmp_path / "db.duckdb")
+    code, quarantine, times, sources = ingest_times(tmp_path, capsys, rows, "Europe/Berlin")
     assert code == EXIT_QUARANTINED and set(quarantine) == {2, 3}
     assert all("clock change in Europe/Berlin skips or repeats" in quarantine[r]["reason"] for r in (2, 3))
     assert (times["generic:1"].hour, times["generic:4"].hour) == (0, 3)  # CET and CEST offsets applied
@@ -558,11 +564,7 @@ def test_a_stray_day_first_date_among_us_dates_is_one_quarantined_row(tmp_path, 
     """One "13/1/2016" (or an impossible "31/31/2016") among month-first dates does not re-date the rest."""
     rows = [(str(i), "u", f"10/{i}/2016 19:01", f"t{i}") for i in range(1, 29)]  # 16 of them only month first
     rows += [("90", "u", "13/1/2016 19:38", "stray"), ("91", "u", "31/31/2016 99:99", "impossible")]
-    path = tmp_path / "us.csv"
-    path.write_bytes(csv_bytes(rows))
-    code, _ = run_ingest(capsys, tmp_path / "db.duckdb", path, extra=("--timezone", "UTC"))
-    _, quarantine, _ = stored(tmp_path / "db.duckdb")
-    times = created_at(tmp_path / "db.duckdb")
+    code, quarantine, times, _ = ingest_times(tmp_path, capsys, rows, "UTC")
     assert code == EXIT_QUARANTINED and set(quarantine) == {29, 30}
     assert all((t.month, t.year) == (10, 2016) for t in times.values()) and len(times) == 28
 
