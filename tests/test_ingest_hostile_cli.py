@@ -612,3 +612,16 @@ def test_coortweet_rows_without_a_content_or_object_id_are_quarantined(tmp_path,
     assert [quarantine[r]["reason"] for r in (2, 3, 4)] == ["missing content_id"] * 2 + ["missing object_id"]
     assert sorted(posts) == ["twitter:c1~o1", "twitter:c8~o8"] and sources[0]["rows_duplicate"] == 0
     assert_reconciles(sources, 5)
+
+
+def test_twitter_v2_text_that_is_an_object_is_quarantined_not_nulled(tmp_path, capsys):
+    lines = [json.dumps({"id": "1001", "author_id": "u1", "created_at": TIME, "text": "before"}),
+             json.dumps({"id": "1002", "author_id": "u1", "created_at": TIME, "text": {"a": 1}}),
+             json.dumps({"id": "1003", "author_id": "u1", "created_at": TIME, "text": "after"})]
+    path = tmp_path / "v2.jsonl"
+    path.write_text("\n".join(lines) + "\n")
+    code, _ = run_ingest(capsys, tmp_path / "db.duckdb", path, preset="twitter_v2")
+    posts, quarantine, sources = stored(tmp_path / "db.duckdb")
+    assert code == EXIT_QUARANTINED and quarantine[2]["reason"] == "column 'text' holds a JSON object, not a value"
+    assert posts == {"twitter:1001": "before", "twitter:1003": "after"}
+    assert_reconciles(sources, 3)

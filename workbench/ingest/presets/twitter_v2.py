@@ -136,7 +136,8 @@ class TwitterV2Preset(Preset):
             "repost_count": col_or_null(frame, "public_metrics.retweet_count"),
             "reply_count": col_or_null(frame, "public_metrics.reply_count"),
         }
-        posts, rejects = build_posts(frame, ctx, fields, time_column="created_at", account_column="author_id")
+        posts, rejects = build_posts(frame, ctx, fields, time_column="created_at", account_column="author_id",
+                                     raw_columns=["text"])  # a JSON object as text is quarantined, not NULLed
         # One row per author: the loader keeps the first profile of each account anyway, and a page repeats
         # its authors' profiles on every tweet (the rejects of build_accounts are not used).
         authors = frame.filter(col_or_null(frame, "_author.id").is_not_null())

@@ -27,14 +27,14 @@ class WeiboCedPreset(Preset):
             fields = {"post_id": pl.col("mid"), "account_id": pl.col("uid"), "created_at": pl.col("created_at"),
                       "text": col_or_null(frame, "text"), "kind": pl.lit("repost"), "lang": pl.lit("zh"),
                       "parent_post_id": col_or_null(frame, "parent_mid"), "shared_post_id": root}
-            posts, rejects = build_posts(frame, ctx, fields, time_column="created_at", account_column="uid")
+            posts, rejects = build_posts(frame, ctx, fields, time_column="created_at", account_column="uid", raw_columns=["text"])
             accounts, _ = build_accounts(frame, ctx, {"account_id": pl.col("uid")}, "uid")
             return Mapped("posts", posts, rejects, accounts=accounts)
         fields = {"post_id": pl.col("mid"), "account_id": pl.col("uid"), "created_at": pl.col("created_at"),
                   "text": col_or_null(frame, "text"), "kind": pl.lit("post"), "lang": pl.lit("zh"),
                   "source_app": col_or_null(frame, "source"), "like_count": col_or_null(frame, "likes"),
                   "repost_count": col_or_null(frame, "reposts"), "reply_count": col_or_null(frame, "comments")}
-        posts, rejects = build_posts(frame, ctx, fields, time_column="created_at", account_column="uid")
+        posts, rejects = build_posts(frame, ctx, fields, time_column="created_at", account_column="uid", raw_columns=["text"])
         user_columns = [c for c in frame.columns if c.startswith("user_")] + ["uid"]
         accounts, _ = build_accounts(frame, ctx, {
             "account_id": pl.col("uid"), "followers": col_or_null(frame, "user_followers"),
