@@ -510,13 +510,13 @@ class CoordinationNetwork:
         repeated = nodes["flagged"].to_numpy() & (
             np.where(membership >= 0, community_kinds[np.maximum(membership, 0)], 0) >= self.flag_min_signals
         )
-        if self.significance_ is not None and self.chance_background_accounts_ >= self.chance_gate_min_accounts:
+        gated = self.significance_ is not None and self.chance_background_accounts_ >= self.chance_gate_min_accounts
+        if gated:
             # Repeated co-action in a window is not evidence on its own where posting is dense (at 200k posts
             # in two days the window rules and their spread flagged 10,192 of 10,200 accounts): the flags start
             # only from accounts whose co-action the test against chance cannot explain. A small corpus gives
             # the test too little background to reject anything, and there the window rules stand alone.
             repeated &= self.account_labels_.is_in(self.groups_["account_id"].implode()).to_numpy()
-        gated = self.significance_ is not None and self.chance_background_accounts_ >= self.chance_gate_min_accounts
         attached = attach_by_co_actions(
             self._pairs, SIGNAL_KINDS, repeated, membership,
             min_posts=self.attach_min_posts, min_kinds=self.flag_min_signals, rounds=self.attach_rounds,

@@ -26,8 +26,8 @@ import numpy as np
 import pyarrow as pa
 import pyarrow.json as pa_json
 
-from workbench.ingest.readers import (InputInfo, RawBatch, RawReject, RecordExpander, _escape_surrogates,
-                                      _parse_record_line, _records_batch, json_line_reject, open_binary)
+from workbench.ingest.readers import (InputInfo, RawBatch, RawReject, RecordExpander, _parse_record_line,
+                                      _records_batch, json_line_reject, open_binary, overlong_line_reject)
 
 # 32 MB of lines per block: ~33,000 tweets of a v2 export (about 1 KB each with their page's users).
 # Memory is bounded by it, whatever the file's size; a block that must be read line by line costs ~3 s.
@@ -133,9 +133,7 @@ def iter_block_records(block: JsonBlock, info: InputInfo, expand: RecordExpander
     lines_in_batch = 0
     for row_number, line in enumerate(_text_lines(block.data, info), start=block.first_line):
         if len(line) > info.limits.max_field_bytes:
-            rejects.append(RawReject(row_number, _escape_surrogates(line[:2000]),
-                                     f"line longer than the maximum field size ({len(line):,} characters; limit "
-                                     f"{info.limits.max_field_bytes:,}); only its start is kept here"))
+            rejects.append(overlong_line_reject(row_number, line, len(line), info))
             continue
         stripped = line.strip()
         rejected = json_line_reject(line, stripped, row_number, info)

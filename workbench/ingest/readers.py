@@ -848,6 +848,13 @@ def _record_rows(value: Any, row_number: int, raw_text: str, expand: RecordExpan
     return [(row_number, _flatten(record), raw) for record, raw in zip(records, dumped)]
 
 
+def overlong_line_reject(row_number: int, start: str, length: int, info: InputInfo) -> RawReject:
+    """The reject for a JSON Lines line longer than the maximum field size: its start, its length."""
+    return RawReject(row_number, _escape_surrogates(start[:2000]),
+                     f"line longer than the maximum field size ({length:,} characters; limit "
+                     f"{info.limits.max_field_bytes:,}); only its start is kept here")
+
+
 def _refuse_constant(name: str):
     """NaN, Infinity and -Infinity are not JSON (Python's parser accepts them): such a row is quarantined
     rather than stored as the text "nan"."""
@@ -918,9 +925,7 @@ def iter_jsonl(info: InputInfo, expand: RecordExpander | None = None, batch_rows
         lines_in_batch = 0
         for row_number, (line, overlong) in enumerate(_limited_lines(stream, info.limits.max_field_bytes), start=1):
             if overlong is not None:
-                rejects.append(RawReject(row_number, _escape_surrogates(line),
-                                         f"line longer than the maximum field size ({overlong:,} characters; limit "
-                                         f"{info.limits.max_field_bytes:,}); only its start is kept here"))
+                rejects.append(overlong_line_reject(row_number, line, overlong, info))
                 continue
             stripped = line.strip()
             rejected = json_line_reject(line, stripped, row_number, info)

@@ -183,11 +183,9 @@ def parse_times(values: pl.Series, column: str, timezone: str | None = None, pat
             unclear = unclear & parsed.is_null()
             parsed = parsed.fill_null(local)
     utc = parsed.dt.replace_time_zone(None).cast(pl.Datetime("us"))
-    if unclear.any():
-        return utc, _reasons(values, utc, column, clock_change=(unclear, timezone or "UTC"))
-    if not (utc.is_null() | (utc < EARLIEST) | (utc >= LATEST)).any():
+    if not (utc.is_null() | (utc < EARLIEST) | (utc >= LATEST)).any():  # ambiguous and unclear rows are null
         return utc, pl.repeat(None, utc.len(), dtype=pl.String, eager=True).alias("reason")
-    return utc, _reasons(values, utc, column, ambiguous=ambiguous)
+    return utc, _reasons(values, utc, column, ambiguous=ambiguous, clock_change=(unclear, timezone or "UTC"))
 
 
 def _reasons(values: pl.Series, utc: pl.Series, column: str, naive: pl.Series | None = None,

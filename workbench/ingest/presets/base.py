@@ -203,15 +203,18 @@ def _first_reason(*reasons: pl.Expr) -> pl.Expr:
     return pl.coalesce(list(reasons))
 
 
-def single_values(frame: pl.DataFrame, columns: Iterator[str] | list[str]) -> tuple[pl.DataFrame, pl.DataFrame]:
+def single_values(frame: pl.DataFrame, columns: Iterator[str] | list[str],
+                  required: list[str] = ()) -> tuple[pl.DataFrame, pl.DataFrame]:
     """(frame, problems) for the raw `columns` a mapping reads: each becomes one value per row, and a row
     whose value is not one is a problem (`_value_reason`, `_value_column`; null when fine):
+    - an empty value in a `required` column ("missing content_id"; these come first, in their order);
     - a JSON object (the JSON readers flatten it to `name.key` columns and leave `name` null);
     - a Parquet list or struct (text would have to be made up from it);
     - bytes that are not UTF-8 in a binary column (decoded row by row; polars would fail the whole batch).
     The frame returned has such values null; the caller keeps the original frame for the rows' raw text."""
-    reasons: list[pl.Expr] = []
-    names: list[pl.Expr] = []
+    missing = [frame.select(nonempty(pl.col(raw)).is_null()).to_series() for raw in required]
+    reasons = [pl.when(pl.lit(mask)).then(pl.lit(f"missing {raw}")) for raw, mask in zip(required, missing)]
+    names = [pl.when(pl.lit(mask)).then(pl.lit(raw)) for raw, mask in zip(required, missing)]
     for raw in dict.fromkeys(columns):
         children = [c for c in frame.columns if c.startswith(raw + ".")]
         if raw not in frame.columns:
@@ -230,14 +233,15 @@ def single_values(frame: pl.DataFrame, columns: Iterator[str] | list[str]) -> tu
             problem = pl.col(f"_bad_{raw}")
             reason = f"column {raw!r} holds a {'struct' if isinstance(dtype, pl.Struct) else 'list'}, not a value"
         elif dtype == pl.Binary:
-            decoded = []
+            decoded, bad = [], []
             for value in frame[raw].to_list():
                 try:
                     decoded.append(None if value is None else value.decode("utf-8"))
+                    bad.append(False)
                 except UnicodeDecodeError:
                     decoded.append(None)
-            bad = pl.Series([v is not None and d is None for v, d in zip(frame[raw].to_list(), decoded)], dtype=pl.Boolean)
-            frame = frame.with_columns(pl.Series(raw, decoded, dtype=pl.String), bad.alias(f"_bad_{raw}"))
+                    bad.append(True)
+            frame = frame.with_columns(pl.Series(raw, decoded, dtype=pl.String), pl.Series(f"_bad_{raw}", bad, dtype=pl.Boolean))
             problem, reason = pl.col(f"_bad_{raw}"), f"bytes not valid utf-8 in column {raw!r}"
         if problem is not None:
             reasons.append(pl.when(problem).then(pl.lit(reason)))
@@ -286,12 +290,7 @@ def build_posts(frame: pl.DataFrame, ctx: MapContext, fields: Mapping[str, pl.Ex
     Returns (posts with canonical columns + `_row`, rejects).
     """
     platform = fields.get("platform", pl.lit(ctx.platform))
-    values, problems = single_values(frame, raw_columns)
-    for raw in reversed(list(required_columns)):  # the first missing one is the reason
-        missing = frame.select(nonempty(pl.col(raw)).is_null()).to_series()
-        problems = problems.with_columns(
-            pl.when(missing).then(pl.lit(f"missing {raw}")).otherwise(pl.col("_value_reason")).alias("_value_reason"),
-            pl.when(missing).then(pl.lit(raw)).otherwise(pl.col("_value_column")).alias("_value_column"))
+    values, problems = single_values(frame, raw_columns, list(required_columns))
     base = values.select(
         pl.col(ROW_COLUMN),
         platform.cast(pl.String).alias("platform"),
