@@ -91,6 +91,8 @@ def _localise(naive: pl.Series, timezone: str) -> tuple[pl.Series, pl.Series]:
     """(UTC times, unclear): local times in `timezone` as UTC, null where a clock change skips the local time
     (spring) or repeats it (autumn). Neither is guessed: an hour's error would make or break coordination
     within a minute. `unclear` marks those rows."""
+    if timezone == "UTC":  # no clock changes: one pass (the default of most presets)
+        return naive.dt.replace_time_zone("UTC"), pl.Series([False] * naive.len(), dtype=pl.Boolean)
     earliest = naive.dt.replace_time_zone(timezone, ambiguous="earliest", non_existent="null").dt.convert_time_zone("UTC")
     latest = naive.dt.replace_time_zone(timezone, ambiguous="latest", non_existent="null").dt.convert_time_zone("UTC")
     unclear = (naive.is_not_null() & (earliest.is_null() | (earliest != latest))).fill_null(False)
