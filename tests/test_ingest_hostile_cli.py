@@ -585,10 +585,104 @@ def test_ira_rows_with_a_bad_profile_count_keep_the_labels_of_the_others(tmp_pat
     path.write_text('author_id,author,content,publish_date,followers,account_category\n'
                     '1,X,hi,10/1/2016 19:01,"1,234",RightTroll\n2,Y,yo,10/1/2016 19:02,5,LeftTroll\n', encoding="utf-8")
     code, out = run_ingest(capsys, tmp_path / "db.duckdb", path, preset="ira")
-    assert code in (EXIT_LOADED, EXIT_QUARANTINED) and "report this" not in out and "Traceback" not in out
+    assert code == EXIT_QUARANTINED and "report this" not in out and "Traceback" not in out
     with Store(tmp_path / "db.duckdb", read_only=True) as store:
         assert store.scalar("SELECT count(*) FROM posts") == 2
-        assert store.query("SELECT entity_id, value FROM labels WHERE label = 'account_category'").rows() == [("twitter:2", "LeftTroll")]
+        assert store.query("SELECT entity_id, value FROM labels ORDER BY 1").rows() == [("twitter:1", "RightTroll"), ("twitter:2", "LeftTroll")]
+
+
+def value_problems(db: Path) -> list[tuple]:
+    with Store(db, read_only=True) as store:
+        return store.query("SELECT row_number, column_name, value, reason FROM value_problems ORDER BY row_number, column_name").rows()
+
+
+def test_author_fields_of_a_posts_file_that_cannot_be_read_are_null_with_their_reason(tmp_path, capsys):
+    """A post row whose author profile holds an unreadable count loads; its account is stored with NULL there,
+    and the value is kept in value_problems with its row and reason (before: the account was silently dropped)."""
+    path = tmp_path / "ira.csv"
+    path.write_text('author_id,author,content,publish_date,followers,following,updates,account_category\n'
+                    '1,X,hi,10/1/2016 19:01,"1,234",5,7,RightTroll\n2,Y,yo,10/1/2016 19:02,5,2.5,7,LeftTroll\n'
+                    '3,Z,ok,10/1/2016 19:03,5,6,7,LeftTroll\n', encoding="utf-8")
+    code, out = run_ingest(capsys, tmp_path / "db.duckdb", path, preset="ira")
+    assert code == EXIT_QUARANTINED and "2 author profile values could not be read" in out
+    assert value_problems(tmp_path / "db.duckdb") == [
+        (1, "followers", "1,234", "unparseable number in followers: 1,234"),
+        (2, "following", "2.5", "not a whole number in following: 2.5")]
+    with Store(tmp_path / "db.duckdb", read_only=True) as store:
+        assert store.query("SELECT account_id, followers, following, posts_count FROM accounts ORDER BY 1").rows() == [
+            ("twitter:1", None, 5, 7), ("twitter:2", 5, None, 7), ("twitter:3", 5, 6, 7)]
+        assert store.scalar("SELECT count(*) FROM posts") == 3
+
+
+def test_weibo_author_times_and_counts_that_cannot_be_read_are_reported(tmp_path, capsys):
+    path = tmp_path / "weibo.csv"
+    path.write_text("mid,uid,created_at,text,seq,user_followers,user_created_at,user_verified\n"
+                    "m1,u1,2016-01-01 10:00:00,hi,1,10,2012-05-01 08:00:00,true\n"
+                    "m2,u2,2016-01-01 10:01:00,yo,2,abc,last year,maybe\n", encoding="utf-8")
+    code, out = run_ingest(capsys, tmp_path / "db.duckdb", path, preset="weibo_ced")
+    assert code == EXIT_QUARANTINED
+    assert [(row, column, value) for row, column, value, _ in value_problems(tmp_path / "db.duckdb")] == [
+        (2, "created_at", "last year"), (2, "followers", "abc"), (2, "verified", "maybe")]
+    with Store(tmp_path / "db.duckdb", read_only=True) as store:
+        assert store.query("SELECT account_id, followers, verified FROM accounts ORDER BY 1").rows() == [
+            ("weibo:u1", 10, True), ("weibo:u2", None, None)]
+
+
+def test_a_profile_file_quarantines_rows_with_an_unreadable_time_or_flag(tmp_path, capsys):
+    path = tmp_path / "accounts.csv"
+    path.write_text("uid,name,joined,fans,ver\na1,alice,2015-01-01,10,true\na2,bob,not a date,20,false\n"
+                    "a3,carol,2015-01-03,5,maybe\na4,dan,2015-01-04,1.5,\n", encoding="utf-8")
+    code, out = run_ingest(capsys, tmp_path / "db.duckdb", path, mapping="account_id=uid,handle=name,created_at=joined,"
+                           "followers=fans,verified=ver", extra=("--option", "table=accounts"))
+    _, quarantine, sources = stored(tmp_path / "db.duckdb")
+    assert code == EXIT_QUARANTINED and {row: q["column_name"] for row, q in quarantine.items()} == {
+        2: "created_at", 3: "verified", 4: "followers"}
+    assert "row 2, column 'created_at': unparseable time in created_at: not a date" in out
+    assert_reconciles(sources, 4)
+
+
+def test_twitter_v2_metrics_that_are_not_an_object_are_quarantined_or_reported(tmp_path, capsys):
+    user = {"id": "u1", "username": "one", "public_metrics": "lots"}
+    lines = [json.dumps({"id": "1001", "author_id": "u1", "created_at": TIME, "text": "a", "public_metrics": {"like_count": 1}}),
+             json.dumps({"id": "1002", "author_id": "u1", "created_at": TIME, "text": "b", "public_metrics": "lots"}),
+             json.dumps({"data": [{"id": "1003", "author_id": "u1", "created_at": TIME, "text": "c"}], "includes": {"users": [user]}})]
+    path = tmp_path / "v2.jsonl"
+    path.write_text("\n".join(lines) + "\n")
+    code, _ = run_ingest(capsys, tmp_path / "db.duckdb", path, preset="twitter_v2")
+    posts, quarantine, sources = stored(tmp_path / "db.duckdb")
+    assert code == EXIT_QUARANTINED and quarantine[2]["reason"] == "column 'public_metrics' holds a value, not a JSON object"
+    assert posts == {"twitter:1001": "a", "twitter:1003": "c"}
+    assert [(row, column) for row, column, _, _ in value_problems(tmp_path / "db.duckdb")] == [
+        (3, "followers"), (3, "following"), (3, "posts_count")]
+    assert_reconciles(sources, 3)
+
+
+@pytest.mark.parametrize("by_blocks", [True, False], ids=["blocks", "record-by-record"])
+def test_twitter_v2_entities_are_kept_whole_whatever_characters_they_hold(tmp_path, capsys, by_blocks):
+    tags = ["one\x1ftwo", "three", "with,comma", "[bracket"]
+    tweet = {"id": "1001", "author_id": "u1", "created_at": TIME, "text": "t",
+             "entities": {"hashtags": [{"tag": t} for t in tags], "mentions": [{"username": "a\x1fb"}]}}
+    if not by_blocks:
+        tweet["referenced_tweets"] = None  # a null list takes the record-by-record path
+        tweet["entities"]["urls"] = None
+    path = tmp_path / "v2.jsonl"
+    path.write_text(json.dumps(tweet) + "\n")
+    assert run_ingest(capsys, tmp_path / "db.duckdb", path, preset="twitter_v2")[0] == EXIT_LOADED
+    with Store(tmp_path / "db.duckdb", read_only=True) as store:
+        assert store.query("SELECT hashtags, mentions FROM posts").rows() == [(tags, ["a\x1fb"])]
+
+
+def test_a_record_the_preset_cannot_read_says_which_field_is_wrong(tmp_path, capsys):
+    lines = [json.dumps({"id": "1", "author_id": "u1", "created_at": TIME, "text": "a", "referenced_tweets": ["x"]}),
+             json.dumps({"id": "2", "author_id": "u1", "created_at": TIME, "text": "b", "entities": "none"}),
+             json.dumps({"id": "3", "author_id": "u1", "created_at": TIME, "text": "c"})]
+    path = tmp_path / "v2.jsonl"
+    path.write_text("\n".join(lines) + "\n")
+    code, _ = run_ingest(capsys, tmp_path / "db.duckdb", path, preset="twitter_v2")
+    posts, quarantine, _ = stored(tmp_path / "db.duckdb")
+    assert code == EXIT_QUARANTINED and posts == {"twitter:3": "c"}
+    assert quarantine[1]["reason"].endswith("referenced_tweets is not a list of JSON objects")
+    assert quarantine[2]["reason"].endswith("entities is a str, not a JSON object")
 
 
 def test_twitter_v2_holds_to_the_maximum_field_size(tmp_path, capsys):
@@ -625,3 +719,15 @@ def test_twitter_v2_text_that_is_an_object_is_quarantined_not_nulled(tmp_path, c
     assert code == EXIT_QUARANTINED and quarantine[2]["reason"] == "column 'text' holds a JSON object, not a value"
     assert posts == {"twitter:1001": "before", "twitter:1003": "after"}
     assert_reconciles(sources, 3)
+
+
+@pytest.mark.parametrize("layout", ["jsonl", "json"])
+def test_a_json_number_keeps_the_text_it_was_written_as(tmp_path, capsys, layout):
+    """An id written `1e3` was stored as "1000.0"; it is "1e3", and the raw layer keeps the row's own text."""
+    records = [{"id": 1, "user": "u", "time": TIME, "body": "a"}, {"id": 2, "user": "u", "time": TIME, "body": "b"}]
+    texts = [json.dumps(r).replace('"id": 1,', '"id": 1e3,').replace('"id": 2,', '"id": 2.50,') for r in records]
+    path = tmp_path / f"in.{layout}"
+    path.write_text("\n".join(texts) + "\n" if layout == "jsonl" else "[" + ",\n".join(texts) + "]")
+    assert run_ingest(capsys, tmp_path / "db.duckdb", path)[0] == EXIT_LOADED
+    posts, _, _ = stored(tmp_path / "db.duckdb")
+    assert posts == {"generic:1e3": "a", "generic:2.50": "b"}

@@ -173,6 +173,22 @@ QUARANTINE = Table(
     ),
 )
 
+VALUE_PROBLEMS = Table(
+    "value_problems",
+    "meta",
+    "Values of loaded rows that could not be stored as their type, kept here as read with the reason (an "
+    "author's follower count \"1,234\" or registration time \"yesterday\" in a posts file: the post loads, the "
+    "account's profile holds NULL there). A row whose own value is bad is quarantined instead.",
+    (
+        C("source_id", "INTEGER", "The sources row.", True),
+        C("row_number", "BIGINT", "1-based row (record) number in the file, as in quarantine.", True),
+        C("table_name", "VARCHAR", "The table the value was for (accounts).", True),
+        C("column_name", "VARCHAR", "The canonical column that holds NULL instead.", True),
+        C("value", "VARCHAR", "The value as read (cut to 200 characters)."),
+        C("reason", "VARCHAR", "Why it could not be stored.", True),
+    ),
+)
+
 EVENTS = Table(
     "events",
     "meta",
@@ -207,7 +223,7 @@ LABELS = Table(
     ),
 )
 
-CORPUS_TABLES: tuple[Table, ...] = (SOURCES, POSTS, ACCOUNTS, SOURCE_BATCHES, QUARANTINE, EVENTS, LABELS)
+CORPUS_TABLES: tuple[Table, ...] = (SOURCES, POSTS, ACCOUNTS, SOURCE_BATCHES, QUARANTINE, VALUE_PROBLEMS, EVENTS, LABELS)
 
 EMBEDDINGS_CACHE = Table(
     "embeddings",

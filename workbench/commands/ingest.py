@@ -1,7 +1,8 @@
 """`workbench ingest PATH... --preset NAME`: load exports into the corpus database.
 
 Exit codes: 0 every row of every file loaded (or a duplicate, or the file already ingested);
-4 every file loaded but some rows were quarantined; 1 a file was refused (nothing from it stored) or none
+4 every file loaded but some rows were quarantined, or some author profile values could not be read (stored NULL
+and listed in `value_problems`); 1 a file was refused (nothing from it stored) or none
 of its rows could be loaded; 3 the database is locked by another process. Files are ingested one by one,
 each in its own transaction: one file's problem does not stop the files after it.
 """
@@ -107,7 +108,7 @@ def run(args: argparse.Namespace) -> int:
                 continue
             print(visible(summary.describe(), keep="\n"), flush=True)
             failed += summary.nothing_loaded
-            quarantined += summary.rows_quarantined > 0
+            quarantined += summary.rows_quarantined > 0 or summary.values_not_stored > 0
     if failed:
         return EXIT_FAILED
     return EXIT_QUARANTINED if quarantined else EXIT_LOADED

@@ -59,6 +59,7 @@ class IngestSummary:
     rows_duplicate: int = 0
     accounts_loaded: int = 0
     labels_loaded: int = 0
+    values_not_stored: int = 0  # value_problems rows: profile values of loaded rows stored as NULL
     already_ingested: bool = False
     seconds: float = 0.0
     reasons: dict[str, int] = field(default_factory=dict)
@@ -89,6 +90,9 @@ class IngestSummary:
         for row_number, column, reason in self.examples:
             where = f"row {row_number:,}" + (f", column {column!r}" if column else "")
             lines.append(f"  {self.path}: {where}: {reason[:300]}")
+        if self.values_not_stored:
+            lines.append(f"  {self.values_not_stored:,} author profile values could not be read and are NULL in accounts "
+                         f"(each with its row, value and reason: SELECT * FROM value_problems WHERE source_id = {self.source_id})")
         if self.rows_quarantined > len(self.examples):
             lines.append(f"  (every quarantined row, with its raw text: SELECT * FROM quarantine WHERE source_id = {self.source_id})")
         if self.nothing_loaded:
@@ -249,6 +253,12 @@ def _write_batch(store: Store, summary: IngestSummary, source_id: int, ready: _P
         summary.rows_duplicate += rows.height - inserted
         if mapped.table == "accounts":
             summary.accounts_loaded += inserted
+    if mapped.value_problems is not None and mapped.value_problems.height:
+        problems = mapped.value_problems.select(
+            pl.lit(source_id, dtype=pl.Int32).alias("source_id"), pl.col(ROW_COLUMN).alias("row_number"),
+            pl.lit("accounts").alias("table_name"), "column_name", "value", "reason")
+        store.append("value_problems", problems)
+        summary.values_not_stored += problems.height
     if mapped.accounts is not None and mapped.accounts.height:
         summary.accounts_loaded += store.append_new(
             "accounts", mapped.accounts.unique("account_id", keep="first", maintain_order=True), "account_id")

@@ -752,6 +752,8 @@ def _flatten(record: dict, prefix: str = "") -> dict[str, str | None]:
             flat[name] = value
         elif isinstance(value, bool):
             flat[name] = "true" if value else "false"
+        elif isinstance(value, _WrittenNumber):
+            flat[name] = value.text
         elif isinstance(value, (int, float)):
             flat[name] = repr(value)
         else:
@@ -819,11 +821,11 @@ def _lossy_redump(text: str, dumped: str) -> bool:
 
 
 def _record_rows(value: Any, row_number: int, raw_text: str, expand: RecordExpander | None,
-                 rejects: list[RawReject]) -> list[tuple[int, dict, str]]:
+                 rejects: list[RawReject], keep_text: bool = False) -> list[tuple[int, dict, str]]:
     """The rows (number, flattened record, raw text) of one parsed JSON value; a value that cannot be
     loaded becomes a reject instead. A record's raw text is its JSON, keys sorted; when that would lose
-    something of the input (a repeated key's first value, a number out of range), it is the input's
-    own text, so that every value stays in the raw layer."""
+    something of the input (a repeated key's first value, a number out of range, a number written `1e3`:
+    `keep_text`), it is the input's own text, so that every value stays in the raw layer."""
     if not isinstance(value, dict):
         rejects.append(RawReject(row_number, raw_text, f"expected a JSON object, found {type(value).__name__}"))
         return []
@@ -843,7 +845,7 @@ def _record_rows(value: Any, row_number: int, raw_text: str, expand: RecordExpan
         return []
     dumped = [json.dumps(record, ensure_ascii=False, sort_keys=True) for record in records]
     whole = dumped[0] if len(records) == 1 and records[0] is value else json.dumps(value, ensure_ascii=False)
-    if _lossy_redump(raw_text, whole):
+    if keep_text or _lossy_redump(raw_text, whole):
         dumped = [raw_text] * len(records)
     return [(row_number, _flatten(record), raw) for record, raw in zip(records, dumped)]
 
@@ -855,6 +857,29 @@ def overlong_line_reject(row_number: int, start: str, length: int, info: InputIn
                      f"{info.limits.max_field_bytes:,}); only its start is kept here")
 
 
+class _WrittenNumber(float):
+    """A JSON number with a fraction or an exponent that keeps the text it was written as: an id written
+    `1e3` is loaded as "1e3", not as Python's "1000.0"."""
+
+    def __new__(cls, text: str):
+        number = super().__new__(cls, text)
+        number.text = text
+        return number
+
+
+class _NumbersAsWritten:
+    """json.loads' parse_float: numbers as _WrittenNumber, noting whether any would be re-dumped differently
+    (`1e3`, `1.50`), in which case the record's raw text must be the input's own."""
+
+    def __init__(self):
+        self.rewritten = False
+
+    def __call__(self, text: str) -> _WrittenNumber:
+        number = _WrittenNumber(text)
+        self.rewritten = self.rewritten or repr(float(number)) != text
+        return number
+
+
 def _refuse_constant(name: str):
     """NaN, Infinity and -Infinity are not JSON (Python's parser accepts them): such a row is quarantined
     rather than stored as the text "nan"."""
@@ -864,8 +889,9 @@ def _refuse_constant(name: str):
 def _parse_record_line(text: str, row_number: int, expand: RecordExpander | None,
                        rejects: list[RawReject]) -> list[tuple[int, dict, str]]:
     """The rows of one JSON text (a JSON Lines line, or an array element re-dumped); bad ones are rejects."""
+    numbers = _NumbersAsWritten()
     try:
-        value = json.loads(text, parse_constant=_refuse_constant)
+        value = json.loads(text, parse_constant=_refuse_constant, parse_float=numbers)
     except json.JSONDecodeError as error:
         rejects.append(RawReject(row_number, text, f"invalid JSON: {error.msg} at column {error.colno}"))
         return []
@@ -876,7 +902,7 @@ def _parse_record_line(text: str, row_number: int, expand: RecordExpander | None
         rejects.append(RawReject(row_number, _cut([text]), f"invalid JSON value: {error}"))
         return []
     try:
-        return _record_rows(value, row_number, text, expand, rejects)
+        return _record_rows(value, row_number, text, expand, rejects, keep_text=numbers.rewritten)
     except RecursionError:
         rejects.append(RawReject(row_number, _cut([text]), "JSON nested too deeply to read"))
     except ValueError as error:
@@ -948,8 +974,9 @@ def iter_json_array(info: InputInfo, expand: RecordExpander | None = None, batch
     if _has_surrogates(text):
         raise InputFileError(f"{info.path}: bytes not valid {info.encoding}; pass --encoding, or convert to JSON Lines "
                              "so that bad records can be quarantined one by one")
+    numbers = _NumbersAsWritten()
     try:
-        document = json.loads(text, parse_constant=_refuse_constant)
+        document = json.loads(text, parse_constant=_refuse_constant, parse_float=numbers)
     except json.JSONDecodeError as error:
         raise InputFileError(f"{info.path}: invalid JSON at line {error.lineno} column {error.colno}: {error.msg}") from error
     except RecursionError:
@@ -961,9 +988,11 @@ def iter_json_array(info: InputInfo, expand: RecordExpander | None = None, batch
         document = [document]
     if not isinstance(document, list):
         raise InputFileError(f"{info.path}: expected a JSON array of objects")
-    # Each element's raw text is its JSON re-dumped, unless the document repeats a key somewhere: then each
-    # element's own text is cut out of the document, so that both values stay in the raw layer.
-    own_texts = _array_element_texts(text) if _lossy_redump(text, json.dumps(document, ensure_ascii=False)) else None
+    # Each element's raw text is its JSON re-dumped, unless the document repeats a key or writes a number
+    # differently somewhere: then each element's own text is cut out of the document, so that every value
+    # stays in the raw layer as written.
+    lossy = numbers.rewritten or _lossy_redump(text, json.dumps(document, ensure_ascii=False))
+    own_texts = _array_element_texts(text) if lossy else None
     for start in range(0, len(document), batch_rows):
         records: list[tuple[int, dict, str]] = []
         rejects: list[RawReject] = []

@@ -40,13 +40,15 @@ class MapContext:
 @dataclass
 class Mapped:
     """A preset's output for one batch. `table` is posts, accounts, events or labels; `rows` are the
-    loadable rows (canonical columns + `_row`); `rejects` have `_row`, `_raw`, `_reason`, `_reason_column`."""
+    loadable rows (canonical columns + `_row`); `rejects` have `_row`, `_raw`, `_reason`, `_reason_column`;
+    `value_problems` have `_row`, `column_name`, `value`, `reason`."""
 
     table: str
     rows: pl.DataFrame
     rejects: pl.DataFrame
     accounts: pl.DataFrame | None = None
     labels: pl.DataFrame | None = None
+    value_problems: pl.DataFrame | None = None  # of `accounts` (author fields of a posts file): build_accounts
 
 
 class Preset:
@@ -105,11 +107,12 @@ def as_count(expr: pl.Expr) -> pl.Expr:
     return nonempty(expr).cast(pl.Float64, strict=False).cast(pl.Int64, strict=False)
 
 
+_TRUE, _FALSE = ["true", "1", "yes", "y", "t"], ["false", "0", "no", "n", "f", "-1"]
+
+
 def as_bool(expr: pl.Expr) -> pl.Expr:
     text = nonempty(expr).str.to_lowercase()
-    return pl.when(text.is_in(["true", "1", "yes", "y", "t"])).then(True).when(
-        text.is_in(["false", "0", "no", "n", "f", "-1"])
-    ).then(False).otherwise(None)
+    return pl.when(text.is_in(_TRUE)).then(True).when(text.is_in(_FALSE)).then(False).otherwise(None)
 
 
 def split_list(expr: pl.Expr, separator: str = " ") -> pl.Expr:
@@ -204,17 +207,23 @@ def _first_reason(*reasons: pl.Expr) -> pl.Expr:
 
 
 def single_values(frame: pl.DataFrame, columns: Iterator[str] | list[str],
-                  required: list[str] = ()) -> tuple[pl.DataFrame, pl.DataFrame]:
+                  required: list[str] = (), objects: list[str] = ()) -> tuple[pl.DataFrame, pl.DataFrame]:
     """(frame, problems) for the raw `columns` a mapping reads: each becomes one value per row, and a row
     whose value is not one is a problem (`_value_reason`, `_value_column`; null when fine):
     - an empty value in a `required` column ("missing content_id"; these come first, in their order);
     - a JSON object (the JSON readers flatten it to `name.key` columns and leave `name` null);
     - a Parquet list or struct (text would have to be made up from it);
-    - bytes that are not UTF-8 in a binary column (decoded row by row; polars would fail the whole batch).
+    - bytes that are not UTF-8 in a binary column (decoded row by row; polars would fail the whole batch);
+    - a value where one of `objects` should be a JSON object (Twitter's `public_metrics: "12"`): the fields
+      read from inside it would be NULL.
     The frame returned has such values null; the caller keeps the original frame for the rows' raw text."""
     missing = [frame.select(nonempty(pl.col(raw)).is_null()).to_series() for raw in required]
     reasons = [pl.when(pl.lit(mask)).then(pl.lit(f"missing {raw}")) for raw, mask in zip(required, missing)]
     names = [pl.when(pl.lit(mask)).then(pl.lit(raw)) for raw, mask in zip(required, missing)]
+    for raw in objects:
+        if raw in frame.columns:  # the JSON readers flatten an object to `raw.key` columns: `raw` holds a non-object
+            reasons.append(pl.when(pl.col(raw).is_not_null()).then(pl.lit(f"column {raw!r} holds a value, not a JSON object")))
+            names.append(pl.when(pl.col(raw).is_not_null()).then(pl.lit(raw)))
     for raw in dict.fromkeys(columns):
         children = [c for c in frame.columns if c.startswith(raw + ".")]
         if raw not in frame.columns:
@@ -277,7 +286,7 @@ def split_rejects(base: pl.DataFrame, frame: pl.DataFrame) -> tuple[pl.DataFrame
 # -- posts -----------------------------------------------------------------------------------------
 def build_posts(frame: pl.DataFrame, ctx: MapContext, fields: Mapping[str, pl.Expr],
                 time_column: str, account_column: str, raw_columns: list[str] = (),
-                required_columns: list[str] = ()) -> tuple[pl.DataFrame, pl.DataFrame]:
+                required_columns: list[str] = (), object_columns: list[str] = ()) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Canonical posts from raw rows.
 
     fields : canonical column name -> expression over raw columns. `created_at` must be given (raw
@@ -287,10 +296,11 @@ def build_posts(frame: pl.DataFrame, ctx: MapContext, fields: Mapping[str, pl.Ex
     raw_columns : the raw columns `fields` read, checked to hold one value per row (`single_values`).
     required_columns : raw columns a row cannot be loaded without (besides the account and the time); an
         empty one quarantines the row ("missing content_id") instead of making up an id.
+    object_columns : raw JSON keys `fields` read inside of; a row holding a plain value there is quarantined.
     Returns (posts with canonical columns + `_row`, rejects).
     """
     platform = fields.get("platform", pl.lit(ctx.platform))
-    values, problems = single_values(frame, raw_columns, list(required_columns))
+    values, problems = single_values(frame, raw_columns, list(required_columns), list(object_columns))
     base = values.select(
         pl.col(ROW_COLUMN),
         platform.cast(pl.String).alias("platform"),
@@ -378,12 +388,28 @@ def build_posts(frame: pl.DataFrame, ctx: MapContext, fields: Mapping[str, pl.Ex
 
 
 # -- accounts --------------------------------------------------------------------------------------
+PROFILE_COUNTS = ("followers", "following", "posts_count")
+
+
+def _bool_problem(base: pl.DataFrame, name: str) -> pl.Expr:
+    """Why a true/false cell cannot be loaded ("maybe"), else null."""
+    if name not in base.columns or base.schema[name] == pl.Boolean:
+        return pl.lit(None, dtype=pl.String)
+    text = nonempty(pl.col(name))
+    known = text.str.to_lowercase().is_in(_TRUE + _FALSE)
+    return pl.when(text.is_not_null() & ~known).then(pl.lit(f"not a true/false value in {name}: ") + text.str.slice(0, 40))
+
+
 def build_accounts(frame: pl.DataFrame, ctx: MapContext, fields: Mapping[str, pl.Expr], account_column: str,
-                   raw: pl.Expr | None = None) -> tuple[pl.DataFrame, pl.DataFrame]:
+                   raw: pl.Expr | None = None, *, in_posts: bool = False) -> tuple[pl.DataFrame, pl.DataFrame]:
     """Canonical accounts from raw rows (profile files, or the author fields of post files).
 
-    `created_at` may be given (times of any accepted layout); rows without an account id are rejects.
-    An unparseable registration time does not reject the account: it is stored as NULL.
+    `created_at` may be given (times of any accepted layout). A value that cannot be read as its type (a count
+    "1,234", a registration time "yesterday", a verified flag "maybe") is never stored NULL without a word:
+    - in a profile file the row is quarantined, like a row without an account id (returns accounts, rejects);
+    - in a posts file (`in_posts`) the post decides the row's fate, so the account is stored with NULL there and
+      the value is reported (returns accounts, problems: `_row`, column_name, value, reason, for the
+      `value_problems` table); a row without an account id gives no account (its post is quarantined for it).
     """
     platform = fields.get("platform", pl.lit(ctx.platform))
     base = frame.select(
@@ -392,30 +418,53 @@ def build_accounts(frame: pl.DataFrame, ctx: MapContext, fields: Mapping[str, pl
         platform.cast(pl.String).alias("platform"),
         *[expr.alias(name) for name, expr in fields.items() if name not in ("platform", "created_at")],
     )
+    problems = {name: _count_problem(base, name) for name in PROFILE_COUNTS} | {"verified": _bool_problem(base, "verified")}
     if "created_at" in fields:
-        created, _ = parse_times(frame.select(fields["created_at"].alias("t"))["t"], "account created_at",
-                                 ctx.timezone or "UTC", str(ctx.path))
-        base = base.with_columns(created.alias("created_at"))
+        times = frame.select(fields["created_at"].alias("t"))["t"]
+        created, time_reason = parse_times(times, "created_at", ctx.timezone or "UTC", str(ctx.path))
+        base = base.with_columns(created.alias("created_at"), times.cast(pl.String).alias("_value_created_at"))
+        # An account without a registration time is no problem; one that cannot be read is.
+        base = base.with_columns(pl.when(nonempty(pl.col("_value_created_at")).is_not_null()).then(time_reason)
+                                 .alias("_problem_created_at"))
+        problems["created_at"] = pl.col("_problem_created_at")
     else:
         base = base.with_columns(pl.lit(None, dtype=pl.Datetime("us")).alias("created_at"))
+    base = base.with_columns(*[reason.alias(f"_problem_{name}") for name, reason in problems.items() if name != "created_at"])
+    values = {name: (pl.col("_value_created_at") if name == "created_at" else
+                     pl.col(name).cast(pl.String) if name in base.columns else pl.lit(None, dtype=pl.String))
+              for name in problems}
     for name in ("handle", "display_name", "description", "location", "account_id"):
         base = base.with_columns((nonempty(pl.col(name)) if name in base.columns else pl.lit(None, dtype=pl.String)).alias(name))
-    counts = ("followers", "following", "posts_count")
-    base = base.with_columns(_first_reason(*[_count_problem(base, name) for name in counts]).alias("_count_reason"))
-    base = base.with_columns(*[_count_column(base, name) for name in counts])
+    found = [pl.when(pl.col(f"_problem_{name}").is_not_null()).then(pl.struct(
+        column_name=pl.lit(name), value=values[name].str.slice(0, 200), reason=pl.col(f"_problem_{name}")))
+        for name in problems]
+    base = base.with_columns(pl.concat_list(found).list.drop_nulls().alias("_problems"))
+    base = base.with_columns(*[_count_column(base, name) for name in PROFILE_COUNTS])
     base = base.with_columns((as_bool(pl.col("verified")) if "verified" in base.columns else pl.lit(None, dtype=pl.Boolean)).alias("verified"))
+    base = base.with_columns(qualify(pl.col("account_id"), _platform_of(base)).alias("account_id"))
+    if in_posts:
+        # The value is NULL where it could not be read ("2.5" followers would otherwise be cut to 2).
+        base = base.filter(pl.col("account_id").is_not_null()).with_columns(
+            pl.when(pl.col(f"_problem_{name}").is_null()).then(pl.col(name)).alias(name) for name in problems)
+        reported = base.select(ROW_COLUMN, "_problems").explode("_problems").drop_nulls("_problems").unnest("_problems")
+        accounts = base.with_columns(pl.lit(ctx.source_id, dtype=pl.Int32).alias("source_id"),
+                                     pl.col(ROW_COLUMN).alias("source_row"), pl.col(RAW_COLUMN).alias("raw"))
+        return accounts.select(*schema.ACCOUNTS.column_names), reported.select(ROW_COLUMN, "column_name", "value", "reason")
+    first = pl.col("_problems").list.first()
     base = base.with_columns(
-        qualify(pl.col("account_id"), _platform_of(base)).alias("account_id"),
-    ).with_columns(
         _first_reason(pl.when(pl.col("account_id").is_null()).then(pl.lit(f"missing account id in column {account_column!r}")),
-                      pl.col("_count_reason")).alias(REASON),
-        pl.when(pl.col("account_id").is_null() | pl.col("_count_reason").is_null()).then(pl.lit(account_column))
-        .otherwise(pl.col("_count_reason").str.extract(r" in (\w+): ", 1)).alias(REASON_COLUMN),
-    ).drop("_count_reason")
+                      first.struct.field("reason")).alias(REASON),
+        pl.when(pl.col("account_id").is_null() | first.is_null()).then(pl.lit(account_column))
+        .otherwise(first.struct.field("column_name")).alias(REASON_COLUMN),
+    )
     good, rejects = split_rejects(base, frame)
     accounts = good.with_columns(pl.lit(ctx.source_id, dtype=pl.Int32).alias("source_id"), pl.col(ROW_COLUMN).alias("source_row"),
                                  pl.col(RAW_COLUMN).alias("raw"))
     return accounts.select(*schema.ACCOUNTS.column_names), rejects
+
+
+def empty_value_problems() -> pl.DataFrame:
+    return pl.DataFrame(schema={ROW_COLUMN: pl.Int64, "column_name": pl.String, "value": pl.String, "reason": pl.String})
 
 
 def account_labels(accounts: pl.DataFrame, label: str, frame: pl.DataFrame, column: str, origin: str,

@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import polars as pl
 
-from workbench.ingest.presets.base import (Mapped, MapContext, Preset, build_accounts, build_posts, nonempty,
+from workbench.ingest.presets.base import (Mapped, MapContext, Preset, build_accounts, build_posts,
                                            require_columns, split_list)
 
 COLUMNS = {"post_id": "message_id", "account_id": "user_id", "handle": "username", "shared_post_id": "repost_id",
@@ -36,9 +36,9 @@ class ToolkitCsvPreset(Preset):
             },
             time_column="timestamp", account_column="user_id",
         )
-        accounts, _ = build_accounts(frame.filter(nonempty(pl.col("user_id")).is_not_null()), ctx,
-                                     {"account_id": pl.col("user_id"), "handle": pl.col("username")}, "user_id")
-        return Mapped("posts", posts, rejects, accounts=accounts)
+        accounts, problems = build_accounts(frame, ctx, {"account_id": pl.col("user_id"), "handle": pl.col("username")},
+                                            "user_id", in_posts=True)
+        return Mapped("posts", posts, rejects, accounts=accounts, value_problems=problems)
 
 
 PRESET = ToolkitCsvPreset()

@@ -41,7 +41,7 @@ class CooRTweetPreset(Preset):
         }
         posts, rejects = build_posts(frame, ctx, fields, time_column="timestamp_share", account_column="account_id",
                                      required_columns=["content_id", "object_id"])
-        accounts, _ = build_accounts(frame, ctx, {"account_id": pl.col("account_id")}, "account_id")
+        accounts, _ = build_accounts(frame, ctx, {"account_id": pl.col("account_id")}, "account_id", in_posts=True)
         return Mapped("posts", posts, rejects, accounts=accounts)
 
 

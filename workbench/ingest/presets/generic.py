@@ -4,7 +4,7 @@ The mapping names, for each canonical column, the raw column that feeds it:
 `--map account_id=user,created_at=time,text=body` or a YAML file given with `--mapping FILE`:
 
     platform: forum            # optional, default "generic"
-    table: posts               # or accounts
+    table: posts               # or accounts (also --option table=accounts)
     list_separator: " "        # for urls/hashtags/mentions/media_hashes cells (JSON arrays also work)
     columns: {post_id: id, account_id: user, created_at: time, text: body}
 
@@ -22,7 +22,8 @@ from workbench.ingest.presets.base import (LIST_COLUMNS, Mapped, MapContext, Pre
 
 
 def load_mapping(options: dict) -> dict:
-    """Merge a YAML mapping file (options['mapping']) with inline `map` pairs (options['map'])."""
+    """Merge a YAML mapping file (options['mapping']) with inline `map` pairs (options['map']) and the
+    mapping's other settings given as options (`--option table=accounts`)."""
     mapping: dict = {}
     if options.get("mapping"):
         import yaml
@@ -35,6 +36,9 @@ def load_mapping(options: dict) -> dict:
     columns = dict(mapping.get("columns") or {})
     columns.update(options.get("map") or {})
     mapping["columns"] = columns
+    mapping.update({key: options[key] for key in ("table", "platform", "list_separator") if key in options})
+    if mapping.get("table", "posts") not in ("posts", "accounts"):
+        raise InputFileError(f"the column mapping's table must be posts or accounts, not {mapping['table']!r}")
     return mapping
 
 

@@ -34,11 +34,12 @@ class IraPreset(Preset):
         profile_columns = [c for c in ("author_id", "author", "external_author_id", "region", "account_type",
                                        "account_category", "new_june_2018") if c in frame.columns]
         profile_raw = pl.struct(profile_columns).struct.json_encode()
-        accounts, account_rejects = build_accounts(frame, ctx, account_fields, "author_id", raw=profile_raw)
+        in_posts = "content" in frame.columns
+        accounts, account_rejects = build_accounts(frame, ctx, account_fields, "author_id", raw=profile_raw, in_posts=in_posts)
         labels = [account_labels(accounts, label, frame, label, "ira", ctx.source_id)
                   for label in ("account_category", "account_type") if label in frame.columns]
         label_frame = pl.concat(labels) if labels else None
-        if "content" not in frame.columns:
+        if not in_posts:
             return Mapped("accounts", accounts, account_rejects, labels=label_frame)
         require_columns(frame, {"created_at": "publish_date", "text": "content"}, ctx.path)
         fields = {
@@ -49,7 +50,8 @@ class IraPreset(Preset):
             "kind": pl.col("post_type").cast(pl.String).replace_strict({"R": "repost", "Q": "quote"}, default=None) if "post_type" in frame.columns else pl.lit(None, dtype=pl.String),
         }
         posts, rejects = build_posts(frame, ctx, fields, time_column="publish_date", account_column="author_id")
-        return Mapped("posts", posts, rejects if rejects.height else empty_rejects(), accounts=accounts, labels=label_frame)
+        return Mapped("posts", posts, rejects if rejects.height else empty_rejects(), accounts=accounts, labels=label_frame,
+                      value_problems=account_rejects)
 
 
 PRESET = IraPreset()

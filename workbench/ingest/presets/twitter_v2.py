@@ -19,10 +19,9 @@ import polars as pl
 import pyarrow as pa
 
 from workbench.ingest.presets.base import (Mapped, MapContext, Preset, build_accounts, build_posts, col_or_null,
-                                           nonempty, require_columns)
+                                           require_columns)
 from workbench.ingest.readers import RAW_COLUMN, ROW_COLUMN, InputInfo, RawBatch, RawReject, _parse_record_line, _records_batch, iter_batches
 
-SEP = "\x1f"
 REFERENCE_KINDS = {"retweeted": "repost", "quoted": "quote", "replied_to": "reply"}
 
 _METRICS = pa.struct([("like_count", pa.int64()), ("retweet_count", pa.int64()), ("reply_count", pa.int64())])
@@ -51,8 +50,29 @@ LINE_SCHEMA = pa.schema([("data", pa.list_(pa.struct(_TWEET))), ("includes", pa.
 _NULL_WHERE_LIST = r'"(?:data|users|urls)"\s*:\s*null'
 
 
-def _joined(items: list | None, key: str) -> str:
-    return SEP.join(str(item.get(key, "")) for item in (items or []) if isinstance(item, dict) and item.get(key))
+def _object(value, what: str) -> dict:
+    """`value` when it is a JSON object (absent, null or empty: {}), else a ValueError naming the field: the
+    record's reason."""
+    if not value:
+        return {}
+    if not isinstance(value, dict):
+        raise ValueError(f"{what} is a {type(value).__name__}, not a JSON object")
+    return value
+
+
+def _objects(value, what: str) -> list[dict]:
+    """The objects of a JSON list (absent, null or empty: none), else a ValueError naming the field."""
+    if not value:
+        return []
+    if not isinstance(value, list) or not all(isinstance(item, dict) for item in value):
+        raise ValueError(f"{what} is not a list of JSON objects")
+    return value
+
+
+def _values(items: list[dict], key: str) -> list[str]:
+    """The non-empty `key` values of the objects, as text. Kept as a list (never joined and split again),
+    so a hashtag holding any character, the separator included, stays one hashtag."""
+    return [str(item[key]) for item in items if item.get(key) not in (None, "")]
 
 
 class TwitterV2Preset(Preset):
@@ -63,7 +83,7 @@ class TwitterV2Preset(Preset):
     def expand_record(self, record: dict) -> list[dict]:
         if "data" in record:
             tweets = record["data"] if isinstance(record["data"], list) else [record["data"]]
-            users = {u.get("id"): u for u in (record.get("includes") or {}).get("users", []) if isinstance(u, dict)}
+            users = {u.get("id"): u for u in _objects(_object(record.get("includes"), "includes").get("users"), "includes.users")}
         else:
             tweets, users = [record], {}
         out = []
@@ -72,17 +92,18 @@ class TwitterV2Preset(Preset):
                 raise ValueError("a data element is not an object")
             flat = dict(tweet)
             kind, shared, parent = None, None, None
-            for reference in tweet.get("referenced_tweets") or []:
+            for reference in _objects(tweet.get("referenced_tweets"), "referenced_tweets"):
                 kind = REFERENCE_KINDS.get(reference.get("type"), kind)
                 if reference.get("type") in ("retweeted", "quoted"):
                     shared = reference.get("id")
                 elif reference.get("type") == "replied_to":
                     parent = reference.get("id")
-            entities = tweet.get("entities") or {}
+            entities = _object(tweet.get("entities"), "entities")
             flat["_kind"], flat["_shared"], flat["_parent"] = kind, shared, parent
-            flat["_urls"] = SEP.join(u.get("expanded_url") or u.get("url", "") for u in entities.get("urls", []) if isinstance(u, dict))
-            flat["_hashtags"] = _joined(entities.get("hashtags"), "tag")
-            flat["_mentions"] = _joined(entities.get("mentions"), "username")
+            links = [u.get("expanded_url") or u.get("url") for u in _objects(entities.get("urls"), "entities.urls")]
+            flat["_urls"] = [str(link) for link in links if link not in (None, "")]
+            flat["_hashtags"] = _values(_objects(entities.get("hashtags"), "entities.hashtags"), "tag")
+            flat["_mentions"] = _values(_objects(entities.get("mentions"), "entities.mentions"), "username")
             flat["_author"] = users.get(tweet.get("author_id")) or {}
             out.append(flat)
         return out
@@ -124,7 +145,11 @@ class TwitterV2Preset(Preset):
         require_columns(frame, {"post_id": "id", "account_id": "author_id", "created_at": "created_at"}, ctx.path)
 
         def listed(name: str) -> pl.Expr:
-            return nonempty(col_or_null(frame, name)).str.split(SEP).fill_null(pl.lit([], dtype=pl.List(pl.String)))
+            # Lists as decoded by blocks; read record by record, the JSON text of the list expand_record made.
+            column = col_or_null(frame, name)
+            if name in frame.columns and frame.schema[name] == pl.String:
+                column = column.str.json_decode(pl.List(pl.String))
+            return column.fill_null(pl.lit([], dtype=pl.List(pl.String)))
 
         fields = {
             "post_id": pl.col("id"), "account_id": pl.col("author_id"), "created_at": pl.col("created_at"),
@@ -136,17 +161,18 @@ class TwitterV2Preset(Preset):
             "repost_count": col_or_null(frame, "public_metrics.retweet_count"),
             "reply_count": col_or_null(frame, "public_metrics.reply_count"),
         }
+        # A JSON object as text, or a plain value as public_metrics, is quarantined, not NULLed.
         posts, rejects = build_posts(frame, ctx, fields, time_column="created_at", account_column="author_id",
-                                     raw_columns=["text"])  # a JSON object as text is quarantined, not NULLed
+                                     raw_columns=["text"], object_columns=["public_metrics"])
         # One row per author: the loader keeps the first profile of each account anyway, and a page repeats
-        # its authors' profiles on every tweet (the rejects of build_accounts are not used).
+        # its authors' profiles on every tweet.
         authors = frame.filter(col_or_null(frame, "_author.id").is_not_null())
         if "_author.id" in authors.columns:
             authors = authors.unique("_author.id", keep="first", maintain_order=True)
-        accounts = None
+        accounts = problems = None
         if authors.height:
             a = "_author."
-            accounts, _ = build_accounts(authors, ctx, {
+            accounts, problems = build_accounts(authors, ctx, {
                 "account_id": pl.col(a + "id"), "handle": col_or_null(authors, a + "username"),
                 "display_name": col_or_null(authors, a + "name"), "created_at": col_or_null(authors, a + "created_at"),
                 "followers": col_or_null(authors, a + "public_metrics.followers_count"),
@@ -154,8 +180,14 @@ class TwitterV2Preset(Preset):
                 "posts_count": col_or_null(authors, a + "public_metrics.tweet_count"),
                 "verified": col_or_null(authors, a + "verified"), "description": col_or_null(authors, a + "description"),
                 "location": col_or_null(authors, a + "location"),
-            }, "author_id", raw=pl.struct([c for c in authors.columns if c.startswith(a)]).struct.json_encode())
-        return Mapped("posts", posts, rejects, accounts=accounts)
+            }, "author_id", raw=pl.struct([c for c in authors.columns if c.startswith(a)]).struct.json_encode(), in_posts=True)
+            if a + "public_metrics" in authors.columns:  # a plain value where the counts' object should be
+                plain = authors.filter(pl.col(a + "public_metrics").is_not_null())
+                problems = pl.concat([problems, *[plain.select(
+                    ROW_COLUMN, pl.lit(name).alias("column_name"), pl.col(a + "public_metrics").str.slice(0, 200).alias("value"),
+                    pl.lit("the author's public_metrics is a value, not a JSON object").alias("reason"))
+                    for name in ("followers", "following", "posts_count")]]).sort(ROW_COLUMN, maintain_order=True)
+        return Mapped("posts", posts, rejects, accounts=accounts, value_problems=problems)
 
 
 def _ambiguous_lines(lines: pl.DataFrame) -> pl.Series:
@@ -178,11 +210,10 @@ def _ambiguous_lines(lines: pl.DataFrame) -> pl.Series:
     ).to_series()
 
 
-def _joined_field(items: pl.Expr, key: str) -> pl.Expr:
-    """_joined as an expression: the non-empty `key` values of the list's objects, joined by SEP."""
-    values = items.list.eval(pl.element().struct.field(key).filter(pl.element().struct.field(key).is_not_null()
-                                                                     & (pl.element().struct.field(key) != "")))
-    return values.list.join(SEP).fill_null("")
+def _listed_field(items: pl.Expr, key: str) -> pl.Expr:
+    """_values as an expression: the non-empty `key` values of the list's objects."""
+    return items.list.eval(pl.element().struct.field(key).filter(pl.element().struct.field(key).is_not_null()
+                                                                 & (pl.element().struct.field(key) != "")))
 
 
 def _tweet_rows(lines: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
@@ -219,9 +250,9 @@ def _tweet_rows(lines: pl.DataFrame) -> tuple[pl.DataFrame, pl.DataFrame]:
         references.list.eval(reference_type.replace_strict(REFERENCE_KINDS, default=None).drop_nulls()).list.last().alias("_kind"),
         references.list.eval(reference_id.filter(reference_type.is_in(["retweeted", "quoted"]))).list.last().alias("_shared"),
         references.list.eval(reference_id.filter(reference_type == "replied_to")).list.last().alias("_parent"),
-        links.list.join(SEP).fill_null("").alias("_urls"),
-        _joined_field(entities.struct.field("hashtags"), "tag").alias("_hashtags"),
-        _joined_field(entities.struct.field("mentions"), "username").alias("_mentions"),
+        links.list.eval(pl.element().filter(pl.element() != "")).alias("_urls"),
+        _listed_field(entities.struct.field("hashtags"), "tag").alias("_hashtags"),
+        _listed_field(entities.struct.field("mentions"), "username").alias("_mentions"),
     )
     frame = frame.join(users, on=["_line_index", "author_id"], how="left", maintain_order="left", nulls_equal=False)
     return frame.drop("_line_index"), empty_pages

@@ -28,7 +28,7 @@ class WeiboCedPreset(Preset):
                       "text": col_or_null(frame, "text"), "kind": pl.lit("repost"), "lang": pl.lit("zh"),
                       "parent_post_id": col_or_null(frame, "parent_mid"), "shared_post_id": root}
             posts, rejects = build_posts(frame, ctx, fields, time_column="created_at", account_column="uid", raw_columns=["text"])
-            accounts, _ = build_accounts(frame, ctx, {"account_id": pl.col("uid")}, "uid")
+            accounts, _ = build_accounts(frame, ctx, {"account_id": pl.col("uid")}, "uid", in_posts=True)
             return Mapped("posts", posts, rejects, accounts=accounts)
         fields = {"post_id": pl.col("mid"), "account_id": pl.col("uid"), "created_at": pl.col("created_at"),
                   "text": col_or_null(frame, "text"), "kind": pl.lit("post"), "lang": pl.lit("zh"),
@@ -36,12 +36,12 @@ class WeiboCedPreset(Preset):
                   "repost_count": col_or_null(frame, "reposts"), "reply_count": col_or_null(frame, "comments")}
         posts, rejects = build_posts(frame, ctx, fields, time_column="created_at", account_column="uid", raw_columns=["text"])
         user_columns = [c for c in frame.columns if c.startswith("user_")] + ["uid"]
-        accounts, _ = build_accounts(frame, ctx, {
+        accounts, problems = build_accounts(frame, ctx, {
             "account_id": pl.col("uid"), "followers": col_or_null(frame, "user_followers"),
             "following": col_or_null(frame, "user_friends"), "posts_count": col_or_null(frame, "user_messages"),
             "verified": col_or_null(frame, "user_verified"), "location": col_or_null(frame, "user_location"),
             "created_at": col_or_null(frame, "user_created_at"),
-        }, "uid", raw=pl.struct(user_columns).struct.json_encode())
+        }, "uid", raw=pl.struct(user_columns).struct.json_encode(), in_posts=True)
         labels = None
         if "label" in frame.columns:
             labels = posts.join(frame.select(pl.col("_row").alias("source_row"), pl.col("label").cast(pl.String)),
@@ -49,7 +49,7 @@ class WeiboCedPreset(Preset):
                 pl.lit("post").alias("entity_type"), pl.col("post_id").alias("entity_id"), pl.lit("rumor").alias("label"),
                 pl.col("label").alias("value"), pl.lit("weibo_ced").alias("origin"),
                 pl.lit(ctx.source_id, dtype=pl.Int32).alias("source_id")).filter(pl.col("value").is_not_null())
-        return Mapped("posts", posts, rejects, accounts=accounts, labels=labels)
+        return Mapped("posts", posts, rejects, accounts=accounts, labels=labels, value_problems=problems)
 
 
 PRESET = WeiboCedPreset()
