@@ -77,13 +77,15 @@ def _blocks_of_lines(info: InputInfo, block_bytes: int) -> Iterator[bytes]:
             yield data[: cut + 1]
 
 
-def _split_lines(data: bytes) -> pa.Array:
-    """The block's lines, each with its "\\n", as an Arrow string array over the block's own bytes (no copy)."""
+def _split_lines(data: bytes) -> tuple[pa.Array, int]:
+    """(the block's lines, each with its "\\n", as an Arrow string array over the block's own bytes (no copy),
+    the longest line's length in bytes)."""
     ends = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == 10) + 1
     if not data.endswith(b"\n"):
         ends = np.append(ends, len(data))
     offsets = np.concatenate(([0], ends)).astype(np.int64)
-    return pa.LargeStringArray.from_buffers(len(ends), pa.py_buffer(offsets), pa.py_buffer(data))
+    longest = int(np.diff(offsets).max()) if len(ends) else 0
+    return pa.LargeStringArray.from_buffers(len(ends), pa.py_buffer(offsets), pa.py_buffer(data)), longest
 
 
 def iter_json_blocks(info: InputInfo, schema: pa.Schema, block_bytes: int | None = None) -> Iterator[JsonBlock]:
@@ -92,14 +94,13 @@ def iter_json_blocks(info: InputInfo, schema: pa.Schema, block_bytes: int | None
     options = pa_json.ParseOptions(explicit_schema=schema, unexpected_field_behavior="ignore", newlines_in_values=False)
     next_line = 1
     for data in _blocks_of_lines(info, block_bytes or BLOCK_BYTES):
-        if data.count(b"\r") != data.count(b"\r\n"):  # a lone \r also ends a line for the line-by-line reader
+        # A lone \r also ends a line for the line-by-line reader (`in` is one memchr; most files have none).
+        if b"\r" in data and data.count(b"\r") != data.count(b"\r\n"):
             yield JsonBlock(next_line, None, None, data)
             next_line += _count_text_lines(data, info)
             continue
-        lines = _split_lines(data)
+        lines, longest = _split_lines(data)  # longest in bytes, >= characters
         table = None
-        ends = np.flatnonzero(np.frombuffer(data, dtype=np.uint8) == 10)
-        longest = int(np.diff(np.concatenate(([-1], ends, [len(data)]))).max())  # bytes, >= characters
         if longest > info.limits.max_field_bytes:  # read line by line, where the long line is quarantined
             yield JsonBlock(next_line, None, None, data)
             next_line += _count_text_lines(data, info)
