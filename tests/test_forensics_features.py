@@ -82,3 +82,29 @@ def test_hostile_text_is_data(corpus):
     )
     signals = AccountForensics().fit(posts, corpus["accounts"]).signals_
     assert signals.filter(pl.col("account_id") == "synth:o0001").height > 0
+
+
+def test_content_duplication_asks_more_than_the_corpus_rate_explains():
+    """Where ordinary users repeat stock phrases (most texts are in shared families), a few shared texts are
+    chance; an account whose every one of many texts is shared is not. Where sharing is rare, two will do."""
+    from workbench.forensics.content import duplication_signals
+
+    def corpus(shared_by_organic: int):
+        rows, families = [], []
+        for a in range(200):  # organic accounts, 4 texts each, `shared_by_organic` of them in shared families
+            for t in range(4):
+                rows.append((f"o{a}-{t}", f"o{a}"))
+                if t < shared_by_organic:
+                    families.append((f"o{a}-{t}", t))
+        for name, n in (("few", 3), ("many", 20), ("pair", 2)):
+            for t in range(n):
+                rows.append((f"{name}-{t}", name))
+                families.append((f"{name}-{t}", 0))
+        posts = pl.DataFrame(rows, schema=["post_id", "account_id"], orient="row").with_columns(
+            pl.lit("post").alias("kind"), pl.lit("some text").alias("text"))
+        assignments = pl.DataFrame(families, schema=["post_id", "family_id"], orient="row")
+        fired = duplication_signals(posts, assignments).filter(pl.col("fired"))["account_id"].to_list()
+        return sorted(fired)
+
+    assert corpus(shared_by_organic=3) == ["many"]  # corpus rate ~0.75: 3 of 3 is chance, 20 of 20 is not
+    assert corpus(shared_by_organic=0) == ["few", "many", "pair"]  # sharing is rare: 2 of 2 is not chance

@@ -64,6 +64,8 @@ class AccountForensics:
     duplication_min_share, duplication_min_posts, duplication_min_family_accounts : share of own texts
         in near-duplicate families written by at least that many accounts at which
         ``content_duplication`` fires, and the texts needed to judge.
+    duplication_max_chance_p : ``content_duplication`` also needs the binomial chance of so many shared
+        texts, at the corpus rate, to be at most this.
     follower_z_threshold : robust z of log(following/followers) at which ``follower_anomaly`` fires
         (lower than `z_threshold`: the ratio is heavy-tailed and its MAD wide).
     tell_min_posts : posts with AI-text tells at which ``ai_text_tells`` fires.
@@ -84,6 +86,7 @@ class AccountForensics:
         duplication_min_share: float = 0.5,
         duplication_min_posts: int = 2,
         duplication_min_family_accounts: int = 3,
+        duplication_max_chance_p: float = 0.01,
         follower_z_threshold: float = 2.0,
         tell_min_posts: int = 1,
         event_window_h: float = 48.0,
@@ -100,6 +103,7 @@ class AccountForensics:
         self.duplication_min_share = duplication_min_share
         self.duplication_min_posts = duplication_min_posts
         self.duplication_min_family_accounts = duplication_min_family_accounts
+        self.duplication_max_chance_p = duplication_max_chance_p
         self.follower_z_threshold = follower_z_threshold
         self.tell_min_posts = tell_min_posts
         self.event_window_h = event_window_h
@@ -155,7 +159,7 @@ class AccountForensics:
             parts.append(
                 duplication_signals(
                     posts, family_assignments, self.duplication_min_share, self.duplication_min_posts,
-                    self.duplication_min_family_accounts,
+                    self.duplication_min_family_accounts, self.duplication_max_chance_p,
                 )
             )
         if tell_post_ids is not None:
