@@ -146,6 +146,24 @@ def test_verdict_on_what_does_not_exist_fails_and_stores_nothing(hostile, tmp_pa
         assert store.labels()["entity_id"].to_list() == ["synth:c0003"]
 
 
+def test_verdict_merges_only_into_a_campaign_of_the_run_and_names_only_runs_that_exist(hostile, tmp_path, capsys):
+    db = tmp_path / "corpus.duckdb"
+    with Store(db) as store:
+        store.append("posts", hostile["posts"])
+        store.append("accounts", hostile["accounts"])
+        run_id = hostile["analysis"].save(store)
+    campaign = hostile["analysis"].campaigns["campaign_id"][0]
+    common = ["--db", str(db), "--author", "ana", "--note", "n"]
+    assert main(["verdict", "--campaign", campaign, "--value", "confirmed", "--merge-into", "C-does-not-exist", *common]) == 1
+    assert "cannot merge" in capsys.readouterr().err
+    assert main(["verdict", "--campaign", campaign, "--value", "confirmed", "--merge-into", campaign, *common]) == 1
+    assert main(["verdict", "--account", "synth:c0003", "--value", "rejected", "--run", "run-nope", *common]) == 1
+    assert "no analysis run 'run-nope'" in capsys.readouterr().err
+    with Store(db, read_only=True) as store:
+        assert store.labels().height == 0
+    assert main(["verdict", "--account", "synth:c0003", "--value", "rejected", "--run", run_id, *common]) == 0
+
+
 def test_export_evidence_refuses_a_non_empty_folder_before_analysing(tmp_path, capsys):
     db = tmp_path / "corpus.duckdb"
     Store(db).close()

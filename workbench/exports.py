@@ -16,7 +16,8 @@ flag_reason, shared_assets, signals. Edges are undirected with ``weight``, ``wei
 CSV cells a spreadsheet would run as formulas get a leading quote (`workbench.csvsafe`); Parquet keeps every
 text exactly. In GraphML/GEXF strings, control and bidirectional-formatting characters are written as visible
 escapes (``\x1B``, ``\u202E``): XML 1.0 cannot hold most control characters, and Gephi would display an
-override as reordered text (ids and texts are hostile input, and every string is XML-escaped).
+override as reordered text (ids and texts are hostile input, and every string is XML-escaped). A backslash
+is written twice there, so that an id holding the text ``\u200B`` and one holding the character stay two nodes.
 """
 from __future__ import annotations
 
@@ -49,10 +50,11 @@ def _flatten_lists(frame: pl.DataFrame) -> pl.DataFrame:
 
 
 def _xml_safe(value):
-    """Text for GraphML: hidden characters shown as escapes (never dropped: two ids must stay two)."""
+    """Text for GraphML: hidden characters shown as escapes, backslashes doubled (never dropped or confused:
+    two ids must stay two)."""
     if not isinstance(value, str):
         return value
-    return _XML_FORBIDDEN.sub(lambda m: f"\\u{ord(m.group()):04X}", visible(value))
+    return _XML_FORBIDDEN.sub(lambda m: f"\\u{ord(m.group()):04X}", visible(value.replace("\\", "\\\\")))
 
 
 def write_network(network, out_dir: str | Path, formats: Iterable[str] = FORMATS,

@@ -10,6 +10,8 @@ import sys
 import time
 from collections.abc import Sequence
 
+from workbench.visible import visible
+
 
 def progress_enabled(quiet: bool = False) -> bool:
     """True when progress should be drawn: not asked to be quiet and stderr is a terminal."""
@@ -40,14 +42,15 @@ class Stages:
         if self._current is not None:
             self._bar.update(1)
         self._current = name
-        self._bar.set_description_str(f"{self.job}: {name}{' (' + detail + ')' if detail else ''}")
+        # Stage names can be file names, which an attacker chooses: shown with their control characters escaped.
+        self._bar.set_description_str(visible(f"{self.job}: {name}{' (' + detail + ')' if detail else ''}"))
 
     def close(self, summary: str = "") -> None:
         if self._bar is None:
             return
         if self._current is not None:
             self._bar.update(self._bar.total - self._bar.n)
-        self._bar.set_description_str(f"{self.job}: {summary or 'done'}")
+        self._bar.set_description_str(visible(f"{self.job}: {summary or 'done'}"))
         self._bar.close()
         self._bar = None
 

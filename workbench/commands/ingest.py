@@ -99,12 +99,12 @@ def run(args: argparse.Namespace) -> int:
             except WorkbenchError as error:
                 # One file's problem does not stop the others; earlier files stay committed.
                 failed += 1
-                print(visible(f"error: {error} (nothing from this file was stored)", keep="\n"), flush=True)
+                print(visible(f"error: {error} (nothing from this file was stored)"), flush=True)
                 continue
             except Exception as error:  # an unforeseen failure on one file must not stop the files after it
                 failed += 1
                 print(visible(f"error: {path}: could not be ingested ({type(error).__name__}: {error}); nothing from this "
-                              "file was stored. Please report this with the file's first rows.", keep="\n"), flush=True)
+                              "file was stored. Please report this with the file's first rows."), flush=True)
                 continue
             print(visible(summary.describe(), keep="\n"), flush=True)
             failed += summary.nothing_loaded

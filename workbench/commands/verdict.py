@@ -44,6 +44,11 @@ def _require_account(db: str, account_id: str) -> None:
     raise WorkbenchError(f"no account {account_id!r} in the corpus {db}{hint}; nothing was stored")
 
 
+def shown_campaigns(analysis) -> str:
+    known = sorted(set(analysis.campaigns["campaign_id"].to_list()))
+    return ", ".join(known[:10]) + (", ..." if len(known) > 10 else "") if known else "none"
+
+
 def run(args: argparse.Namespace) -> int:
     import polars as pl
 
@@ -58,12 +63,19 @@ def run(args: argparse.Namespace) -> int:
             analysis = Analysis.load(store, args.run_id)  # the stored run: nothing is re-analysed
         members = analysis.campaign_accounts.filter(pl.col("campaign_id") == args.campaign)["account_id"].to_list()
         if not members:
-            known = sorted(set(analysis.campaigns["campaign_id"].to_list())) if analysis.campaigns.height else []
-            shown = ", ".join(known[:10]) + (", ..." if len(known) > 10 else "") if known else "none"
             raise WorkbenchError(f"no campaign {args.campaign!r} in analysis run {analysis.run_id} of {args.db} "
-                                 f"(its campaigns: {shown}); nothing was stored")
+                                 f"(its campaigns: {shown_campaigns(analysis)}); nothing was stored")
+        if args.merge_into is not None and args.merge_into not in set(analysis.campaigns["campaign_id"].to_list()) - {args.campaign}:
+            raise WorkbenchError(f"cannot merge {args.campaign!r} into {args.merge_into!r}: not another campaign of analysis "
+                                 f"run {analysis.run_id} (its campaigns: {shown_campaigns(analysis)}); nothing was stored")
     else:
         _require_account(args.db, args.account)
+        if args.run_id is not None:  # an account's verdict holds across runs, but a run named must exist
+            with Store(args.db, read_only=True) as store:
+                if args.run_id not in set(store.runs()["run_id"].to_list()):
+                    raise WorkbenchError(f"no analysis run {args.run_id!r} in {args.db}; nothing was stored")
+        if args.merge_into is not None:
+            raise WorkbenchError("--merge-into is for campaigns; nothing was stored")
     entity_type, entity_id = ("campaign", args.campaign) if args.campaign else ("account", args.account)
     try:
         labels = verdict_labels(entity_type, entity_id, args.value, args.author, args.note, args.merge_into, members)

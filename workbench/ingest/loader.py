@@ -38,6 +38,7 @@ from workbench.ingest.presets.base import REASON, REASON_COLUMN, MapContext, Map
 from workbench.ingest.readers import RAW_COLUMN, ROW_COLUMN, RawBatch, ReadLimits, inspect_input, iter_batches, sha256_of
 from workbench.ingest.timeparse import check_timezone
 from workbench.store import PackedRows, Store, pack_rows
+from workbench.visible import visible
 
 T = TypeVar("T")
 
@@ -77,7 +78,7 @@ class IngestSummary:
 
     def describe(self) -> str:
         if self.already_ingested:
-            return f"{self.path}: already ingested as source {self.source_id} (same sha256 and preset); nothing added"
+            return visible(f"{self.path}: already ingested as source {self.source_id} (same sha256 and preset); nothing added")
         rate = self.rows_read / self.seconds if self.seconds else 0.0
         lines = [
             f"{self.path} [{self.format}, {self.encoding or 'binary'}, preset {self.preset}] -> source {self.source_id}",
@@ -97,7 +98,9 @@ class IngestSummary:
             lines.append(f"  (every quarantined row, with its raw text: SELECT * FROM quarantine WHERE source_id = {self.source_id})")
         if self.nothing_loaded:
             lines.append("  nothing from this file could be loaded: every row is quarantined")
-        return "\n".join(lines)
+        # Each line escaped on its own: a line break in a value, a column or a file name is shown as \x0A,
+        # so the file cannot add lines of its own to the summary (a fake "reconciles").
+        return "\n".join(visible(line) for line in lines)
 
 
 def _quarantine_frame(source_id: int, batch_rejects, mapped_rejects: pl.DataFrame) -> pl.DataFrame:
@@ -311,7 +314,7 @@ def ingest_file(store: Store, path: str | Path, preset: str = "generic", *, plat
     if progress or (progress is None and sys.stderr.isatty() and path.stat().st_size > 50_000_000):
         from tqdm import tqdm
 
-        bar = tqdm(unit=" rows", unit_scale=True, desc=path.name, file=sys.stderr, total=_rows_hint(info))
+        bar = tqdm(unit=" rows", unit_scale=True, desc=visible(path.name), file=sys.stderr, total=_rows_hint(info))
     # Unordered inserts are set outside the transaction: after a failed statement DuckDB refuses every
     # statement but ROLLBACK, so resetting the setting inside would hide the error.
     with store.unordered_inserts(), store.transaction():

@@ -1184,8 +1184,25 @@ def _checked_text(table: pa.Table) -> tuple[pa.Table, list[RawReject]]:
     return table.filter(keep), rejects
 
 
+def _zones_polars_reads(table: pa.Table) -> pa.Table:
+    """Timestamps whose zone polars cannot read (pandas writes fixed offsets such as "+05:30"; a zone name
+    may be unknown) as UTC: an Arrow timestamp holds the instant in UTC whatever its zone, so only the
+    label changes. Polars would refuse the whole file."""
+    import zoneinfo
+
+    for index, field in enumerate(table.schema):
+        zone = field.type.tz if pa.types.is_timestamp(field.type) else None
+        if zone is None or zone == "UTC":
+            continue
+        try:
+            zoneinfo.ZoneInfo(zone)
+        except (zoneinfo.ZoneInfoNotFoundError, ValueError):
+            table = table.set_column(index, field.name, table.column(index).cast(pa.timestamp(field.type.unit, "UTC")))
+    return table
+
+
 def _parquet_batch(table: pa.Table, offset: int, packed: list[PackedRows]) -> RawBatch:
-    checked, rejects = _checked_text(_numbered(table, offset))
+    checked, rejects = _checked_text(_zones_polars_reads(_numbered(table, offset)))
     return RawBatch(pl.from_arrow(checked), rejects, rows_read=table.num_rows, packed=packed)
 
 
@@ -1194,7 +1211,7 @@ def _iter_parquet_repacked(parquet, batch_rows: int) -> Iterator[RawBatch]:
     for record_batch in parquet.iter_batches(batch_size=batch_rows):
         original = _numbered(pa.Table.from_batches([record_batch]), offset)
         offset += record_batch.num_rows
-        checked, rejects = _checked_text(original)
+        checked, rejects = _checked_text(_zones_polars_reads(original))
         yield RawBatch(pl.from_arrow(checked), rejects, rows_read=record_batch.num_rows, original=original)
 
 

@@ -103,8 +103,14 @@ def nonempty(expr: pl.Expr) -> pl.Expr:
     return pl.when(text.str.strip_chars() == "").then(None).otherwise(text)
 
 
+# Above 2**53 a float no longer holds every integer: a count written "9007199254740993.0" cannot be read exactly.
+_EXACT_FLOAT = 2.0**53
+
+
 def as_count(expr: pl.Expr) -> pl.Expr:
-    return nonempty(expr).cast(pl.Float64, strict=False).cast(pl.Int64, strict=False)
+    """A count cell as Int64: integer text exactly ("9007199254740993"), else a whole float ("5.0", "1e3")."""
+    text = nonempty(expr)
+    return pl.coalesce(text.cast(pl.Int64, strict=False), text.cast(pl.Float64, strict=False).cast(pl.Int64, strict=False))
 
 
 _TRUE, _FALSE = ["true", "1", "yes", "y", "t"], ["false", "0", "no", "n", "f", "-1"]
@@ -168,10 +174,13 @@ def _count_problem(base: pl.DataFrame, name: str) -> pl.Expr:
     shown = text.str.slice(0, 40)
     # A float column's NaN is how pandas writes a missing value; a "NaN" text is not a count.
     not_a_number = number.is_nan() if not base.schema[name].is_float() else pl.lit(False)
+    read_as_float = text.is_not_null() & text.cast(pl.Int64, strict=False).is_null()  # integer text is exact
     return (
-        pl.when(text.is_not_null() & (number.is_null() | number.is_infinite() | not_a_number | (number.abs() >= 2.0**63)))
+        pl.when(read_as_float & (number.is_null() | number.is_infinite() | not_a_number))
         .then(pl.lit(f"unparseable number in {name}: ") + shown)
-        .when(text.is_not_null() & number.is_not_nan() & (number != number.floor()))
+        .when(read_as_float & (number.abs() >= _EXACT_FLOAT))
+        .then(pl.lit(f"number too large to read exactly in {name}: ") + shown)
+        .when(read_as_float & number.is_not_nan() & (number != number.floor()))
         .then(pl.lit(f"not a whole number in {name}: ") + shown)
     )
 
