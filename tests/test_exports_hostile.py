@@ -110,10 +110,13 @@ def test_evidence_pack_lists_members_without_profiles_and_refuses_a_non_empty_fo
     with pytest.raises(FileExistsError, match="not empty"):
         write_evidence_pack(analysis, campaign, other, hostile["posts"], hostile["accounts"])
     assert (other / "notes.txt").read_text() == "mine"
-    write_evidence_pack(analysis, campaign, other, hostile["posts"], hostile["accounts"], replace=True)
-    manifest = json.loads((other / "manifest.json").read_text())
-    assert "notes.txt" not in manifest["files"] and not (other / "zz_malware.exe").exists()
-    assert sorted(p.name for p in other.iterdir()) == sorted(p.name for p in pack.iterdir())
+    # --force replaces an earlier pack, never files a user put there (they were deleted before)
+    with pytest.raises(FileExistsError, match="not part of an evidence pack"):
+        write_evidence_pack(analysis, campaign, other, hostile["posts"], hostile["accounts"], replace=True)
+    assert (other / "notes.txt").read_text() == "mine" and (other / "zz_malware.exe").exists()
+    before = sorted(p.name for p in pack.iterdir())
+    write_evidence_pack(analysis, campaign, pack, hostile["posts"], hostile["accounts"], replace=True)
+    assert sorted(p.name for p in pack.iterdir()) == before
 
 
 def test_hidden_characters_are_shown_in_reports_and_kept_escaped_in_graphml(hostile, tmp_path):

@@ -96,6 +96,16 @@ def _prepare_folder(out: Path, replace: bool) -> Path:
                               "to delete its files and write the pack there")
     if any(p.is_dir() for p in present):
         raise FileExistsError(f"the output folder {out} holds subfolders; it is not an evidence pack, so it is not replaced")
+    if present:  # only an old pack is replaced: the files its manifest lists, and nothing a user put there
+        try:
+            listed = set(json.loads((out / "manifest.json").read_text(encoding="utf-8"))["files"]) | {"manifest.json"}
+        except (OSError, ValueError, KeyError, TypeError):
+            listed = set()
+        foreign = [p.name for p in present if p.name not in listed]
+        if foreign:
+            shown = ", ".join(foreign[:5]) + (", ..." if len(foreign) > 5 else "")
+            raise FileExistsError(f"the output folder {out} holds files that are not part of an evidence pack ({shown}); "
+                                  "--force only replaces an earlier pack: move them, or choose a new folder")
     for path in present:
         path.unlink()
     out.mkdir(parents=True, exist_ok=True)
@@ -174,8 +184,9 @@ def write_evidence_pack(
     replace: bool = False,
 ) -> Path:
     """Write the evidence pack of `campaign_id` into `out_dir` (created if missing; a folder that is not
-    empty is refused, since its files would be hashed into the manifest as the pack's, unless `replace`:
-    then its files are deleted first, never its subfolders).
+    empty is refused, since its files would be hashed into the manifest as the pack's, unless `replace` and
+    it holds an earlier pack: then that pack's files (those its manifest lists) are deleted first; a folder
+    with any other file or a subfolder is still refused).
 
     analysis: the run's frames (a `workbench.pipeline.Analysis`, fresh or read back with `Analysis.load`:
         only its frames, run_id, params and versions are read); posts/accounts: the canonical frames.

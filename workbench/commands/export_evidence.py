@@ -18,7 +18,7 @@ def add_parser(subparsers) -> None:
                         help="the stored analysis run (default: the latest complete run)")
     parser.add_argument("--campaign", required=True, help="campaign id, as printed by `workbench analyze`")
     parser.add_argument("--out", required=True, help="folder to write the pack into (new or empty)")
-    parser.add_argument("--force", action="store_true", help="delete the files of a non-empty --out folder first")
+    parser.add_argument("--force", action="store_true", help="replace an earlier evidence pack in --out (only the files its manifest lists; any other file is refused)")
     parser.set_defaults(run=run)
 
 
@@ -34,7 +34,7 @@ def run(args: argparse.Namespace) -> int:
     if out_dir.exists() and (not out_dir.is_dir() or any(out_dir.iterdir())) and not args.force:
         # Checked before the run is read, so the user is told at once.
         raise WorkbenchError(f"the output folder {out_dir} is not empty; choose a new folder, or pass --force to "
-                             "delete its files and write the pack there")
+                             "replace the evidence pack in it")
     with Store(args.db, read_only=True) as store:
         analysis = Analysis.load(store, args.run_id)
         posts = store.posts(since=analysis.params.since, until=analysis.params.until)
