@@ -735,3 +735,21 @@ def test_a_json_number_keeps_the_text_it_was_written_as(tmp_path, capsys, layout
     assert run_ingest(capsys, tmp_path / "db.duckdb", path)[0] == EXIT_LOADED
     posts, _, _ = stored(tmp_path / "db.duckdb")
     assert posts == {"generic:1e3": "a", "generic:2.50": "b"}
+
+
+def test_the_user_can_settle_a_date_order_the_column_does_not_show(tmp_path, capsys):
+    """Ten dates that read either way and one that reads only day first: the column does not settle the order,
+    so the ten are quarantined with a reason that names the option; given the order, they load."""
+    rows = [(str(i), "u", f"{i}/{i + 1}/2017 10:00", f"t{i}") for i in range(1, 11)] + [("99", "u", "13/2/2017 10:00", "stray")]
+    code, quarantine, times, _ = ingest_times(tmp_path, capsys, rows, "UTC")
+    assert code == EXIT_QUARANTINED and len(quarantine) == 10 and "--option date_order" in quarantine[1]["reason"]
+    for order, loaded, month_of_first in (("month_first", 10, 1), ("day_first", 11, 2)):
+        db = tmp_path / f"{order}.duckdb"
+        path = tmp_path / f"{order}.csv"
+        path.write_bytes(csv_bytes(rows))
+        code, _ = run_ingest(capsys, db, path, extra=("--timezone", "UTC", "--option", f"date_order={order}"))
+        with Store(db, read_only=True) as store:
+            stored_times = dict(store.query("SELECT post_id, created_at FROM posts").iter_rows())
+        assert len(stored_times) == loaded and stored_times["generic:1"].month == month_of_first
+    code, out = run_ingest(capsys, tmp_path / "bad.duckdb", path, extra=("--timezone", "UTC", "--option", "date_order=dmy"))
+    assert code == EXIT_FAILED and "date_order must be month_first or day_first" in out

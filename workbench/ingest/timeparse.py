@@ -14,7 +14,8 @@ quarantine, not a reason to re-date the rest). Otherwise the ambiguous dates (bo
 different) are quarantined, since either reading may be wrong, and each unambiguous one is read in its own
 order. What a file's earlier batches showed (`TimeEvidence`) holds for its later ones: the order,
 and whether times carry an offset (a time without one among them is then a row to quarantine, not a
-reason to refuse the file).
+reason to refuse the file). A user who knows the order says so (`--option date_order=day_first` or
+`month_first`): then no date is judged ambiguous.
 """
 from __future__ import annotations
 
@@ -49,6 +50,7 @@ NAIVE_FORMATS = (
     "%Y-%m-%d",
 )
 UTC = pl.Datetime("us", "UTC")
+DATE_ORDERS = ("month_first", "day_first")
 _SLASH_DATE = r"^(\d{1,2})/(\d{1,2})/\d{4}"
 
 
@@ -59,9 +61,12 @@ class TimeEvidence:
     offsets_seen: bool = False  # some times carried a UTC offset
     day_first: int = 0  # slash dates valid only day first
     month_first: int = 0  # slash dates valid only month first
+    given: str | None = None  # the order the user gave (DATE_ORDERS), which the dates do not overrule
 
     def order(self) -> str:
         """"month_first", "day_first" or "mixed" (see the module)."""
+        if self.given is not None:
+            return self.given
         if self.day_first >= 2 and self.day_first >= 10 * self.month_first:
             return "day_first"
         if self.day_first == 0 or self.month_first >= 10 * self.day_first:
@@ -207,7 +212,8 @@ def _reasons(values: pl.Series, utc: pl.Series, column: str, naive: pl.Series | 
                      "known: ") + pl.col("raw").str.slice(0, 60))
         .when(pl.col("ambiguous"))
         .then(pl.lit(f"ambiguous date in {column}: the column's dates do not settle whether the day or the month "
-                     "comes first, and this one reads either way: ") + pl.col("raw").str.slice(0, 60))
+                     "comes first, and this one reads either way (if you know, pass --option date_order=day_first "
+                     "or month_first): ") + pl.col("raw").str.slice(0, 60))
         .when(pl.col("naive"))
         .then(pl.lit(f"time without a UTC offset in {column}, among times with one (pass --timezone to load it): ")
               + pl.col("raw").str.slice(0, 60))

@@ -19,7 +19,7 @@ from workbench import schema
 from workbench.errors import InputFileError
 from workbench.ingest import extract
 from workbench.ingest.readers import RAW_COLUMN, ROW_COLUMN, InputInfo, RawBatch, iter_batches, raw_json
-from workbench.ingest.timeparse import TimeEvidence, parse_times
+from workbench.ingest.timeparse import DATE_ORDERS, TimeEvidence, parse_times
 
 REASON = "_reason"
 REASON_COLUMN = "_reason_column"
@@ -211,6 +211,14 @@ def stable_hash(values: pl.Series, length: int = 24) -> pl.Series:
                      dtype=pl.String)
 
 
+def _evidence(ctx: MapContext) -> TimeEvidence:
+    """A time column's evidence, starting from the date order the user gave (`--option date_order=...`)."""
+    given = ctx.options.get("date_order")
+    if given is not None and given not in DATE_ORDERS:
+        raise InputFileError(f"--option date_order must be {' or '.join(DATE_ORDERS)}, not {given!r}")
+    return TimeEvidence(given=given)
+
+
 def _first_reason(*reasons: pl.Expr) -> pl.Expr:
     return pl.coalesce(list(reasons))
 
@@ -316,7 +324,7 @@ def build_posts(frame: pl.DataFrame, ctx: MapContext, fields: Mapping[str, pl.Ex
         *[expr.alias(name) for name, expr in fields.items() if name not in ("platform", "created_at")],
     ).with_columns(problems)
     created_at, time_reason = parse_times(values.select(fields["created_at"].alias("t"))["t"], time_column, ctx.timezone,
-                                          str(ctx.path), ctx.time_evidence.setdefault(time_column, TimeEvidence()))
+                                          str(ctx.path), ctx.time_evidence.setdefault(time_column, _evidence(ctx)))
     base = base.with_columns(created_at.alias("created_at"), time_reason.alias("_time_reason"))
 
     for name in ("text", "lang", "kind", "parent_post_id", "shared_post_id", "source_app", "post_id", "account_id"):
