@@ -753,3 +753,19 @@ def test_the_user_can_settle_a_date_order_the_column_does_not_show(tmp_path, cap
         assert len(stored_times) == loaded and stored_times["generic:1"].month == month_of_first
     code, out = run_ingest(capsys, tmp_path / "bad.duckdb", path, extra=("--timezone", "UTC", "--option", "date_order=dmy"))
     assert code == EXIT_FAILED and "date_order must be month_first or day_first" in out
+
+
+def test_ids_the_file_writes_with_a_prefix_are_other_ids_not_duplicates(tmp_path, capsys):
+    """"generic:5" and "5" are two posts (before, the first was taken as already qualified and the second
+    dropped as its duplicate); coortweet's (content, object) pairs joined by "~" stay apart too."""
+    path = tmp_path / "prefixed.csv"
+    path.write_bytes(csv_bytes([("5", "alice", TIME, "one"), ("generic:5", "generic:alice", TIME, "two")]))
+    code, _ = run_ingest(capsys, tmp_path / "db.duckdb", path)
+    posts, _, sources = stored(tmp_path / "db.duckdb")
+    assert code == EXIT_LOADED and posts == {"generic:5": "one", "generic:generic:5": "two"}
+    assert sources[0]["rows_duplicate"] == 0
+    tilde = tmp_path / "coortweet.csv"
+    tilde.write_text("object_id,account_id,content_id,timestamp_share\nb~c,u1,a,1718272800\nc,u2,a~b,1718272900\n")
+    code, _ = run_ingest(capsys, tmp_path / "c.duckdb", tilde, preset="coortweet")
+    with Store(tmp_path / "c.duckdb", read_only=True) as store:
+        assert sorted(store.query("SELECT post_id FROM posts").to_series().to_list()) == ["twitter:a%7Eb~c", "twitter:a~b%7Ec"]

@@ -320,7 +320,8 @@ def ingest_file(store: Store, path: str | Path, preset: str = "generic", *, plat
     with store.unordered_inserts(), store.transaction():
         source_id = store.next_source_id()
         summary.source_id = source_id
-        ctx = MapContext(path, source_id, platform or chosen.platform, timezone or chosen.default_timezone, options)
+        ctx = MapContext(path, source_id, platform or chosen.platform, timezone or chosen.default_timezone, options,
+                         ids_qualified=chosen.ids_qualified)
         prepared = (_prepare(chosen, ctx, number, batch)
                     for number, batch in enumerate(chosen.read_batches(info, batch_rows), start=1))
         posts, raw_numbers = _PostsBuffer(store, summary, insert_rows), itertools.count(1)

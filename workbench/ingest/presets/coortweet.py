@@ -1,7 +1,8 @@
 """CooRTweet's input table: object_id, account_id, content_id, timestamp_share (unix seconds).
 
 A row is one share of an object by a post. One post (content_id) can share several objects, so the
-post id is content_id and object_id together. Option `object_kind` says what the objects are:
+post id is content_id and object_id together, joined by "~" (a "%" or "~" inside either is written %25 or
+%7E first, so that ("a", "b~c") and ("a~b", "c") stay two posts). Option `object_kind` says what the objects are:
 `shared_post` (default: retweeted posts), `url` or `hashtag`.
 """
 from __future__ import annotations
@@ -13,6 +14,10 @@ from workbench.ingest.presets.base import Mapped, MapContext, Preset, build_acco
 
 COLUMNS = {"shared object": "object_id", "account_id": "account_id", "post_id": "content_id", "created_at": "timestamp_share"}
 OBJECT_KINDS = ("shared_post", "url", "hashtag")
+
+
+def _id_part(text: pl.Expr) -> pl.Expr:
+    return text.str.replace_all("%", "%25", literal=True).str.replace_all("~", "%7E", literal=True)
 
 
 class CooRTweetPreset(Preset):
@@ -30,7 +35,7 @@ class CooRTweetPreset(Preset):
         as_list = pl.when(obj.is_null()).then(pl.lit([], dtype=pl.List(pl.String))).otherwise(pl.concat_list(obj))
         empty = pl.lit([], dtype=pl.List(pl.String))
         fields = {
-            "post_id": pl.col("content_id").cast(pl.String) + "~" + obj.fill_null(""),
+            "post_id": _id_part(pl.col("content_id").cast(pl.String)) + "~" + _id_part(obj.fill_null("")),
             "account_id": pl.col("account_id"),
             "created_at": pl.col("timestamp_share"),
             "shared_post_id": obj if object_kind == "shared_post" else pl.lit(None, dtype=pl.String),

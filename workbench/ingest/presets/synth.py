@@ -33,6 +33,7 @@ class SynthPreset(Preset):
     platform = "synth"
     description = "files written by `workbench synth` (posts, accounts, events.csv, truth_*.parquet)"
     default_timezone = "UTC"
+    ids_qualified = True
 
     def map_batch(self, frame: pl.DataFrame, ctx: MapContext) -> Mapped:
         columns = set(frame.columns)
