@@ -727,8 +727,10 @@ def raw_json(frame: pl.DataFrame) -> pl.Expr:
     columns = [c for c in frame.columns if c != ROW_COLUMN]
     if not columns:
         return pl.lit("{}")
-    # JSON has no bytes: a binary column (Parquet) is shown as its hex digits
-    return pl.struct([pl.col(c).bin.encode("hex") if frame.schema[c] == pl.Binary else pl.col(c)
+    # JSON has no bytes: a binary column (Parquet) is shown as its hex digits. (The schema is read once:
+    # frame.schema builds it anew on each access, which made a 10,000-column file take minutes.)
+    schema = frame.schema
+    return pl.struct([pl.col(c).bin.encode("hex") if schema[c] == pl.Binary else pl.col(c)
                       for c in columns]).struct.json_encode()
 
 
