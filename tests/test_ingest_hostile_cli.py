@@ -769,3 +769,22 @@ def test_ids_the_file_writes_with_a_prefix_are_other_ids_not_duplicates(tmp_path
     code, _ = run_ingest(capsys, tmp_path / "c.duckdb", tilde, preset="coortweet")
     with Store(tmp_path / "c.duckdb", read_only=True) as store:
         assert sorted(store.query("SELECT post_id FROM posts").to_series().to_list()) == ["twitter:a%7Eb~c", "twitter:a~b%7Ec"]
+
+
+@pytest.mark.parametrize("arguments", [
+    ["ingest", "--db", "DB", "FILE", "--max-field-mb", "nan"], ["ingest", "--db", "DB", "FILE", "--max-ratio", "1e300"],
+    ["analyze", "--db", "DB", "--window-s", "nan"], ["analyze", "--db", "DB", "--window-s", "-5"],
+    ["analyze", "--db", "DB", "--seed", "-1"], ["network", "--db", "DB", "--fit", "--window-s", "-1"],
+    ["synth", "--posts", "1000", "--out", "OUT", "--set", "campaign_share=nan"],
+    ["report", "notebooks/campaign_reprot.ipynb", "-p", "db_path", "DB"], ["report", "README.md", "-p", "db_path", "DB"],
+], ids=lambda a: " ".join(a[:1] + a[-2:]))
+def test_wrong_option_values_are_one_line_errors_not_tracebacks(tmp_path, capsys, arguments):
+    arguments = [str(tmp_path / "x.duckdb") if a == "DB" else str(tmp_path / "x.csv") if a == "FILE"
+                 else str(tmp_path / "out") if a == "OUT" else a for a in arguments]
+    try:
+        code = main(arguments)
+    except SystemExit as exit_:  # argparse's usage error
+        code = exit_.code
+    err = capsys.readouterr().err
+    last = err.strip().splitlines()[-1]  # argparse prints its usage first, then the one-line error
+    assert code not in (0, None) and "Traceback" not in err and "error:" in last and "Please report" not in err, err

@@ -34,6 +34,8 @@ class Knob:
     field: str  # where it goes in AnalysisParams: "score_threshold", or "coordination.window_s" for a step's keyword
     aliases: tuple[str, ...] = ()  # older CLI spellings, still accepted
     notebook_name: str | None = None  # the name in report notebooks, when theirs must differ
+    minimum: float | None = None  # numbers: the smallest value that makes sense (and never NaN or infinite)
+    maximum: float | None = None
 
     @property
     def flag(self) -> str:
@@ -54,21 +56,22 @@ KNOBS: tuple[Knob, ...] = (
     Knob("since", "str", "", "first day included, ISO date UTC; empty for the first post", "since"),
     Knob("until", "str", "", "first day excluded, ISO date UTC; empty for the last post", "until"),
     Knob("window_s", "float", 60.0, "coordination window, seconds either side", "coordination.window_s",
-         aliases=("--window",)),
+         aliases=("--window",), minimum=0.0),
     Knob("text_normalizer", "str", "workbench",
          "how co_text and co_similar_text normalise text: workbench, or toolkit for the toolkit's co_tweet",
          "coordination.text_normalizer"),
     Knob("min_edge_weight", "int", 2, "coordinated actions a pair of accounts needs for an edge",
-         "coordination.min_edge_weight"),
+         "coordination.min_edge_weight", minimum=1),
     Knob("score_threshold", "float", 0.2, "suspicion score threshold of the flag rule", "score_threshold",
-         aliases=("--threshold",), notebook_name="analysis_threshold"),
+         aliases=("--threshold",), notebook_name="analysis_threshold", minimum=0.0, maximum=1.0),
     Knob("narratives", "bool", False, "also embed and cluster narratives, which is slower", "narratives"),
     Knob("embedding_backend", "str", "use",
          "use is the multilingual sentence encoder shipped on PyPI; charhash is fast but groups by characters; "
          "minilm or st:<model dir> are optional", "narrative_params.backend"),
     Knob("narrative_sample_size", "int", 20000,
-         "distinct texts UMAP and HDBSCAN are fitted on; the rest are assigned", "narrative_params.sample_size"),
-    Knob("seed", "int", 0, "seed for every sample, layout and random step", "random_state"),
+         "distinct texts UMAP and HDBSCAN are fitted on; the rest are assigned", "narrative_params.sample_size",
+         minimum=10),
+    Knob("seed", "int", 0, "seed for every sample, layout and random step", "random_state", minimum=0, maximum=2**32 - 1),
 )
 BY_NAME = {knob.name: knob for knob in KNOBS}
 
@@ -91,8 +94,25 @@ def add_knob_arguments(parser: argparse.ArgumentParser, names: tuple[str, ...] |
             parser.add_argument(knob.flag, *knob.aliases, dest=knob.name, action="append", default=None,
                                 metavar="TERM", help=knob.help + " (repeatable)")
         else:
-            parser.add_argument(knob.flag, *knob.aliases, dest=knob.name, type={"int": int, "float": float, "str": str}[knob.type],
-                                default=knob.default, help=help_text)
+            parser.add_argument(knob.flag, *knob.aliases, dest=knob.name, type=_parser_of(knob), default=knob.default,
+                                help=help_text)
+
+
+def _parser_of(knob: Knob):
+    """argparse's `type` for a knob: the text parsed and, for numbers, checked against the knob's range, so a
+    wrong value (nan, -5) is argparse's one-line usage error rather than a failure deep in the analysis."""
+    if knob.type == "str":
+        return str
+
+    def parse(text: str):
+        try:
+            value = int(text) if knob.type == "int" else float(text)
+            return _in_range(knob, value)
+        except (ValueError, ParameterError) as error:
+            raise argparse.ArgumentTypeError(str(error)) from None
+
+    parse.__name__ = knob.type  # argparse names the type in its message
+    return parse
 
 
 def knob_values(args: argparse.Namespace) -> dict[str, Any]:
@@ -114,13 +134,23 @@ def _checked(knob: Knob, value: Any) -> Any:
         if not isinstance(value, bool):
             raise ParameterError(f"{knob.name}: expected true or false, got {value!r}")
         return value
-    if knob.type == "float" and isinstance(value, (int, float)) and not isinstance(value, bool):
-        return float(value)
-    if knob.type == "int" and isinstance(value, int) and not isinstance(value, bool):
-        return value
+    if knob.type in ("float", "int") and isinstance(value, (int, float)) and not isinstance(value, bool):
+        if knob.type == "int" and not isinstance(value, int):
+            raise ParameterError(f"{knob.name}: expected int, got {value!r}")
+        return _in_range(knob, float(value) if knob.type == "float" else value)
     if knob.type == "str" and isinstance(value, str):
         return value
     raise ParameterError(f"{knob.name}: expected {knob.type}, got {value!r}")
+
+
+def _in_range(knob: Knob, value: float | int) -> float | int:
+    if value != value or value in (float("inf"), float("-inf")):
+        raise ParameterError(f"{knob.name}: expected a finite number, got {value!r}")
+    if (knob.minimum is not None and value < knob.minimum) or (knob.maximum is not None and value > knob.maximum):
+        bounds = (f"at least {knob.minimum:.15g}" if knob.maximum is None else
+                  f"between {knob.minimum:.15g} and {knob.maximum:.15g}")
+        raise ParameterError(f"{knob.name}: must be {bounds}, got {value!r}")
+    return value
 
 
 def _day(knob: Knob, text: str) -> str | None:

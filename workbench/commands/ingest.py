@@ -18,6 +18,21 @@ EXIT_FAILED = 1
 EXIT_QUARANTINED = 4
 
 
+def _limit(largest: float):
+    """argparse's `type` for a size limit: a finite number above 0 and at most `largest` (nan, inf, 1e300 and 0
+    are usage errors, not failures deep in the reader)."""
+    def limit(text: str) -> float:
+        try:
+            value = float(text)
+        except ValueError:
+            raise argparse.ArgumentTypeError(f"not a number: {text!r}") from None
+        if not 0 < value <= largest:  # also false for nan
+            raise argparse.ArgumentTypeError(f"must be above 0 and at most {largest:g}, got {text!r}")
+        return value
+
+    return limit
+
+
 def _pairs(text: str) -> dict[str, str]:
     pairs = {}
     for item in filter(None, (part.strip() for part in text.split(","))):
@@ -44,9 +59,9 @@ def add_parser(subparsers) -> None:
     parser.add_argument("--map", type=_pairs, default={}, help="generic preset: canonical=raw column pairs, comma separated")
     parser.add_argument("--mapping", help="generic preset: YAML mapping file")
     parser.add_argument("--option", type=_pairs, default={}, help="preset options as name=value pairs")
-    parser.add_argument("--max-field-mb", type=float, default=64.0,
+    parser.add_argument("--max-field-mb", type=_limit(1_000_000), default=64.0,
                         help="longest field or line read, in MB; a longer row is quarantined (default %(default)s)")
-    parser.add_argument("--max-ratio", type=float, default=200.0,
+    parser.add_argument("--max-ratio", type=_limit(1e9), default=200.0,
                         help="a compressed file may expand at most this many times its size, past 64 MB "
                              "(default %(default)s); beyond it the file is refused as a likely decompression bomb")
     parser.add_argument("--no-progress", "--quiet", dest="no_progress", action="store_true",

@@ -33,8 +33,13 @@ def add_parser(subparsers) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
+    from pathlib import Path
+
+    from workbench.errors import WorkbenchError
     from workbench.synth import generate  # imported here so `workbench --help` stays fast
 
+    if Path(args.out).exists() and not Path(args.out).is_dir():
+        raise WorkbenchError(f"--out {args.out} is a file, not a folder")
     manifest = generate(args.out, posts=args.posts, seed=args.seed, scenario=args.scenario, **dict(args.knobs))
     counts = manifest.counts
     print(f"wrote {counts['posts']:,} posts by {counts['accounts']:,} accounts to {manifest.out_dir} "

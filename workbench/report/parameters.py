@@ -42,7 +42,13 @@ def parameters_cell(notebook: nbformat.NotebookNode) -> nbformat.NotebookNode:
 
 def read_parameters(notebook_path: str | Path) -> dict[str, Parameter]:
     """The parameters a notebook declares, in cell order: name -> Parameter."""
-    notebook = nbformat.read(str(notebook_path), as_version=4)
+    try:
+        notebook = nbformat.read(str(notebook_path), as_version=4)
+    except FileNotFoundError:
+        shipped = ", ".join(sorted(p.name for p in Path(notebook_path).parent.glob("*.ipynb"))) or "none"
+        raise ParameterError(f"no notebook {notebook_path} (notebooks in that folder: {shipped})") from None
+    except (OSError, ValueError) as error:  # nbformat's NotJSONError and validation errors are ValueErrors
+        raise ParameterError(f"{notebook_path} is not a Jupyter notebook ({type(error).__name__})") from None
     source = parameters_cell(notebook).source
     try:
         tree = ast.parse(source)

@@ -5,6 +5,7 @@ passed to `generate` override the scenario. Every knob is recorded in manifest.j
 """
 from __future__ import annotations
 
+import math
 from dataclasses import asdict, dataclass, field, fields, replace
 
 from workbench.errors import WorkbenchError
@@ -110,6 +111,14 @@ def resolve_config(posts: int, seed: int, scenario: str = "default", **knobs) ->
             raise WorkbenchError(f"unknown scenario {name!r}; choose from {', '.join(SCENARIOS)} (join with '+')")
         settings.update(SCENARIOS[name])
     settings.update(knobs)
+    defaults = SynthConfig()
+    for key, value in knobs.items():  # a knob takes a value of its default's kind ("nan" or "abc" for a share is refused)
+        default = getattr(defaults, key)
+        number = isinstance(default, (int, float)) and not isinstance(default, bool)
+        if number and not (isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value)):
+            raise WorkbenchError(f"synth knob {key} takes a finite number (like its default {default!r}), not {value!r}")
+        if isinstance(default, (str, bool)) and type(value) is not type(default):
+            raise WorkbenchError(f"synth knob {key} takes a {type(default).__name__} (like its default {default!r}), not {value!r}")
     for key in ("lang_mix", "campaign_lang_mix"):
         if key in settings:
             settings[key] = tuple(float(v) for v in settings[key])
