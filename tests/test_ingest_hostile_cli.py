@@ -788,3 +788,17 @@ def test_wrong_option_values_are_one_line_errors_not_tracebacks(tmp_path, capsys
     err = capsys.readouterr().err
     last = err.strip().splitlines()[-1]  # argparse prints its usage first, then the one-line error
     assert code not in (0, None) and "Traceback" not in err and "error:" in last and "Please report" not in err, err
+
+
+def test_a_bad_code_unit_in_a_utf16_file_costs_its_row_not_the_file(tmp_path, capsys):
+    rows = [("1", "u", TIME, "first"), ("2", "u", TIME, "BAD"), ("3", "u", TIME, "third"), ("4", "u", TIME, "fourth")]
+    data = "\ufeff".encode("utf-16-le") + csv_bytes(rows).decode("utf-8").encode("utf-16-le")
+    data = data.replace("BAD".encode("utf-16-le"), b"B\x00\x00\xd8D\x00")  # a lone high surrogate: 00 D8
+    path = tmp_path / "utf16.csv"
+    path.write_bytes(data)
+    code, out = run_ingest(capsys, tmp_path / "db.duckdb", path)
+    posts, quarantine, sources = stored(tmp_path / "db.duckdb")
+    assert code == EXIT_QUARANTINED and set(quarantine) == {2} and "bytes not valid utf-16" in quarantine[2]["reason"]
+    assert json.loads(quarantine[2]["raw"])["body"] == "B\\x00\\xd8D" and "Please report" not in out  # the bytes, shown
+    assert posts == {"generic:1": "first", "generic:3": "third", "generic:4": "fourth"}
+    assert_reconciles(sources, 4)

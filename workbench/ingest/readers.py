@@ -363,6 +363,20 @@ def _has_surrogates(value: str) -> bool:
         return True
 
 
+def _keep_undecodable_bytes(error: UnicodeError) -> tuple[str, int]:
+    """Decoding error handler "workbench-bytes": each byte that does not decode becomes the lone surrogate
+    U+DC00 + byte, as Python's surrogateescape does for bytes 128-255, but for every byte (surrogateescape
+    fails on a byte below 128, which a bad UTF-16 code unit holds: the whole file was lost). The row is then
+    quarantined with its bytes shown (`_escape_surrogates`)."""
+    if not isinstance(error, UnicodeDecodeError):
+        raise error
+    return "".join(chr(0xDC00 + byte) for byte in error.object[error.start:error.end]), error.end
+
+
+codecs.register_error("workbench-bytes", _keep_undecodable_bytes)
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def _escape_surrogates(value: str, escaped: bool | None = None) -> str:
     """Show undecodable bytes as \\xNN so the quarantined raw row is valid text and nothing is lost. Text that
     gets such escapes has its own backslashes doubled first, so the byte E9 (`\\xe9`) and the four characters
@@ -370,14 +384,20 @@ def _escape_surrogates(value: str, escaped: bool | None = None) -> str:
     a row's cells pass the row's answer, so that all of them read the same way)."""
     if not (_has_surrogates(value) if escaped is None else escaped):
         return value
-    return value.replace("\\", "\\\\").encode("utf-8", "surrogateescape").decode("utf-8", "backslashreplace")
+    return _SURROGATE.sub(_shown, value.replace("\\", "\\\\"))
+
+
+def _shown(match: re.Match) -> str:
+    """An undecodable byte (U+DC00 + byte) as \\xNN; any other lone surrogate as \\uNNNN."""
+    code = ord(match.group())
+    return f"\\x{code - 0xDC00:02x}" if 0xDC00 <= code <= 0xDCFF else f"\\u{code:04x}"
 
 
 def _text_stream(path: Path, info: InputInfo) -> io.TextIOWrapper:
     binary = open_binary(path, info.compression, info.limits)
     # surrogateescape keeps undecodable bytes, so the row can be quarantined with them instead of
     # aborting the file or silently replacing them.
-    stream = io.TextIOWrapper(binary, encoding=info.encoding or "utf-8", errors="surrogateescape", newline="")
+    stream = io.TextIOWrapper(binary, encoding=info.encoding or "utf-8", errors="workbench-bytes", newline="")
     for _ in range(info.skip_lines):
         stream.readline()
     return stream
