@@ -183,3 +183,12 @@ def test_network_colours_follow_the_given_order_and_numbers_sort_as_numbers():
     scale = spec["layer"][1]["encoding"]["color"]["scale"]
     assert scale["domain"] == ["C-1 (smear)", "not in a campaign or group"]
     assert scale["range"][0] == charts.GROUP_PALETTE[0] and scale["range"][1] == charts.NO_GROUP_COLOR
+
+
+def test_network_chart_shows_hostile_ids_escaped_in_its_data():
+    ids = ["synth:a\u202etxt.exe", "synth:b\x1b[31m", "synth:c\u200bz"]
+    edges = pl.DataFrame({"source": ids[:2], "target": ids[1:], "weight": [2.0, 3.0]})
+    nodes = pl.DataFrame({"account_id": ids, "community": [0, 0, 1]})
+    text = json.dumps(charts.plot_coordination_network(nodes, edges, seed=1).to_dict(), ensure_ascii=False)
+    assert "\u202e" not in text and "\x1b" not in text and "\u200b" not in text
+    assert "synth:a\\\\u202Etxt.exe" in text  # shown, not interpreted (JSON doubles the backslash)

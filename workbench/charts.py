@@ -517,7 +517,9 @@ def plot_coordination_network(
         .join(positions.rename({"account_id": "source", "x": "x1", "y": "y1"}), on="source")
         .join(positions.rename({"account_id": "target", "x": "x2", "y": "y2"}), on="target")
         .sort(["weight", "source", "target"], descending=[True, False, False])
+        .with_columns(visible_expr(pl.col("source")), visible_expr(pl.col("target")))  # ids as shown in tooltips
     )
+    node_frame = node_frame.with_columns(visible_expr(pl.col("account_id")))
     segments = alt.Chart(segment_frame).mark_rule(opacity=0.25, color="#888").encode(
         x=alt.X("x1:Q", axis=None), y=alt.Y("y1:Q", axis=None), x2="x2:Q", y2="y2:Q",
         strokeWidth=alt.StrokeWidth("weight:Q", scale=alt.Scale(range=[0.3, 3]), legend=None),
