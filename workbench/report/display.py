@@ -158,7 +158,9 @@ def table_html(frame: pl.DataFrame, max_rows: int = MAX_ROWS, max_chars: int = M
             if value is not None and text and name in anchors:
                 text = f'<a href="#{anchor_id(anchors[name], value)}">{text}</a>'
             elif value is not None and text and name in filters:
-                raw = html.escape(format_value(value), quote=True)
+                # The value as the linked table shows it (hidden characters escaped): what its search finds,
+                # and never a raw U+202E in the search box.
+                raw = html.escape(visible(format_value(value)), quote=True)
                 text = (f'<a href="#{html.escape(filters[name], quote=True)}" data-wb-filter="{raw}" '
                         f'data-wb-table="{html.escape(filters[name], quote=True)}">{text}</a>')
             cells.append(f'<td class="{classes[name]}"{order_attr}>{text}</td>')
