@@ -802,3 +802,14 @@ def test_a_bad_code_unit_in_a_utf16_file_costs_its_row_not_the_file(tmp_path, ca
     assert json.loads(quarantine[2]["raw"])["body"] == "B\\x00\\xd8D" and "Please report" not in out  # the bytes, shown
     assert posts == {"generic:1": "first", "generic:3": "third", "generic:4": "fourth"}
     assert_reconciles(sources, 4)
+
+
+def test_a_mapping_of_an_internal_name_that_the_file_makes_ambiguous_is_refused(tmp_path, capsys):
+    path = tmp_path / "reserved.csv"
+    path.write_text(f"id,user,time,body,_row,_row_1\n1,u,{TIME},A,B,C\n", encoding="utf-8")
+    code, out = run_ingest(capsys, tmp_path / "db.duckdb", path, mapping="post_id=id,account_id=user,created_at=time,text=_row")
+    assert code == EXIT_FAILED and "rename one of them" in out
+    bom = tmp_path / "bom.csv"
+    bom.write_bytes(b"\xef\xbb\xbf")
+    code, out = run_ingest(capsys, tmp_path / "db2.duckdb", bom)
+    assert code == EXIT_FAILED and "only a byte-order mark" in out

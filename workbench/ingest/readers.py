@@ -327,6 +327,8 @@ def inspect_input(path: str | Path, encoding: str | None = None, delimiter: str 
             raise InputFileError(f"{path}: cannot decompress ({compression}): {error}") from error
     if not sample:
         raise InputFileError(f"{path}: the file decompresses to nothing (no header, no rows); nothing to load")
+    if sample in (codecs.BOM_UTF8, codecs.BOM_UTF16_LE, codecs.BOM_UTF16_BE):
+        raise InputFileError(f"{path}: the file holds only a byte-order mark (no header, no rows); nothing to load")
     fmt = fmt or detect_format(path, compression, sample)
     if fmt == "parquet":
         return InputInfo(path, fmt, compression, None, limits=limits)

@@ -49,7 +49,12 @@ class GenericPreset(Preset):
 
     def map_batch(self, frame: pl.DataFrame, ctx: MapContext) -> Mapped:
         mapping = load_mapping(ctx.options)
-        # The readers rename an input column called like one they add (`_row`, `_raw`) to `_row_1`...
+        # The readers rename an input column called like one they add (`_row`, `_raw`) to `_row_1`, or to
+        # `_row_2` when the file also has a `_row_1`: then which one the mapping means is not known.
+        for raw in mapping["columns"].values():
+            if raw in RESERVED_NAMES and f"{raw}_2" in frame.columns:
+                raise InputFileError(f"{ctx.path}: the mapping reads column {raw!r}, but the file also has {raw + '_1'!r} "
+                                     f"(and {raw!r} is a name the readers use): rename one of them in the file")
         columns: dict[str, str] = {canonical: f"{raw}_1" if raw in RESERVED_NAMES else raw
                                    for canonical, raw in mapping["columns"].items()}
         table = mapping.get("table", "posts")
