@@ -11,7 +11,7 @@ from __future__ import annotations
 import polars as pl
 
 from workbench.ingest.presets.base import (Mapped, MapContext, Preset, build_accounts, build_posts, col_or_null,
-                                           require_columns)
+                                           nonempty, require_columns)
 
 
 class WeiboCedPreset(Preset):
@@ -23,7 +23,11 @@ class WeiboCedPreset(Preset):
     def map_batch(self, frame: pl.DataFrame, ctx: MapContext) -> Mapped:
         require_columns(frame, {"post_id": "mid", "account_id": "uid", "created_at": "created_at"}, ctx.path)
         if "parent_mid" in frame.columns or "cascade_id" in frame.columns and "seq" not in frame.columns:
-            root = col_or_null(frame, "cascade_id").cast(pl.String).str.split("_").list.get(1, null_on_oob=True)
+            # The cascade "0_<root mid>_<uid>" names its source post; a cascade id of another shape stands for
+            # its cascade as a whole (never a shared id made up from the repost's text, which would join
+            # unrelated reposts that say the same "转发微博").
+            cascade = nonempty(col_or_null(frame, "cascade_id").cast(pl.String))
+            root = cascade.str.split("_").list.get(1, null_on_oob=True).fill_null(cascade)
             fields = {"post_id": pl.col("mid"), "account_id": pl.col("uid"), "created_at": pl.col("created_at"),
                       "text": col_or_null(frame, "text"), "kind": pl.lit("repost"), "lang": pl.lit("zh"),
                       "parent_post_id": col_or_null(frame, "parent_mid"), "shared_post_id": root}
