@@ -813,3 +813,14 @@ def test_a_mapping_of_an_internal_name_that_the_file_makes_ambiguous_is_refused(
     bom.write_bytes(b"\xef\xbb\xbf")
     code, out = run_ingest(capsys, tmp_path / "db2.duckdb", bom)
     assert code == EXIT_FAILED and "only a byte-order mark" in out
+
+
+def test_a_pretty_printed_api_page_is_read_as_one_document(tmp_path, capsys):
+    page = {"data": [{"id": "200", "author_id": "1", "created_at": TIME, "text": "a"},
+                     {"id": "201", "author_id": "1", "created_at": TIME, "text": "b"}],
+            "includes": {"users": [{"id": "1", "username": "one"}]}}
+    path = tmp_path / "page.json"
+    path.write_text(json.dumps(page, indent=2))
+    code, _ = run_ingest(capsys, tmp_path / "db.duckdb", path, preset="twitter_v2")
+    posts, quarantine, _ = stored(tmp_path / "db.duckdb")
+    assert code == EXIT_LOADED and posts == {"twitter:200": "a", "twitter:201": "b"} and not quarantine

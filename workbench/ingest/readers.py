@@ -191,15 +191,22 @@ def detect_format(path: Path, compression: str | None, sample: bytes) -> str:
     for suffix, fmt in ((".parquet", "parquet"), (".jsonl", "jsonl"), (".ndjson", "jsonl"), (".json", "json"),
                         (".csv", "csv"), (".tsv", "csv"), (".tab", "csv"), (".txt", "csv")):
         if name.endswith(suffix):
-            if fmt == "json" and not sample.lstrip(b"\xef\xbb\xbf \t\r\n").startswith(b"["):
+            if fmt == "json" and not _one_json_document(sample):
                 return "jsonl"  # many ".json" exports are really one object per line
             return fmt
     stripped = sample.lstrip(b"\xef\xbb\xbf \t\r\n")
-    if stripped.startswith(b"["):
+    if _one_json_document(sample):
         return "json"
     if stripped.startswith(b"{"):
         return "jsonl"
     return "csv"
+
+
+def _one_json_document(sample: bytes) -> bool:
+    """An array, or one object printed over several lines (a saved API page: its first line is a lone "{",
+    which no JSON Lines record is)."""
+    stripped = sample.lstrip(b"\xef\xbb\xbf \t\r\n")
+    return stripped.startswith(b"[") or stripped.split(b"\n", 1)[0].strip() == b"{"
 
 
 def _utf8_evidence(sample: bytes) -> tuple[int, int]:
