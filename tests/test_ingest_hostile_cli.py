@@ -645,15 +645,20 @@ def test_a_profile_file_quarantines_rows_with_an_unreadable_time_or_flag(tmp_pat
     assert_reconciles(sources, 4)
 
 
+def ingest_v2(tmp_path: Path, capsys, records: list[dict]):
+    """Ingest `records` as Twitter v2 JSON Lines; returns (exit code, posts, quarantine, sources)."""
+    path = tmp_path / "v2.jsonl"
+    path.write_text("\n".join(json.dumps(record) for record in records) + "\n")
+    code, _ = run_ingest(capsys, tmp_path / "db.duckdb", path, preset="twitter_v2")
+    return (code, *stored(tmp_path / "db.duckdb"))
+
+
 def test_twitter_v2_metrics_that_are_not_an_object_are_quarantined_or_reported(tmp_path, capsys):
     user = {"id": "u1", "username": "one", "public_metrics": "lots"}
-    lines = [json.dumps({"id": "1001", "author_id": "u1", "created_at": TIME, "text": "a", "public_metrics": {"like_count": 1}}),
-             json.dumps({"id": "1002", "author_id": "u1", "created_at": TIME, "text": "b", "public_metrics": "lots"}),
-             json.dumps({"data": [{"id": "1003", "author_id": "u1", "created_at": TIME, "text": "c"}], "includes": {"users": [user]}})]
-    path = tmp_path / "v2.jsonl"
-    path.write_text("\n".join(lines) + "\n")
-    code, _ = run_ingest(capsys, tmp_path / "db.duckdb", path, preset="twitter_v2")
-    posts, quarantine, sources = stored(tmp_path / "db.duckdb")
+    code, posts, quarantine, sources = ingest_v2(tmp_path, capsys, [
+        {"id": "1001", "author_id": "u1", "created_at": TIME, "text": "a", "public_metrics": {"like_count": 1}},
+        {"id": "1002", "author_id": "u1", "created_at": TIME, "text": "b", "public_metrics": "lots"},
+        {"data": [{"id": "1003", "author_id": "u1", "created_at": TIME, "text": "c"}], "includes": {"users": [user]}}])
     assert code == EXIT_QUARANTINED and quarantine[2]["reason"] == "column 'public_metrics' holds a value, not a JSON object"
     assert posts == {"twitter:1001": "a", "twitter:1003": "c"}
     assert [(row, column) for row, column, _, _ in value_problems(tmp_path / "db.duckdb")] == [
@@ -677,13 +682,10 @@ def test_twitter_v2_entities_are_kept_whole_whatever_characters_they_hold(tmp_pa
 
 
 def test_a_record_the_preset_cannot_read_says_which_field_is_wrong(tmp_path, capsys):
-    lines = [json.dumps({"id": "1", "author_id": "u1", "created_at": TIME, "text": "a", "referenced_tweets": ["x"]}),
-             json.dumps({"id": "2", "author_id": "u1", "created_at": TIME, "text": "b", "entities": "none"}),
-             json.dumps({"id": "3", "author_id": "u1", "created_at": TIME, "text": "c"})]
-    path = tmp_path / "v2.jsonl"
-    path.write_text("\n".join(lines) + "\n")
-    code, _ = run_ingest(capsys, tmp_path / "db.duckdb", path, preset="twitter_v2")
-    posts, quarantine, _ = stored(tmp_path / "db.duckdb")
+    code, posts, quarantine, _ = ingest_v2(tmp_path, capsys, [
+        {"id": "1", "author_id": "u1", "created_at": TIME, "text": "a", "referenced_tweets": ["x"]},
+        {"id": "2", "author_id": "u1", "created_at": TIME, "text": "b", "entities": "none"},
+        {"id": "3", "author_id": "u1", "created_at": TIME, "text": "c"}])
     assert code == EXIT_QUARANTINED and posts == {"twitter:3": "c"}
     assert quarantine[1]["reason"].endswith("referenced_tweets is not a list of JSON objects")
     assert quarantine[2]["reason"].endswith("entities is a str, not a JSON object")
@@ -713,13 +715,10 @@ def test_coortweet_rows_without_a_content_or_object_id_are_quarantined(tmp_path,
 
 
 def test_twitter_v2_text_that_is_an_object_is_quarantined_not_nulled(tmp_path, capsys):
-    lines = [json.dumps({"id": "1001", "author_id": "u1", "created_at": TIME, "text": "before"}),
-             json.dumps({"id": "1002", "author_id": "u1", "created_at": TIME, "text": {"a": 1}}),
-             json.dumps({"id": "1003", "author_id": "u1", "created_at": TIME, "text": "after"})]
-    path = tmp_path / "v2.jsonl"
-    path.write_text("\n".join(lines) + "\n")
-    code, _ = run_ingest(capsys, tmp_path / "db.duckdb", path, preset="twitter_v2")
-    posts, quarantine, sources = stored(tmp_path / "db.duckdb")
+    code, posts, quarantine, sources = ingest_v2(tmp_path, capsys, [
+        {"id": "1001", "author_id": "u1", "created_at": TIME, "text": "before"},
+        {"id": "1002", "author_id": "u1", "created_at": TIME, "text": {"a": 1}},
+        {"id": "1003", "author_id": "u1", "created_at": TIME, "text": "after"}])
     assert code == EXIT_QUARANTINED and quarantine[2]["reason"] == "column 'text' holds a JSON object, not a value"
     assert posts == {"twitter:1001": "before", "twitter:1003": "after"}
     assert_reconciles(sources, 3)
