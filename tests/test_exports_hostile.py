@@ -175,3 +175,13 @@ def test_export_evidence_refuses_a_non_empty_folder_before_analysing(tmp_path, c
     (out / "notes.txt").write_text("x")
     assert main(["export-evidence", "--db", str(db), "--campaign", "C-1", "--out", str(out)]) == 1
     assert "not empty" in capsys.readouterr().err and (out / "notes.txt").exists()
+
+
+def test_two_ids_never_look_alike_in_report_tables_and_their_links_search_what_is_shown():
+    from workbench.report.display import escape_id, table_html
+
+    char, typed, tab = "synth:x\u200by", "synth:x\\u200By", "synth:tab\tid"
+    assert escape_id(char) != escape_id(typed) and "\u200b" not in escape_id(char) and "\t" not in escape_id(tab)
+    html_text = table_html(pl.DataFrame({"account_id": [char, typed, tab]}), filters={"account_id": "posts"})
+    for value in (char, typed, tab):  # the link's search text is the cell's text
+        assert f'data-wb-filter="{escape_id(value)}"' in html_text and f">{escape_id(value)}</a>" in html_text

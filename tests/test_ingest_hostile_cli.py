@@ -305,7 +305,7 @@ def test_a_csv_column_named_like_an_internal_one_loads(tmp_path, capsys):
     assert posts == {"generic:1": "hello", "generic:2": "world"}
     with Store(tmp_path / "db.duckdb", read_only=True) as store:
         original = store.original_rows(sources[0]["source_id"], 2)
-    assert original == [{"id": "2", "user": "u", "time": TIME, "body": "world", "_row_1": "z", "_raw_1": "w"}]
+    assert original == [{"id": "2", "user": "u", "time": TIME, "body": "world", "_row (in the file)": "z", "_raw (in the file)": "w"}]
 
 
 # -- 10. one naive time among times with offsets ----------------------------------------------------------
@@ -803,11 +803,13 @@ def test_a_bad_code_unit_in_a_utf16_file_costs_its_row_not_the_file(tmp_path, ca
     assert_reconciles(sources, 4)
 
 
-def test_a_mapping_of_an_internal_name_that_the_file_makes_ambiguous_is_refused(tmp_path, capsys):
+def test_columns_named_like_internal_ones_are_each_read_as_named(tmp_path, capsys):
     path = tmp_path / "reserved.csv"
-    path.write_text(f"id,user,time,body,_row,_row_1\n1,u,{TIME},A,B,C\n", encoding="utf-8")
-    code, out = run_ingest(capsys, tmp_path / "db.duckdb", path, mapping="post_id=id,account_id=user,created_at=time,text=_row")
-    assert code == EXIT_FAILED and "rename one of them" in out
+    path.write_text(f"id,user,time,body,_row,_row_1,_row_2\n1,u,{TIME},A,B,C,D\n", encoding="utf-8")
+    for column, text in (("_row", "B"), ("_row_1", "C"), ("_row_2", "D")):
+        db = tmp_path / f"{column}.duckdb"
+        code, _ = run_ingest(capsys, db, path, mapping=f"post_id=id,account_id=user,created_at=time,text={column}")
+        assert code == EXIT_LOADED and stored(db)[0] == {"generic:1": text}
     bom = tmp_path / "bom.csv"
     bom.write_bytes(b"\xef\xbb\xbf")
     code, out = run_ingest(capsys, tmp_path / "db2.duckdb", bom)
@@ -823,3 +825,41 @@ def test_a_pretty_printed_api_page_is_read_as_one_document(tmp_path, capsys):
     code, _ = run_ingest(capsys, tmp_path / "db.duckdb", path, preset="twitter_v2")
     posts, quarantine, _ = stored(tmp_path / "db.duckdb")
     assert code == EXIT_LOADED and posts == {"twitter:200": "a", "twitter:201": "b"} and not quarantine
+
+
+def test_a_date_order_shown_only_late_in_a_file_refuses_it_rather_than_dating_it_two_ways(tmp_path, capsys):
+    """150,000 rows: the first 140,000 dates read either way (day and month both 12 or less), later ones show
+    the day first. The first batch was read month first; dating the rest day first would give one text two
+    dates, so the file is refused with the option that settles it, and with the option it loads."""
+    rows = [(str(i), "u", f"{1 + i % 12}/{1 + (i // 12) % 12}/2017 10:00", "t") for i in range(140_000)]
+    rows += [(str(i), "u", f"{13 + i % 15}/{1 + i % 12}/2017 10:00", "t") for i in range(140_000, 150_000)]
+    path = tmp_path / "late.csv"
+    path.write_bytes(csv_bytes(rows))
+    code, out = run_ingest(capsys, tmp_path / "db.duckdb", path, extra=("--timezone", "UTC"))
+    assert code == EXIT_FAILED and "--option date_order" in out and "read month first in the first 100,000 rows" in out
+    assert stored(tmp_path / "db.duckdb")[0] == {}
+    code, _ = run_ingest(capsys, tmp_path / "db2.duckdb", path, extra=("--timezone", "UTC", "--option", "date_order=day_first"))
+    with Store(tmp_path / "db2.duckdb", read_only=True) as store:
+        assert code == EXIT_LOADED and store.scalar("SELECT count(*) FROM posts") == 150_000
+
+
+@pytest.mark.parametrize("text, problem", [
+    ("columns: [a, b]\n", "columns must pair"), ("- a\n- b\n", "must be a YAML mapping"),
+    ("platform: [x]\ncolumns: {post_id: id}\n", "platform must be text"), ("columns: {text: [\n", "cannot read"),
+])
+def test_a_malformed_mapping_file_is_a_one_line_error_naming_it(tmp_path, capsys, text, problem):
+    mapping = tmp_path / "mapping.yaml"
+    mapping.write_text(text)
+    data = tmp_path / "data.csv"
+    data.write_bytes(csv_bytes([("1", "u", TIME, "a")]))
+    code = main(["ingest", "--db", str(tmp_path / "db.duckdb"), "--preset", "generic", "--no-progress",
+                 "--mapping", str(mapping), str(data)])
+    out = capsys.readouterr().out
+    assert code == EXIT_FAILED and problem in out and "mapping.yaml" in out and "Please report" not in out
+
+
+def test_an_option_the_preset_does_not_take_is_refused_not_ignored(tmp_path, capsys):
+    path = tmp_path / "data.csv"
+    path.write_bytes(csv_bytes([("1", "u", TIME, "a")]))
+    code, out = run_ingest(capsys, tmp_path / "db.duckdb", path, extra=("--option", "date_ordr=day_first"))
+    assert code == EXIT_FAILED and "has no option date_ordr" in out

@@ -29,6 +29,12 @@ SUSPICIOUS_COLOR = "#d62728"
 ORGANIC_COLOR = "#7f7f7f"
 
 
+def shown_ids(ids: pl.Expr) -> pl.Expr:
+    """Identifiers as the report's tables show them: backslashes doubled, hidden characters escaped (two ids
+    never look alike)."""
+    return visible_expr(ids.str.replace_all("\\", "\\\\", literal=True), keep="")
+
+
 def truncate_text(values: pl.Expr, max_chars: int = TEXT_CHARS) -> pl.Expr:
     """Expression: text cut to `max_chars` characters (with an ellipsis), NUL bytes removed and control or
     bidirectional-override characters shown as escapes (a handle `safe\u202Etxt.exe` must not read as
@@ -517,9 +523,9 @@ def plot_coordination_network(
         .join(positions.rename({"account_id": "source", "x": "x1", "y": "y1"}), on="source")
         .join(positions.rename({"account_id": "target", "x": "x2", "y": "y2"}), on="target")
         .sort(["weight", "source", "target"], descending=[True, False, False])
-        .with_columns(visible_expr(pl.col("source")), visible_expr(pl.col("target")))  # ids as shown in tooltips
+        .with_columns(shown_ids(pl.col("source")), shown_ids(pl.col("target")))  # ids as shown in tooltips
     )
-    node_frame = node_frame.with_columns(visible_expr(pl.col("account_id")))
+    node_frame = node_frame.with_columns(shown_ids(pl.col("account_id")))
     segments = alt.Chart(segment_frame).mark_rule(opacity=0.25, color="#888").encode(
         x=alt.X("x1:Q", axis=None), y=alt.Y("y1:Q", axis=None), x2="x2:Q", y2="y2:Q",
         strokeWidth=alt.StrokeWidth("weight:Q", scale=alt.Scale(range=[0.3, 3]), legend=None),

@@ -56,7 +56,7 @@ KNOBS: tuple[Knob, ...] = (
     Knob("since", "str", "", "first day included, ISO date UTC; empty for the first post", "since"),
     Knob("until", "str", "", "first day excluded, ISO date UTC; empty for the last post", "until"),
     Knob("window_s", "float", 60.0, "coordination window, seconds either side", "coordination.window_s",
-         aliases=("--window",), minimum=0.0),
+         aliases=("--window",), minimum=0.0, maximum=366 * 86_400.0),
     Knob("text_normalizer", "str", "workbench",
          "how co_text and co_similar_text normalise text: workbench, or toolkit for the toolkit's co_tweet",
          "coordination.text_normalizer"),

@@ -33,6 +33,7 @@ from typing import Any, Iterator, Sequence, TypeVar
 import polars as pl
 
 from workbench import __version__
+from workbench.errors import InputFileError
 from workbench.ingest import presets as preset_registry
 from workbench.ingest.presets.base import REASON, REASON_COLUMN, MapContext, Mapped, Preset
 from workbench.ingest.readers import RAW_COLUMN, ROW_COLUMN, RawBatch, ReadLimits, inspect_input, iter_batches, sha256_of
@@ -296,6 +297,11 @@ def ingest_file(store: Store, path: str | Path, preset: str = "generic", *, plat
     chosen = preset_registry.get(preset)
     started = time.perf_counter()
     path = Path(path)
+    unknown = sorted(set(options or {}) - set(chosen.option_names) - {"date_order"})
+    if unknown:  # a misspelt option would otherwise be ignored without a word
+        takes = ", ".join(sorted(set(chosen.option_names) | {"date_order"}))
+        raise InputFileError(f"{path}: preset {chosen.name} has no option {', '.join(unknown)} (it takes: {takes}; "
+                             "--map and --mapping are for the generic preset)")
     if timezone is not None:
         check_timezone(timezone)
     info = inspect_input(path, encoding=encoding, delimiter=delimiter, limits=limits)

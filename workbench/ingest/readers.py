@@ -54,6 +54,12 @@ CSV_BLOCK_BYTES = 32 << 20
 RESERVED_NAMES = (ROW_COLUMN, RAW_COLUMN)
 
 
+def reserved_alias(name: str) -> str:
+    """The name an input column called like a column the readers add (`_row`, `_raw`) is read under: one no
+    other column of a real file has (`_row (in the file)`), so that a mapping of `_row` finds it and only it."""
+    return f"{name} (in the file)"
+
+
 @dataclass(frozen=True)
 class ReadLimits:
     """Bounds that keep a hostile file from exhausting memory.
@@ -720,12 +726,15 @@ def _cut(lines: list[str], limit: int = 1 << 20) -> str:
 
 
 def _dedupe_names(names: list[str]) -> list[str]:
-    """Unique names: a repeated name (or one the readers add, `_row`, `_raw`) gets `_1`, `_2`, ..."""
+    """Unique names: one the readers add (`_row`, `_raw`) is read as `reserved_alias(name)`; a repeated name
+    gets `_1`, `_2`, ..."""
     seen: dict[str, int] = {name: 0 for name in RESERVED_NAMES}
     taken = set(RESERVED_NAMES) | set(names)
     out = []
     for index, name in enumerate(names):
         name = name or f"column_{index + 1}"
+        if name in RESERVED_NAMES:
+            name = reserved_alias(name)
         if name in seen:
             base = name
             while name in seen or (name != base and name in taken):
@@ -792,10 +801,10 @@ def _flatten(record: dict, prefix: str = "") -> dict[str, str | None]:
     if not prefix:
         for reserved in RESERVED_NAMES:  # an input key named like a column the readers add keeps its value
             if reserved in flat:
-                number = 1
-                while f"{reserved}_{number}" in flat:
+                alias, number = reserved_alias(reserved), 0
+                while (f"{alias}_{number}" if number else alias) in flat:
                     number += 1
-                flat[f"{reserved}_{number}"] = flat.pop(reserved)
+                flat[f"{alias}_{number}" if number else alias] = flat.pop(reserved)
     return flat
 
 

@@ -14,7 +14,9 @@ quarantine, not a reason to re-date the rest). Otherwise the ambiguous dates (bo
 different) are quarantined, since either reading may be wrong, and each unambiguous one is read in its own
 order. What a file's earlier batches showed (`TimeEvidence`) holds for its later ones: the order,
 and whether times carry an offset (a time without one among them is then a row to quarantine, not a
-reason to refuse the file). A user who knows the order says so (`--option date_order=day_first` or
+reason to refuse the file). Dates that read either way are read in the order the evidence so far shows; when
+a later batch shows the other order, they cannot be read again and the file is refused with a message
+(nothing stored), never dated two ways. A user who knows the order says so (`--option date_order=day_first` or
 `month_first`): then no date is judged ambiguous.
 """
 from __future__ import annotations
@@ -50,7 +52,7 @@ NAIVE_FORMATS = (
     "%Y-%m-%d",
 )
 UTC = pl.Datetime("us", "UTC")
-DATE_ORDERS = ("month_first", "day_first")
+DATE_ORDERS = ("month_first", "day_first")  # (TimeEvidence.order also gives "mixed")
 _SLASH_DATE = r"^(\d{1,2})/(\d{1,2})/\d{4}"
 
 
@@ -62,6 +64,8 @@ class TimeEvidence:
     day_first: int = 0  # slash dates valid only day first
     month_first: int = 0  # slash dates valid only month first
     given: str | None = None  # the order the user gave (DATE_ORDERS), which the dates do not overrule
+    read_ambiguous_as: str | None = None  # the order earlier batches read dates that read either way in
+    ambiguous_row: int = 0  # dates read before this batch (to name where a later one changed the order)
 
     def order(self) -> str:
         """"month_first", "day_first" or "mixed" (see the module)."""
@@ -161,11 +165,22 @@ def parse_times(values: pl.Series, column: str, timezone: str | None = None, pat
         formats = list(NAIVE_FORMATS)
         slash_formats = [f for f in formats if "%m/%d/" in f]
         order = evidence.order()
+        either_way = ((first <= 12) & (second <= 12) & (first != second) & parsed.is_null()).fill_null(False)
+        if evidence.read_ambiguous_as not in (None, order):
+            # Earlier batches read dates that read either way in one order; this batch's dates show another.
+            # They cannot be read again: the file is refused (nothing stored) rather than dated two ways.
+            raise InputFileError(
+                f"{path}: column {column!r}: dates such as 3/10/2017 were read {evidence.read_ambiguous_as.replace('_', ' ')} "
+                f"in the first {evidence.ambiguous_row:,} rows, but later dates show {order.replace('_', ' ')}; pass "
+                "--option date_order=day_first or month_first to say which order the file uses")
+        if order in DATE_ORDERS and bool(either_way.any()) and evidence.given is None:
+            evidence.read_ambiguous_as = order
+        evidence.ambiguous_row += values.len()
         if order == "day_first":
             formats = [_day_first(f) if f in slash_formats else f for f in formats]
         elif order == "mixed":  # both orders: each unambiguous date in its own, the others quarantined
             formats += [_day_first(f) for f in slash_formats]
-            ambiguous = ((first <= 12) & (second <= 12) & (first != second) & parsed.is_null()).fill_null(False)
+            ambiguous = either_way
         naive = pl.Series([None] * values.len(), dtype=pl.Datetime("us"))
         for fmt in formats:
             missing = parsed.is_null() & naive.is_null() & text.is_not_null()

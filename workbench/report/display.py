@@ -63,6 +63,17 @@ def escape(value: object, max_chars: int = MAX_CELL_CHARS) -> str:
     return html.escape(visible(text, keep="\n\t"), quote=True)
 
 
+def escape_id(value: object, max_chars: int = MAX_CELL_CHARS) -> str:
+    """An identifier as escaped display text: as `escape`, but with its backslashes doubled and every hidden
+    character (tab and line break included) escaped, so that two ids never look alike (`x` + U+200B + `y`
+    shows as `x\u200By`, the typed text `x\u200By` as `x\\u200By`) and a link's search finds what the
+    table shows."""
+    text = format_value(value)
+    if len(text) > max_chars:
+        text = text[:max_chars] + "…"
+    return html.escape(visible(text.replace("\\", "\\\\")), quote=True)
+
+
 def format_value(value: object) -> str:
     """Readable text for a cell value: booleans as yes/no, integers with thousands separators, floats to 4
     significant digits (3 decimals between -1 and 1), lists joined, times in ISO form."""
@@ -152,15 +163,15 @@ def table_html(frame: pl.DataFrame, max_rows: int = MAX_ROWS, max_chars: int = M
         cells = []
         for name, value in zip(columns, row):
             plain_id = classes[name] == "wb-id" and isinstance(value, int) and not isinstance(value, bool)
-            text = escape(str(value) if plain_id else value, max_chars)
+            text = (escape_id if classes[name] == "wb-id" else escape)(str(value) if plain_id else value, max_chars)
             order = _sort_key(value)
             order_attr = f' data-order="{html.escape(order, quote=True)}"' if order is not None else ""
             if value is not None and text and name in anchors:
                 text = f'<a href="#{anchor_id(anchors[name], value)}">{text}</a>'
             elif value is not None and text and name in filters:
-                # The value as the linked table shows it (hidden characters escaped): what its search finds,
-                # and never a raw U+202E in the search box.
-                raw = html.escape(visible(format_value(value)), quote=True)
+                # The value as the linked table shows it (an id, escaped): what its search finds, and never a
+                # raw U+202E in the search box.
+                raw = escape_id(value, max_chars=10**9)
                 text = (f'<a href="#{html.escape(filters[name], quote=True)}" data-wb-filter="{raw}" '
                         f'data-wb-table="{html.escape(filters[name], quote=True)}">{text}</a>')
             cells.append(f'<td class="{classes[name]}"{order_attr}>{text}</td>')

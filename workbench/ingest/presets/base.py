@@ -60,6 +60,7 @@ class Preset:
     description = ""
     default_timezone: str | None = None
     ids_qualified = False  # True for files whose ids already carry their platform ("synth:p1"): written by us
+    option_names: tuple[str, ...] = ()  # the --option names it reads (besides date_order, which every preset reads)
 
     def expand_record(self, record: dict) -> list[dict]:
         """For JSON inputs: the records (posts or accounts) inside one JSON object."""
@@ -429,7 +430,7 @@ def build_accounts(frame: pl.DataFrame, ctx: MapContext, fields: Mapping[str, pl
     )
     problems = {name: _count_problem(base, name) for name in PROFILE_COUNTS} | {"verified": _bool_problem(base, "verified")}
     if "created_at" in fields:
-        times = frame.select(fields["created_at"].alias("t"))["t"]
+        times = frame.with_columns(fields["created_at"].alias("__created_at"))["__created_at"]  # a literal, broadcast
         created, time_reason = parse_times(times, "created_at", ctx.timezone or "UTC", str(ctx.path))
         base = base.with_columns(created.alias("created_at"), times.cast(pl.String).alias("_value_created_at"))
         # An account without a registration time is no problem; one that cannot be read is.

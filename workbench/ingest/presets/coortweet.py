@@ -25,6 +25,7 @@ class CooRTweetPreset(Preset):
     platform = "twitter"
     description = "CooRTweet table (object_id, account_id, content_id, timestamp_share); --option object_kind=shared_post|url|hashtag"
     default_timezone = "UTC"
+    option_names = ("object_kind",)
 
     def map_batch(self, frame: pl.DataFrame, ctx: MapContext) -> Mapped:
         require_columns(frame, COLUMNS, ctx.path)

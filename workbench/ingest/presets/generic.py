@@ -16,7 +16,7 @@ import polars as pl
 
 from workbench import schema
 from workbench.errors import InputFileError
-from workbench.ingest.readers import RESERVED_NAMES
+from workbench.ingest.readers import RESERVED_NAMES, reserved_alias
 from workbench.ingest.presets.base import (LIST_COLUMNS, Mapped, MapContext, Preset, build_accounts, build_posts,
                                            require_columns, split_list)
 
@@ -31,9 +31,10 @@ def load_mapping(options: dict) -> dict:
         try:
             with open(options["mapping"], encoding="utf-8") as handle:
                 mapping = yaml.safe_load(handle) or {}
-        except (OSError, yaml.YAMLError) as error:
+        except (OSError, yaml.YAMLError, ValueError) as error:
             raise InputFileError(f"{options['mapping']}: cannot read the column mapping: {error}") from error
-    columns = dict(mapping.get("columns") or {})
+        _check_mapping(mapping, options["mapping"])
+    columns = {canonical: str(raw) for canonical, raw in (mapping.get("columns") or {}).items()}
     columns.update(options.get("map") or {})
     mapping["columns"] = columns
     mapping.update({key: options[key] for key in ("table", "platform", "list_separator") if key in options})
@@ -42,20 +43,38 @@ def load_mapping(options: dict) -> dict:
     return mapping
 
 
+def _check_mapping(mapping, name: str) -> None:
+    """A mapping file's shape: settings as text, columns as canonical: raw pairs of text."""
+    if not isinstance(mapping, dict):
+        raise InputFileError(f"{name}: the column mapping must be a YAML mapping (table:, platform:, columns: ...), "
+                             f"not a {type(mapping).__name__}")
+    for key in ("table", "platform", "list_separator"):
+        if key in mapping and not isinstance(mapping[key], str):
+            raise InputFileError(f"{name}: {key} must be text, not {mapping[key]!r}")
+    columns = mapping.get("columns") or {}
+    def is_name(value) -> bool:  # a column called 2020 is read by YAML as a number
+        return isinstance(value, (str, int)) and not isinstance(value, bool)
+
+    if not isinstance(columns, dict) or not all(isinstance(k, str) and is_name(v) for k, v in columns.items()):
+        raise InputFileError(f"{name}: columns must pair canonical names with the file's column names "
+                             "(columns: {post_id: id, account_id: user, ...})")
+
+
 class GenericPreset(Preset):
     name = "generic"
     platform = "generic"
     description = "any export with a column mapping (--map canonical=raw,... or --mapping FILE.yaml)"
+    option_names = ("map", "mapping", "table", "platform", "list_separator")
 
     def map_batch(self, frame: pl.DataFrame, ctx: MapContext) -> Mapped:
         mapping = load_mapping(ctx.options)
-        # The readers rename an input column called like one they add (`_row`, `_raw`) to `_row_1`, or to
-        # `_row_2` when the file also has a `_row_1`: then which one the mapping means is not known.
+        # The readers read an input column called like one they add (`_row`, `_raw`) under another name; if
+        # the file also has a column of that name, which one the mapping means is not known.
         for raw in mapping["columns"].values():
-            if raw in RESERVED_NAMES and f"{raw}_2" in frame.columns:
-                raise InputFileError(f"{ctx.path}: the mapping reads column {raw!r}, but the file also has {raw + '_1'!r} "
-                                     f"(and {raw!r} is a name the readers use): rename one of them in the file")
-        columns: dict[str, str] = {canonical: f"{raw}_1" if raw in RESERVED_NAMES else raw
+            if raw in RESERVED_NAMES and f"{reserved_alias(raw)}_1" in frame.columns:
+                raise InputFileError(f"{ctx.path}: the mapping reads column {raw!r}, a name the readers use, and the file "
+                                     f"also has a column {reserved_alias(raw)!r}: rename one of them in the file")
+        columns: dict[str, str] = {canonical: reserved_alias(raw) if raw in RESERVED_NAMES else raw
                                    for canonical, raw in mapping["columns"].items()}
         table = mapping.get("table", "posts")
         known = set(schema.POSTS.column_names if table == "posts" else schema.ACCOUNTS.column_names)
