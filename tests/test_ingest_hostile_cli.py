@@ -712,6 +712,8 @@ def test_coortweet_rows_without_a_content_or_object_id_are_quarantined(tmp_path,
     assert [quarantine[r]["reason"] for r in (2, 3, 4)] == ["missing content_id"] * 2 + ["missing object_id"]
     assert sorted(posts) == ["twitter:c1~o1", "twitter:c8~o8"] and sources[0]["rows_duplicate"] == 0
     assert_reconciles(sources, 5)
+    with Store(tmp_path / "db.duckdb", read_only=True) as store:  # nothing of a quarantined row is loaded
+        assert store.query("SELECT account_id FROM accounts ORDER BY 1").to_series().to_list() == ["twitter:a1", "twitter:a8"]
 
 
 def test_twitter_v2_text_that_is_an_object_is_quarantined_not_nulled(tmp_path, capsys):

@@ -257,6 +257,8 @@ def _write_batch(store: Store, summary: IngestSummary, source_id: int, ready: _P
         summary.rows_duplicate += rows.height - inserted
         if mapped.table == "accounts":
             summary.accounts_loaded += inserted
+    if mapped.table == "posts":
+        mapped = _only_from_loaded_rows(mapped)
     if mapped.value_problems is not None and mapped.value_problems.height:
         problems = mapped.value_problems.select(
             pl.lit(source_id, dtype=pl.Int32).alias("source_id"), pl.col(ROW_COLUMN).alias("row_number"),
@@ -268,6 +270,21 @@ def _write_batch(store: Store, summary: IngestSummary, source_id: int, ready: _P
             "accounts", mapped.accounts.unique("account_id", keep="first", maintain_order=True), "account_id")
     if mapped.labels is not None and mapped.labels.height:
         summary.labels_loaded += store.upsert_labels(mapped.labels)
+
+
+def _only_from_loaded_rows(mapped: Mapped) -> Mapped:
+    """A posts batch's accounts, labels about them and profile problems, from the rows whose post loaded only:
+    a quarantined row is kept whole in quarantine, and nothing of it is loaded (its author's profile neither)."""
+    loaded = mapped.rows["source_row"].implode()
+    accounts, labels, problems = mapped.accounts, mapped.labels, mapped.value_problems
+    if accounts is not None:
+        accounts = accounts.filter(pl.col("source_row").is_in(loaded))
+    if problems is not None:
+        problems = problems.filter(pl.col(ROW_COLUMN).is_in(loaded))
+    if labels is not None:
+        known = pl.concat([mapped.rows["account_id"], *([accounts["account_id"]] if accounts is not None else [])]).implode()
+        labels = labels.filter((pl.col("entity_type") != "account") | pl.col("entity_id").is_in(known))
+    return Mapped(mapped.table, mapped.rows, mapped.rejects, accounts, labels, problems)
 
 
 def _rows_hint(info) -> int | None:
