@@ -83,7 +83,7 @@ class IngestSummary:
         rate = self.rows_read / self.seconds if self.seconds else 0.0
         lines = [
             f"{self.path} [{self.format}, {self.encoding or 'binary'}, preset {self.preset}] -> source {self.source_id}",
-            f"  read {self.rows_read:,} = loaded {self.rows_loaded:,} {self.table or "rows"} + quarantined {self.rows_quarantined:,}"
+            f"  read {self.rows_read:,} = loaded {self.rows_loaded:,} {self.table or 'rows'} + quarantined {self.rows_quarantined:,}"
             f" + duplicate {self.rows_duplicate:,}  ({'reconciles' if self.reconciles else 'DOES NOT RECONCILE'})",
             f"  new accounts {self.accounts_loaded:,}, labels {self.labels_loaded:,}; {self.seconds:.1f} s ({rate:,.0f} rows/s)",
         ]
