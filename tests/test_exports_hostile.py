@@ -179,9 +179,11 @@ def test_export_evidence_refuses_a_non_empty_folder_before_analysing(tmp_path, c
 
 def test_two_ids_never_look_alike_in_report_tables_and_their_links_search_what_is_shown():
     from workbench.report.display import escape_id, table_html
+    from workbench.visible import visible_id
 
     char, typed, tab = "synth:x\u200by", "synth:x\\u200By", "synth:tab\tid"
     assert escape_id(char) != escape_id(typed) and "\u200b" not in escape_id(char) and "\t" not in escape_id(tab)
+    assert visible_id(char) == "synth:x\\u200By" and visible_id(typed) == "synth:x\\\\u200By"  # terminal lines too
     html_text = table_html(pl.DataFrame({"account_id": [char, typed, tab]}), filters={"account_id": "posts"})
     for value in (char, typed, tab):  # the link's search text is the cell's text
         assert f'data-wb-filter="{escape_id(value)}"' in html_text and f">{escape_id(value)}</a>" in html_text

@@ -865,3 +865,38 @@ def test_an_option_the_preset_does_not_take_is_refused_not_ignored(tmp_path, cap
     path.write_bytes(csv_bytes([("1", "u", TIME, "a")]))
     code, out = run_ingest(capsys, tmp_path / "db.duckdb", path, extra=("--option", "date_ordr=day_first"))
     assert code == EXIT_FAILED and "has no option date_ordr" in out
+
+
+def test_mapping_names_are_read_as_written_and_settings_that_could_merge_ids_are_refused(tmp_path, capsys):
+    path = tmp_path / "data.csv"
+    path.write_text(f"id,user,time,007,7\n1,u,{TIME},A007,B7\n", encoding="utf-8")
+    mapping = tmp_path / "mapping.yaml"
+    mapping.write_text("columns: {post_id: id, account_id: user, created_at: time, text: 007}\n")
+    code = main(["ingest", "--db", str(tmp_path / "db.duckdb"), "--preset", "generic", "--no-progress",
+                 "--mapping", str(mapping), str(path)])
+    assert code == EXIT_LOADED and stored(tmp_path / "db.duckdb")[0] == {"generic:1": "A007"}  # not the column "7"
+    for extra, problem in ((("--platform", "a:b"), "platform names are"), (("--platform", ""), "platform names are"),
+                           (("--option", "list_separator="), "must not be empty")):
+        code, out = run_ingest(capsys, tmp_path / "other.duckdb", path, extra=extra)
+        assert code == EXIT_FAILED and problem in out, out
+
+
+def test_a_column_named_like_the_readers_alias_is_ambiguous_and_refused(tmp_path, capsys):
+    path = tmp_path / "data.csv"
+    path.write_text(f"id,user,time,_row,_row (in the file)\n1,u,{TIME},A,B\n", encoding="utf-8")
+    code, out = run_ingest(capsys, tmp_path / "db.duckdb", path, mapping="post_id=id,account_id=user,created_at=time,text=_row (in the file)")
+    assert code == EXIT_FAILED and "is ambiguous" in out
+
+
+def test_dates_quarantined_as_ambiguous_in_one_batch_are_quarantined_in_the_later_ones(tmp_path, capsys):
+    """Batch 1 shows both orders (its dates that read either way are quarantined); batch 2 tips the evidence to
+    month first. Its dates that read either way are quarantined too, rather than read one way here and not there."""
+    rows = [(str(i), "u", f"{1 + i % 12}/{13 + i % 15}/2017 10:00" if i % 10 else f"{13 + i % 15}/{1 + i % 12}/2017 10:00", "t")
+            for i in range(60_000)]  # month first 9 : day first 1
+    rows += [(str(i), "u", f"{1 + i % 12}/{1 + (i // 12) % 12}/2017 10:00", "t") for i in range(60_000, 100_000)]  # either way
+    rows += [(str(i), "u", f"{1 + i % 12}/{13 + i % 15}/2017 10:00", "t") for i in range(100_000, 160_000)]  # month first
+    rows += [(str(i), "u", f"{1 + i % 12}/{1 + (i // 12) % 12}/2017 10:00", "t") for i in range(160_000, 200_000)]
+    code, quarantine, times, _ = ingest_times(tmp_path, capsys, rows, "UTC")
+    either_way = {n + 1 for n, (_, _, t, _) in enumerate(rows) if int(t.split("/")[0]) <= 12 and int(t.split("/")[1]) <= 12
+                  and t.split("/")[0] != t.split("/")[1]}
+    assert code == EXIT_QUARANTINED and either_way <= set(quarantine)

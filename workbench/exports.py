@@ -29,7 +29,7 @@ import igraph as ig
 import polars as pl
 
 from workbench.csvsafe import write_csv
-from workbench.visible import visible
+from workbench.visible import visible_id
 
 FORMATS = ("parquet", "csv", "graphml", "gexf")
 # node attributes the graph files carry, in order, with their GraphML type
@@ -54,7 +54,7 @@ def _xml_safe(value):
     two ids must stay two)."""
     if not isinstance(value, str):
         return value
-    return _XML_FORBIDDEN.sub(lambda m: f"\\u{ord(m.group()):04X}", visible(value.replace("\\", "\\\\")))
+    return _XML_FORBIDDEN.sub(lambda m: f"\\u{ord(m.group()):04X}", visible_id(value))
 
 
 def write_network(network, out_dir: str | Path, formats: Iterable[str] = FORMATS,

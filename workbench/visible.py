@@ -31,6 +31,13 @@ def visible(text: object, keep: str = "") -> str:
     return _HIDDEN.sub(lambda match: match.group() if match.group() in keep else _escape(match.group()), str(text))
 
 
+def visible_id(text: object) -> str:
+    """An identifier made visible so that two ids never look alike: backslashes doubled, then `visible` with
+    nothing kept (a tab or line break in an id is shown too). `x` + U+200B + `y` shows as `x\\u200By`, the
+    typed text `x\\u200By` as `x\\\\u200By`."""
+    return visible(str(text).replace("\\", "\\\\"))
+
+
 def has_hidden(text: object) -> bool:
     """True when `visible(text)` would change it."""
     return _HIDDEN.search(str(text)) is not None

@@ -83,8 +83,9 @@ def run(args: argparse.Namespace) -> int:
         raise WorkbenchError(str(error)) from error
     with Store(args.db) as store:
         store.add_labels(labels)
-    from workbench.visible import visible
+    from workbench.visible import visible, visible_id
 
-    print(visible(f"{entity_type} {entity_id}: {args.value}" + (f", merged into {args.merge_into}" if args.merge_into else "")
-                  + (f" ({len(members)} member accounts of run {analysis.run_id} pinned)" if members else "")))
+    merged = f", merged into {visible_id(args.merge_into)}" if args.merge_into else ""
+    print(f"{entity_type} {visible_id(entity_id)}: {visible(args.value)}{merged}"
+          + (f" ({len(members)} member accounts of run {analysis.run_id} pinned)" if members else ""))
     return 0

@@ -35,7 +35,7 @@ import polars as pl
 from workbench import __version__
 from workbench.errors import InputFileError
 from workbench.ingest import presets as preset_registry
-from workbench.ingest.presets.base import REASON, REASON_COLUMN, MapContext, Mapped, Preset
+from workbench.ingest.presets.base import REASON, REASON_COLUMN, MapContext, Mapped, Preset, check_platform
 from workbench.ingest.readers import RAW_COLUMN, ROW_COLUMN, RawBatch, ReadLimits, inspect_input, iter_batches, sha256_of
 from workbench.ingest.timeparse import check_timezone
 from workbench.store import PackedRows, Store, pack_rows
@@ -319,6 +319,10 @@ def ingest_file(store: Store, path: str | Path, preset: str = "generic", *, plat
         takes = ", ".join(sorted(set(chosen.option_names) | {"date_order"}))
         raise InputFileError(f"{path}: preset {chosen.name} has no option {', '.join(unknown)} (it takes: {takes}; "
                              "--map and --mapping are for the generic preset)")
+    try:
+        platform_name = check_platform(chosen.platform if platform is None else platform)
+    except InputFileError as error:
+        raise InputFileError(f"{path}: --platform: {error}") from None
     if timezone is not None:
         check_timezone(timezone)
     info = inspect_input(path, encoding=encoding, delimiter=delimiter, limits=limits)
@@ -343,7 +347,7 @@ def ingest_file(store: Store, path: str | Path, preset: str = "generic", *, plat
     with store.unordered_inserts(), store.transaction():
         source_id = store.next_source_id()
         summary.source_id = source_id
-        ctx = MapContext(path, source_id, platform or chosen.platform, timezone or chosen.default_timezone, options,
+        ctx = MapContext(path, source_id, platform_name, timezone or chosen.default_timezone, options,
                          ids_qualified=chosen.ids_qualified)
         prepared = (_prepare(chosen, ctx, number, batch)
                     for number, batch in enumerate(chosen.read_batches(info, batch_rows), start=1))

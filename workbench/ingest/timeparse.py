@@ -166,14 +166,17 @@ def parse_times(values: pl.Series, column: str, timezone: str | None = None, pat
         slash_formats = [f for f in formats if "%m/%d/" in f]
         order = evidence.order()
         either_way = ((first <= 12) & (second <= 12) & (first != second) & parsed.is_null()).fill_null(False)
-        if evidence.read_ambiguous_as not in (None, order):
+        if evidence.read_ambiguous_as == "mixed":
+            order = "mixed"  # earlier batches quarantined such dates: so do the later ones, whatever they show
+        elif evidence.read_ambiguous_as not in (None, order):
             # Earlier batches read dates that read either way in one order; this batch's dates show another.
             # They cannot be read again: the file is refused (nothing stored) rather than dated two ways.
+            shown = {"month_first": "month first", "day_first": "day first", "mixed": "both orders"}
             raise InputFileError(
-                f"{path}: column {column!r}: dates such as 3/10/2017 were read {evidence.read_ambiguous_as.replace('_', ' ')} "
-                f"in the first {evidence.ambiguous_row:,} rows, but later dates show {order.replace('_', ' ')}; pass "
-                "--option date_order=day_first or month_first to say which order the file uses")
-        if order in DATE_ORDERS and bool(either_way.any()) and evidence.given is None:
+                f"{path}: column {column!r}: dates that read either way (day and month both 12 or less) were read "
+                f"{shown[evidence.read_ambiguous_as]} in the first {evidence.ambiguous_row:,} rows, but later dates show "
+                f"{shown[order]}; pass --option date_order=day_first or month_first to say which order the file uses")
+        if bool(either_way.any()) and evidence.given is None:
             evidence.read_ambiguous_as = order
         evidence.ambiguous_row += values.len()
         if order == "day_first":

@@ -24,7 +24,7 @@ from pathlib import Path
 import polars as pl
 
 from workbench.csvsafe import write_csv
-from workbench.visible import visible
+from workbench.visible import visible, visible_id
 
 MAX_CELL_CHARS = 200
 MAX_ROWS = 50
@@ -71,7 +71,7 @@ def escape_id(value: object, max_chars: int = MAX_CELL_CHARS) -> str:
     text = format_value(value)
     if len(text) > max_chars:
         text = text[:max_chars] + "…"
-    return html.escape(visible(text.replace("\\", "\\\\")), quote=True)
+    return html.escape(visible_id(text), quote=True)
 
 
 def format_value(value: object) -> str:

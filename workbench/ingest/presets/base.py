@@ -9,6 +9,7 @@ cannot be loaded a reason instead of dropping it.
 from __future__ import annotations
 
 import hashlib
+import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterator, Mapping
@@ -132,6 +133,17 @@ def split_list(expr: pl.Expr, separator: str = " ") -> pl.Expr:
         text.str.strip_chars("[]").str.replace_all('"', "").str.split(",")
     ).otherwise(text.str.split(separator))
     return parts.list.eval(pl.element().str.strip_chars().filter(pl.element().str.len_chars() > 0))
+
+
+_PLATFORM = re.compile(r"[A-Za-z0-9_.-]+")
+
+
+def check_platform(name: str) -> str:
+    """A platform name, refused when it could make two ids one: it prefixes every id with ":" after it, so
+    platform "a:b" with id "1" and platform "a" with id "b:1" would collide (and "" gives ":1")."""
+    if not isinstance(name, str) or not _PLATFORM.fullmatch(name):
+        raise InputFileError(f"platform names are letters, digits, '_', '.' or '-', not {name!r}")
+    return name
 
 
 def qualify(expr: pl.Expr, platform: str | pl.Expr) -> pl.Expr:

@@ -17,7 +17,7 @@ import polars as pl
 from workbench import schema
 from workbench.errors import InputFileError
 from workbench.ingest.readers import RESERVED_NAMES, reserved_alias
-from workbench.ingest.presets.base import (LIST_COLUMNS, Mapped, MapContext, Preset, build_accounts, build_posts,
+from workbench.ingest.presets.base import (LIST_COLUMNS, Mapped, MapContext, Preset, build_accounts, build_posts, check_platform,
                                            require_columns, split_list)
 
 
@@ -30,14 +30,17 @@ def load_mapping(options: dict) -> dict:
 
         try:
             with open(options["mapping"], encoding="utf-8") as handle:
-                mapping = yaml.safe_load(handle) or {}
+                # Every scalar as the text written: a column named 007 or 2020 is not the number 7 or 2020.
+                mapping = yaml.load(handle, Loader=yaml.BaseLoader) or {}
         except (OSError, yaml.YAMLError, ValueError) as error:
             raise InputFileError(f"{options['mapping']}: cannot read the column mapping: {error}") from error
         _check_mapping(mapping, options["mapping"])
-    columns = {canonical: str(raw) for canonical, raw in (mapping.get("columns") or {}).items()}
+    columns = dict(mapping.get("columns") or {})
     columns.update(options.get("map") or {})
     mapping["columns"] = columns
     mapping.update({key: options[key] for key in ("table", "platform", "list_separator") if key in options})
+    if mapping.get("list_separator", " ") == "":
+        raise InputFileError("the mapping's list_separator must not be empty (it would split lists into characters)")
     if mapping.get("table", "posts") not in ("posts", "accounts"):
         raise InputFileError(f"the column mapping's table must be posts or accounts, not {mapping['table']!r}")
     return mapping
@@ -52,10 +55,7 @@ def _check_mapping(mapping, name: str) -> None:
         if key in mapping and not isinstance(mapping[key], str):
             raise InputFileError(f"{name}: {key} must be text, not {mapping[key]!r}")
     columns = mapping.get("columns") or {}
-    def is_name(value) -> bool:  # a column called 2020 is read by YAML as a number
-        return isinstance(value, (str, int)) and not isinstance(value, bool)
-
-    if not isinstance(columns, dict) or not all(isinstance(k, str) and is_name(v) for k, v in columns.items()):
+    if not isinstance(columns, dict) or not all(isinstance(k, str) and isinstance(v, str) for k, v in columns.items()):
         raise InputFileError(f"{name}: columns must pair canonical names with the file's column names "
                              "(columns: {post_id: id, account_id: user, ...})")
 
@@ -70,10 +70,12 @@ class GenericPreset(Preset):
         mapping = load_mapping(ctx.options)
         # The readers read an input column called like one they add (`_row`, `_raw`) under another name; if
         # the file also has a column of that name, which one the mapping means is not known.
+        aliases = {reserved_alias(name): name for name in RESERVED_NAMES}
         for raw in mapping["columns"].values():
-            if raw in RESERVED_NAMES and f"{reserved_alias(raw)}_1" in frame.columns:
-                raise InputFileError(f"{ctx.path}: the mapping reads column {raw!r}, a name the readers use, and the file "
-                                     f"also has a column {reserved_alias(raw)!r}: rename one of them in the file")
+            read_as = reserved_alias(raw) if raw in RESERVED_NAMES else raw
+            if read_as in aliases and f"{read_as}_1" in frame.columns:
+                raise InputFileError(f"{ctx.path}: the file has columns named {aliases[read_as]!r} (a name the readers use) "
+                                     f"and {read_as!r}, so the mapping's {raw!r} is ambiguous: rename one of them in the file")
         columns: dict[str, str] = {canonical: reserved_alias(raw) if raw in RESERVED_NAMES else raw
                                    for canonical, raw in mapping["columns"].items()}
         table = mapping.get("table", "posts")
@@ -86,7 +88,7 @@ class GenericPreset(Preset):
             needed["created_at"] = columns.get("created_at", "created_at")
         require_columns(frame, needed | {k: v for k, v in columns.items()}, ctx.path)
         if "platform" in mapping:
-            ctx.platform = str(mapping["platform"])
+            ctx.platform = check_platform(mapping["platform"])
         separator = mapping.get("list_separator", " ")
         fields = {
             canonical: split_list(pl.col(raw), separator) if canonical in LIST_COLUMNS else pl.col(raw)
