@@ -36,7 +36,7 @@ from workbench import __version__
 from workbench.errors import InputFileError
 from workbench.ingest import presets as preset_registry
 from workbench.ingest.presets.base import REASON, REASON_COLUMN, MapContext, Mapped, Preset, check_platform
-from workbench.ingest.readers import RAW_COLUMN, ROW_COLUMN, RawBatch, ReadLimits, inspect_input, iter_batches, sha256_of
+from workbench.ingest.readers import RAW_COLUMN, ROW_COLUMN, RawBatch, ReadLimits, inspect_input, sha256_of
 from workbench.ingest.timeparse import check_timezone
 from workbench.store import PackedRows, Store, pack_rows
 from workbench.visible import visible
