@@ -20,19 +20,13 @@ import altair as alt
 import numpy as np
 import polars as pl
 
-from workbench.visible import visible_expr
+from workbench.visible import visible_expr, visible_id_expr
 
 TEXT_CHARS = 160
 MAX_POINTS = 5000
 WEEKDAYS = ("Mon", "Tue", "Wed", "Thu", "Fri", "Sat", "Sun")
 SUSPICIOUS_COLOR = "#d62728"
 ORGANIC_COLOR = "#7f7f7f"
-
-
-def shown_ids(ids: pl.Expr) -> pl.Expr:
-    """Identifiers as the report's tables show them: backslashes doubled, hidden characters escaped (two ids
-    never look alike)."""
-    return visible_expr(ids.str.replace_all("\\", "\\\\", literal=True), keep="")
 
 
 def truncate_text(values: pl.Expr, max_chars: int = TEXT_CHARS) -> pl.Expr:
@@ -523,9 +517,9 @@ def plot_coordination_network(
         .join(positions.rename({"account_id": "source", "x": "x1", "y": "y1"}), on="source")
         .join(positions.rename({"account_id": "target", "x": "x2", "y": "y2"}), on="target")
         .sort(["weight", "source", "target"], descending=[True, False, False])
-        .with_columns(shown_ids(pl.col("source")), shown_ids(pl.col("target")))  # ids as shown in tooltips
+        .with_columns(visible_id_expr(pl.col("source")), visible_id_expr(pl.col("target")))  # ids as the tables show them
     )
-    node_frame = node_frame.with_columns(shown_ids(pl.col("account_id")))
+    node_frame = node_frame.with_columns(visible_id_expr(pl.col("account_id")))
     segments = alt.Chart(segment_frame).mark_rule(opacity=0.25, color="#888").encode(
         x=alt.X("x1:Q", axis=None), y=alt.Y("y1:Q", axis=None), x2="x2:Q", y2="y2:Q",
         strokeWidth=alt.StrokeWidth("weight:Q", scale=alt.Scale(range=[0.3, 3]), legend=None),

@@ -51,6 +51,11 @@ def _hidden_characters() -> list[str]:
     return [chr(code) for start, end in ranges for code in range(start, end + 1)]
 
 
+def visible_id_expr(expr):
+    """A polars expression: `visible_id` applied to a column of identifiers (charts)."""
+    return visible_expr(expr.str.replace_all("\\", "\\\\", literal=True), keep="")
+
+
 def visible_expr(expr, keep: str = "\n"):
     """A polars expression: `visible` applied to a text column (vectorised, for charts and tables)."""
     characters = [c for c in _hidden_characters() if c not in keep]

@@ -118,8 +118,8 @@ def iter_json_blocks(info: InputInfo, schema: pa.Schema, block_bytes: int | None
 
 
 def _text_lines(data: bytes, info: InputInfo) -> io.TextIOWrapper:
-    # As readers._text_stream: undecodable bytes kept (surrogateescape), lines end at \n, \r\n or \r.
-    return io.TextIOWrapper(io.BytesIO(data), encoding="utf-8", errors="surrogateescape", newline="")
+    # As readers._text_stream: undecodable bytes kept ("workbench-bytes"), lines end at \n, \r\n or \r.
+    return io.TextIOWrapper(io.BytesIO(data), encoding="utf-8", errors="workbench-bytes", newline="")
 
 
 def _count_text_lines(data: bytes, info: InputInfo) -> int:

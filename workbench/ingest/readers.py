@@ -410,7 +410,7 @@ def _shown(match: re.Match) -> str:
 
 def _text_stream(path: Path, info: InputInfo) -> io.TextIOWrapper:
     binary = open_binary(path, info.compression, info.limits)
-    # surrogateescape keeps undecodable bytes, so the row can be quarantined with them instead of
+    # "workbench-bytes" keeps undecodable bytes, so the row can be quarantined with them instead of
     # aborting the file or silently replacing them.
     stream = io.TextIOWrapper(binary, encoding=info.encoding or "utf-8", errors="workbench-bytes", newline="")
     for _ in range(info.skip_lines):

@@ -65,7 +65,7 @@ class TimeEvidence:
     month_first: int = 0  # slash dates valid only month first
     given: str | None = None  # the order the user gave (DATE_ORDERS), which the dates do not overrule
     read_ambiguous_as: str | None = None  # the order earlier batches read dates that read either way in
-    ambiguous_row: int = 0  # dates read before this batch (to name where a later one changed the order)
+    rows_seen: int = 0  # rows of the earlier batches (to name where a later one changed the order)
 
     def order(self) -> str:
         """"month_first", "day_first" or "mixed" (see the module)."""
@@ -174,11 +174,11 @@ def parse_times(values: pl.Series, column: str, timezone: str | None = None, pat
             shown = {"month_first": "month first", "day_first": "day first", "mixed": "both orders"}
             raise InputFileError(
                 f"{path}: column {column!r}: dates that read either way (day and month both 12 or less) were read "
-                f"{shown[evidence.read_ambiguous_as]} in the first {evidence.ambiguous_row:,} rows, but later dates show "
+                f"{shown[evidence.read_ambiguous_as]} in the first {evidence.rows_seen:,} rows, but later dates show "
                 f"{shown[order]}; pass --option date_order=day_first or month_first to say which order the file uses")
         if bool(either_way.any()) and evidence.given is None:
             evidence.read_ambiguous_as = order
-        evidence.ambiguous_row += values.len()
+        evidence.rows_seen += values.len()
         if order == "day_first":
             formats = [_day_first(f) if f in slash_formats else f for f in formats]
         elif order == "mixed":  # both orders: each unambiguous date in its own, the others quarantined

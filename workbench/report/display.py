@@ -53,25 +53,20 @@ class SafeHTML:
         return self.markup
 
 
-def escape(value: object, max_chars: int = MAX_CELL_CHARS) -> str:
+def escape(value: object, max_chars: int = MAX_CELL_CHARS, as_id: bool = False) -> str:
     """One value as escaped display text, cut to `max_chars`: control, bidirectional-override and invisible
     characters shown as escapes (`\x1B`, `\u202E`: a handle `safe\u202Etxt.exe` must not read as
-    `safeexe.txt`), then HTML-escaped."""
+    `safeexe.txt`), then HTML-escaped. An identifier (`as_id`) is shown with `visible_id`, so that two ids
+    never look alike."""
     text = format_value(value)
     if len(text) > max_chars:
         text = text[:max_chars] + "…"
-    return html.escape(visible(text, keep="\n\t"), quote=True)
+    return html.escape(visible_id(text) if as_id else visible(text, keep="\n\t"), quote=True)
 
 
 def escape_id(value: object, max_chars: int = MAX_CELL_CHARS) -> str:
-    """An identifier as escaped display text: as `escape`, but with its backslashes doubled and every hidden
-    character (tab and line break included) escaped, so that two ids never look alike (`x` + U+200B + `y`
-    shows as `x\u200By`, the typed text `x\u200By` as `x\\u200By`) and a link's search finds what the
-    table shows."""
-    text = format_value(value)
-    if len(text) > max_chars:
-        text = text[:max_chars] + "…"
-    return html.escape(visible_id(text), quote=True)
+    """An identifier as escaped display text (`escape` with `as_id`): what its table shows and its links search."""
+    return escape(value, max_chars, as_id=True)
 
 
 def format_value(value: object) -> str:

@@ -486,10 +486,6 @@ def build_accounts(frame: pl.DataFrame, ctx: MapContext, fields: Mapping[str, pl
     return accounts.select(*schema.ACCOUNTS.column_names), rejects
 
 
-def empty_value_problems() -> pl.DataFrame:
-    return pl.DataFrame(schema={ROW_COLUMN: pl.Int64, "column_name": pl.String, "value": pl.String, "reason": pl.String})
-
-
 def account_labels(accounts: pl.DataFrame, label: str, frame: pl.DataFrame, column: str, origin: str,
                    source_id: int) -> pl.DataFrame:
     """Labels about accounts (e.g. IRA account_category) from `column` of the raw rows `frame`, one per loaded

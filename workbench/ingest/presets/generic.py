@@ -32,7 +32,7 @@ def load_mapping(options: dict) -> dict:
             with open(options["mapping"], encoding="utf-8") as handle:
                 # Every scalar as the text written: a column named 007 or 2020 is not the number 7 or 2020.
                 mapping = yaml.load(handle, Loader=yaml.BaseLoader) or {}
-        except (OSError, yaml.YAMLError, ValueError) as error:
+        except (OSError, yaml.YAMLError) as error:
             raise InputFileError(f"{options['mapping']}: cannot read the column mapping: {error}") from error
         _check_mapping(mapping, options["mapping"])
     columns = dict(mapping.get("columns") or {})
