@@ -10,7 +10,7 @@ from pathlib import Path
 from workbench.ingest.presets import available, describe
 
 ROOT = Path(__file__).resolve().parents[1]
-HEAVY = ("polars", "duckdb", "numpy", "numba", "umap", "igraph", "leidenalg", "altair", "papermill", "scipy",
+HEAVY = ("polars", "duckdb", "numpy", "numba", "umap", "igraph", "altair", "papermill", "scipy",
          "sklearn", "pyarrow")
 
 

@@ -10,8 +10,8 @@ from importlib import metadata
 from pathlib import Path
 
 # Every package whose version can change a number, a cluster or a chart: storage and frames, coordination
-# (igraph, leidenalg), scores (scikit-learn), narratives (umap-learn, hdbscan, numba, jieba), the report.
-PACKAGES = ("workbench", "duckdb", "polars", "pyarrow", "numpy", "numba", "scikit-learn", "igraph", "leidenalg",
+# (igraph), scores (scikit-learn), narratives (umap-learn, hdbscan, numba, jieba), the report.
+PACKAGES = ("workbench", "duckdb", "polars", "pyarrow", "numpy", "numba", "scikit-learn", "igraph",
             "umap-learn", "hdbscan", "jieba", "altair", "vl-convert-python", "papermill", "nbconvert")
 
 

