@@ -72,16 +72,33 @@ NEGATIVE_CUES: tuple[str, ...] = (
 )
 
 
-def cue_pattern(cues: Sequence[str]) -> str:
-    """A case-insensitive regex matching any cue (latin cues on word boundaries, others anywhere)."""
+def cue_pattern(cues: Sequence[str], *, word_boundaries: bool = True) -> str:
+    """A case-insensitive regex matching any cue (latin cues on word boundaries, others anywhere);
+    ``word_boundaries=False`` drops the boundaries (it matches a superset)."""
     latin = sorted({c for c in cues if c.isascii()}, key=len, reverse=True)
     other = sorted({c for c in cues if not c.isascii()}, key=len, reverse=True)
     parts = []
     if latin:
-        parts.append(r"\b(?:" + "|".join(re.escape(c) for c in latin) + r")\b")
+        alternatives = "(?:" + "|".join(re.escape(c) for c in latin) + ")"
+        parts.append(r"\b" + alternatives + r"\b" if word_boundaries else alternatives)
     if other:
         parts.append("(?:" + "|".join(re.escape(c) for c in other) + ")")
     return "(?i)" + "|".join(parts) if parts else r"(?!x)x"
+
+
+def contains_cue(texts: pl.Series, cues: Sequence[str]) -> pl.Series:
+    """Per text, whether it contains a cue (``cue_pattern``).
+
+    Unicode word boundaries keep the regex engine off its fast automaton on non-ASCII text (2.5M mostly
+    Chinese posts: 30 s), so the texts are screened without boundaries first and only those that match
+    are checked with them: the same answer in a fraction of the time.
+    """
+    texts = texts.fill_null("")
+    found = texts.str.contains(cue_pattern(cues, word_boundaries=False))
+    candidates = found.arg_true()
+    if candidates.len():
+        found = found.scatter(candidates, texts.gather(candidates).str.contains(cue_pattern(cues)))
+    return found
 
 
 def terms_pattern(terms: Sequence[str]) -> str | None:
@@ -135,7 +152,6 @@ class GroupKinds:
         Then `classify` judges any grouping of accounts."""
         target = terms_pattern(self.target_terms)
         competitor = terms_pattern(self.competitor_terms)
-        negative = cue_pattern(self.cues)
         text = pl.col("text").fill_null("")
         frame = posts.select("post_id", "account_id", text.alias("text"),
                              *[pl.col(c) if c in posts.columns else pl.lit(None, pl.String).alias(c)
@@ -144,7 +160,7 @@ class GroupKinds:
         frame = frame.with_columns(
             own_target=text.str.contains(target) if target else pl.lit(False),
             own_competitor=text.str.contains(competitor) if competitor else pl.lit(False),
-            own_negative=text.str.contains(negative),
+            own_negative=contains_cue(posts["text"], self.cues),
             has_words=text.str.strip_chars() != "",
         )
         originals = frame.select(

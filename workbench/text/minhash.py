@@ -49,6 +49,7 @@ with :func:`pairwise_jaccard` (precision): the default ``bands=16, rows=4`` suit
 from __future__ import annotations
 
 from collections.abc import Sequence
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 
 import numba
@@ -331,7 +332,9 @@ def lsh_candidate_pairs(
     codes = []
     for band in range(bands):
         band_key = keys[valid, band]
-        order = np.argsort(band_key, kind="stable")
+        # Order within a bucket does not matter (pairs are made canonical and sorted below), so the
+        # vectorised unstable sort will do.
+        order = np.argsort(band_key)
         members = valid[order]
         sorted_keys = band_key[order]
         codes.append(_pair_codes(_pairs_within_equal_runs(sorted_keys, members, max_bucket_size), n))
@@ -361,13 +364,22 @@ def _pairs_within_equal_runs(sorted_keys: np.ndarray, members: np.ndarray, max_r
     out = []
     if max_run is not None:
         long_runs = lengths > max_run
-        for start, length in zip(starts[long_runs], lengths[long_runs]):
-            run = np.sort(members[start : start + length])
-            out.append(np.column_stack((run[:-1], run[1:])))
+        if long_runs.any():
+            out.append(_chains(starts[long_runs], lengths[long_runs], members))
         starts, lengths = starts[~long_runs], lengths[~long_runs]
     if starts.size:
         out.append(pairs_in_runs(starts, lengths, members))
     return np.concatenate(out) if out else np.empty((0, 2), dtype=np.int64)
+
+
+def _chains(starts: np.ndarray, lengths: np.ndarray, members: np.ndarray) -> np.ndarray:
+    """Each run ``members[start:start+length]`` in increasing order, linked member to next member."""
+    positions = np.repeat(starts, lengths) + _ranges(lengths)
+    run = np.repeat(np.arange(starts.size, dtype=np.int64), lengths)
+    order = np.lexsort((members[positions], run))
+    chained = members[positions][order]
+    linked = run[order][1:] == run[order][:-1]
+    return np.column_stack((chained[:-1][linked], chained[1:][linked])).astype(np.int64, copy=False)
 
 
 def pairs_in_runs(starts: np.ndarray, lengths: np.ndarray, members: np.ndarray) -> np.ndarray:
@@ -387,13 +399,30 @@ def signature_similarity(signatures: np.ndarray, pairs: np.ndarray) -> np.ndarra
     if pairs.shape[0] == 0:
         return np.empty(0, dtype=np.float64)
     estimate = np.empty(pairs.shape[0], dtype=np.float64)
-    step = max(1, 4_000_000 // max(signatures.shape[1], 1))
-    for lo in range(0, pairs.shape[0], step):
-        block = pairs[lo : lo + step]
-        estimate[lo : lo + step] = (signatures[block[:, 0]] == signatures[block[:, 1]]).mean(axis=1)
+    # A compiled loop compares the two rows in place (gathering both rows of every pair moved 0.5 KB per
+    # pair through memory: 9 s for the 44M candidates of 2.5M posts), on two threads (it releases the GIL).
+    signatures = np.ascontiguousarray(signatures, dtype=np.uint32)
+    left, right = np.ascontiguousarray(pairs[:, 0]), np.ascontiguousarray(pairs[:, 1])
+    half = pairs.shape[0] // 2
+    with ThreadPoolExecutor(2) as pool:
+        list(pool.map(lambda part: _agreement_kernel(signatures, left[part], right[part], estimate[part]),
+                      (slice(0, half), slice(half, None))))
     empty = ~nonempty_rows(signatures)
     estimate[empty[pairs[:, 0]] | empty[pairs[:, 1]]] = 0.0
     return estimate
+
+
+@numba.njit(numba.void(_array(numba.uint32, 2, readonly=True), *[_array(numba.int64, readonly=True)] * 2,
+                       _array(numba.float64)), cache=True, nogil=True)
+def _agreement_kernel(signatures, left, right, out):  # pragma: no cover (compiled)
+    """out[p] = share of equal entries of signature rows left[p] and right[p]."""
+    width = signatures.shape[1]
+    for p in range(left.size):
+        same = 0
+        for k in range(width):
+            if signatures[left[p], k] == signatures[right[p], k]:
+                same += 1
+        out[p] = same / width
 
 
 def jaccard(a_tokens, b_tokens) -> float:
