@@ -324,19 +324,20 @@ class SignificantCoordination:
             x, y = rows["x"].to_numpy(), rows["y"].to_numpy()
             within = [rows[f"w{i}"].to_numpy() for i in range(len(within))]
         width = int(max(x.max(initial=0), y.max(initial=0))) + 1
-        key = x.astype(np.int64) * width + y
-        order = np.argsort(key, kind="stable")
-        key = key[order]
+        key, order = _sorted_with_order(x.astype(np.int64) * width + y)
         starts = np.flatnonzero(np.concatenate(([True], key[1:] != key[:-1]))) if key.size else np.zeros(0, np.int64)
-        n_all = np.diff(np.append(starts, key.size))
+        n_all = np.diff(starts, append=key.size)
         tests = starts.size * max(len(within), 1)
         # Most pairs share one or two objects: they count as tests (p = 1) but need no row, which keeps
-        # tens of millions of rows out of the frame (and leaves the FDR cut-off as it was).
+        # tens of millions of rows out of the frame (and leaves the FDR cut-off as it was), and their rows
+        # need not be counted per scale.
         testable = n_all >= self.min_shared
+        order = order[np.repeat(testable, n_all)]
+        testable_starts = np.cumsum(n_all[testable]) - n_all[testable]
         frame = pl.DataFrame({
             "x": key[starts[testable]] // width, "y": key[starts[testable]] % width,
-            **{f"n{i}": np.add.reduceat(w[order].astype(np.int32), starts)[testable].astype(np.int64)
-               if starts.size else np.zeros(0, np.int64) for i, w in enumerate(within)},
+            **{f"n{i}": np.add.reduceat(w[order].astype(np.int32), testable_starts).astype(np.int64)
+               if testable_starts.size else np.zeros(0, np.int64) for i, w in enumerate(within)},
             "n_all": n_all[testable].astype(np.int64),
         })
         del key, order, starts, n_all
@@ -385,6 +386,23 @@ class SignificantCoordination:
         left, right = self._pair_left[at], self._pair_right[at]
         first_is_a = self._acc[left] == account_a_code
         return np.column_stack((self._rows[np.where(first_is_a, left, right)], self._rows[np.where(first_is_a, right, left)]))
+
+
+def _sorted_with_order(key: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """``key`` sorted and the positions that sort it (ties in no particular order).
+
+    Where the key and its position fit 63 bits together, one vectorised sort of the packed values does
+    both: 40M pair keys sort in 0.5 s, where an argsort takes 5 s (and a stable one 7.5 s).
+    """
+    position_bits = max(1, int(key.size - 1).bit_length())
+    if key.size and int(key.max()).bit_length() + position_bits <= 63:
+        packed = (key << np.int64(position_bits)) | np.arange(key.size, dtype=np.int64)
+        packed.sort()
+        order = packed & np.int64((1 << position_bits) - 1)
+        packed >>= np.int64(position_bits)
+        return packed, order
+    order = np.argsort(key)
+    return key[order], order
 
 
 class _Null:
