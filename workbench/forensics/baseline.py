@@ -17,6 +17,8 @@ Keeping value, baseline and threshold side by side is what makes a suspicion sco
 """
 from __future__ import annotations
 
+import functools
+
 import numpy as np
 import polars as pl
 
@@ -106,6 +108,7 @@ def signal_rows(
     )
 
 
+@functools.lru_cache(maxsize=1 << 16)  # the explanations repeat baselines, thresholds and small counts per account
 def fmt(x: float, digits: int = 3) -> str:
     """Fixed, locale-free number formatting for explanation text (deterministic across runs)."""
     if x is None or (isinstance(x, float) and not np.isfinite(x)):
