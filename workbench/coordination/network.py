@@ -73,7 +73,7 @@ from workbench.coordination.signals import (
     signal_actions,
     window_pairs,
 )
-from workbench.coordination.significance import SignificantCoordination, pooled_incidences
+from workbench.coordination.significance import POOLED_SIGNALS, SignificantCoordination, pooled_incidences
 from workbench.coordination.similar import similar_text_pairs
 from workbench.coordination.weights import EDGE_SCHEMA, coortweet_edges, toolkit_edges_and_repeats
 from workbench.text.normalize import DENSE_CHARACTER_RE
@@ -243,6 +243,7 @@ class CoordinationNetwork:
         self._texts = posts["text"].cast(pl.String) if "text" in posts.columns else None
         self._pairs: dict[str, pl.DataFrame] = {}
         self._action_counts: dict[str, pl.DataFrame] = {}
+        self._actions: dict[str, tuple[np.ndarray, np.ndarray]] = {}  # signal -> (rows, object codes), for the chance test
         self._object_labels: dict[str, pl.Series] = {}
         self._asset_keys: dict[str, np.ndarray] = {}
         plain = [signal for signal in self.signals if signal not in ("co_similar_text", "co_paraphrase")]
@@ -285,7 +286,11 @@ class CoordinationNetwork:
             return
         if "text" in posts.columns and NORMALIZED_TEXT not in posts.columns:
             posts = posts.with_columns(normalized_text_expr(self.text_normalizer).alias(NORMALIZED_TEXT))
-        incidences = pooled_incidences(posts, self._accounts, self._times_us, text_normalizer=self.text_normalizer)
+        # The actions of the signals computed above are reused, not derived from the texts again.
+        known = {signal: (*self._actions[signal], self._object_labels[signal]) for signal in self._actions}
+        incidences = pooled_incidences(posts, self._accounts, self._times_us, text_normalizer=self.text_normalizer,
+                                       known_actions=known)
+        self._actions = {}
         self._incidence_labels = incidences["labels"]
         self.chance_background_accounts_ = int(np.unique(incidences["account"]).size)
         self.significance_ = model.fit_incidences(incidences["account"], incidences["object"], incidences["time_s"],
@@ -298,6 +303,8 @@ class CoordinationNetwork:
         codes, labels = encode(actions["object"], sorted_labels=False)
         self._object_labels[signal] = labels
         rows = actions["row"].to_numpy()
+        if signal in POOLED_SIGNALS and self.significance is not None:
+            self._actions[signal] = (rows, codes)
         self._count_actions(signal, rows)
         if signal in ASSET_SIGNALS and self.asset_min_count > 0 and self.find_communities:
             self._asset_keys[signal] = distinct_account_objects(self._accounts[rows], codes, len(self.account_labels_))

@@ -86,19 +86,28 @@ def poisson_log10_sf(observed: np.ndarray, expected: np.ndarray) -> np.ndarray:
 
 
 def pooled_incidences(posts: pl.DataFrame, account_codes: np.ndarray, times_us: np.ndarray,
-                      signals: Sequence[str] = POOLED_SIGNALS, text_normalizer: str = "workbench") -> dict[str, np.ndarray]:
+                      signals: Sequence[str] = POOLED_SIGNALS, text_normalizer: str = "workbench",
+                      known_actions: dict[str, tuple[np.ndarray, np.ndarray, pl.Series]] | None = None) -> dict[str, np.ndarray]:
     """The incidences of every pooled signal present in ``posts``: account, object (one code space over
-    all signals), times in seconds, post row, and the object labels ("co_link: https://...")."""
+    all signals), times in seconds, post row, and the object labels ("co_link: https://...").
+
+    known_actions: per signal already turned into actions, (rows, object codes, labels) as
+    ``encode(signal_actions(...)["object"], sorted_labels=False)`` gives them; the others are computed."""
     parts, labels, offset = [], [], 0
     for signal in signals:
-        try:
-            actions = signal_actions(posts, signal, text_normalizer=text_normalizer)
-        except (KeyError, pl.exceptions.ColumnNotFoundError):
-            continue  # the corpus has no column for this signal
-        if actions.is_empty():
-            continue
-        codes, names = encode(actions["object"], sorted_labels=False)
-        rows = actions["row"].to_numpy()
+        if known_actions and signal in known_actions:
+            rows, codes, names = known_actions[signal]
+            if not rows.size:
+                continue
+        else:
+            try:
+                actions = signal_actions(posts, signal, text_normalizer=text_normalizer)
+            except (KeyError, pl.exceptions.ColumnNotFoundError):
+                continue  # the corpus has no column for this signal
+            if actions.is_empty():
+                continue
+            codes, names = encode(actions["object"], sorted_labels=False)
+            rows = actions["row"].to_numpy()
         parts.append((rows, codes.astype(np.int64) + offset))
         labels.append(signal + ": " + names.cast(pl.String))
         offset += len(names)
