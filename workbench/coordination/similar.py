@@ -44,7 +44,10 @@ def _band_keys_in_blocks(texts: pl.Series, tokenizer: str, min_shingles: int, nu
         block = shingle_sets(texts.slice(lo, _BLOCK_TEXTS), tokenizer=tokenizer)
         signatures = minhash_signatures(shingles=block, num_perm=num_perm, seed=seed)
         keys[lo : lo + len(block)] = (band_keys(signatures, bands, rows) >> np.uint64(32)).astype(np.uint32)
-        eligible[lo : lo + len(block)] = nonempty_rows(signatures) & (block.sizes >= min_shingles if min_shingles > 1 else True)
+        usable = nonempty_rows(signatures)
+        if min_shingles > 1:
+            usable &= block.sizes >= min_shingles
+        eligible[lo : lo + len(block)] = usable
     return keys, eligible
 
 

@@ -376,9 +376,10 @@ def _chains(starts: np.ndarray, lengths: np.ndarray, members: np.ndarray) -> np.
     """Each run ``members[start:start+length]`` in increasing order, linked member to next member."""
     positions = np.repeat(starts, lengths) + _ranges(lengths)
     run = np.repeat(np.arange(starts.size, dtype=np.int64), lengths)
-    order = np.lexsort((members[positions], run))
-    chained = members[positions][order]
-    linked = run[order][1:] == run[order][:-1]
+    values = members[positions]
+    order = np.lexsort((values, run))
+    chained, run = values[order], run[order]
+    linked = run[1:] == run[:-1]
     return np.column_stack((chained[:-1][linked], chained[1:][linked])).astype(np.int64, copy=False)
 
 
