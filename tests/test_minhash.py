@@ -9,6 +9,7 @@ from workbench.text.minhash import (
     candidate_probability,
     jaccard,
     lsh_candidate_pairs,
+    lsh_similar_pairs,
     minhash_signatures,
     pairwise_jaccard,
     shingle_hashes,
@@ -113,6 +114,19 @@ def test_word_ngrams_and_punctuation_tokenizer():
     assert shingle_sets(["don't stop! t.co"], tokenizer="words_punct").sizes.tolist() == [4]
     with pytest.raises(ValueError):
         shingle_sets(["x"], tokenizer="nope")
+
+
+def test_similar_pairs_band_by_band_are_the_candidates_that_pass_the_estimate():
+    texts, _ = _corpus_with_near_duplicates()
+    texts += ["same text here"] * 6 + [""]  # a chained bucket and an empty signature too
+    signatures = minhash_signatures(texts, num_perm=64, seed=0)
+    for cap in (None, 3):
+        candidates = lsh_candidate_pairs(signatures, max_bucket_size=cap)
+        expected = candidates[signature_similarity(signatures, candidates) >= 0.9]
+        pairs, checks = lsh_similar_pairs(signatures, 0.9, max_bucket_size=cap)
+        assert 0 < len(expected) < len(candidates)
+        assert pairs.tolist() == expected.tolist()
+        assert checks >= len(candidates)  # a pair found in several bands is checked in each
 
 
 def test_large_bucket_is_chained_when_capped():

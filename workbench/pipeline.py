@@ -466,7 +466,9 @@ def analyze_frames(
     steps = steps or Steps.from_params(params)
     custom_steps = steps.differences(params)  # before fitting: fitted state is not what makes a step
     sources = sources if sources is not None else pl.DataFrame(schema={"source_id": pl.Int32, "path": pl.String, "sha256": pl.String})
-    posts = posts.select([c for c in posts.columns if c != "raw"]).sort("post_id")
+    posts = posts.select([c for c in posts.columns if c != "raw"])
+    if not posts["post_id"].is_sorted():  # a sorted copy would double the largest frame of the run
+        posts = posts.sort("post_id")
     analyst = labels.filter(pl.col("origin") == "analyst") if labels is not None and labels.height else None
     clock = _Clock()
 
@@ -693,6 +695,7 @@ def analyze(store, params: AnalysisParams | None = None, **knobs) -> Analysis:
 def run_analysis(store, params: AnalysisParams | None = None, progress=None) -> Analysis:
     """Read the corpus from `store` (read-only is enough) and analyse it. See `analyze_frames`."""
     params = params or AnalysisParams()
-    posts = store.posts(since=params.since, until=params.until)
-    return analyze_frames(posts, store.accounts(), store.events(), store.labels(), store.sources(), params, cache=store,
+    # No local name holds the posts: analyze_frames then owns the only reference and the frame is freed as
+    # soon as the analysis is done with it (a local here kept a second full copy alive, 1 GB at 2.5M posts).
+    return analyze_frames(store.posts(since=params.since, until=params.until, order="post_id"), store.accounts(), store.events(), store.labels(), store.sources(), params, cache=store,
                           progress=progress)

@@ -162,8 +162,10 @@ class Store:
         until: Any = None,
         platform: str | None = None,
         limit: int | None = None,
+        order: str = "time",
     ) -> pl.DataFrame:
-        """Posts as the canonical polars frame, ordered by created_at then post_id.
+        """Posts as the canonical polars frame, ordered by created_at then post_id (order "time") or by
+        post_id alone (order "post_id", as the analysis holds them: it then needs no sorted copy).
 
         columns : subset of `posts` columns (default: all but `raw`). since/until : UTC datetimes
         (inclusive/exclusive). limit : at most this many posts (for quick runs).
@@ -173,7 +175,10 @@ class Store:
         if unknown:
             raise WorkbenchError(f"unknown posts columns: {sorted(unknown)}")
         clause, params = _where([("created_at >= ?", since), ("created_at < ?", until), ("platform = ?", platform)])
-        sql = f"SELECT {', '.join(wanted)} FROM posts{clause} ORDER BY created_at, post_id"
+        orders = {"time": "created_at, post_id", "post_id": "post_id"}
+        if order not in orders:
+            raise WorkbenchError(f"posts order must be one of {', '.join(orders)}, not {order!r}")
+        sql = f"SELECT {', '.join(wanted)} FROM posts{clause} ORDER BY {orders[order]}"
         if limit is not None:
             sql += " LIMIT ?"
             params.append(int(limit))

@@ -81,7 +81,8 @@ class NearDuplicateFamilies:
       representative_text (the family's most used normalised text), representative_hash.
     - `assignments_`: post_id, family_id, text_hash for every post in a family (posts in no family are absent).
     - `texts_`: distinct texts in families: family_id, text_hash, text_norm, posts (count), first_post_at.
-    - `n_candidate_pairs_`, `n_linked_pairs_`: LSH work done (for benchmarks).
+    - `n_candidate_pairs_`, `n_linked_pairs_`: LSH work done (for benchmarks; above exact_check_max_texts a
+      candidate found in several bands counts once per band).
     """
 
     # Set by fit; methods that need them raise NotFittedError before it.
@@ -198,18 +199,19 @@ class NearDuplicateFamilies:
                                            seed=self.random_state)
                 for start in range(0, n, self.block_texts)
             ])
-        pairs = minhash.lsh_candidate_pairs(
-            signatures, bands=self.bands, rows=self.rows, max_bucket_size=self.max_bucket_size
-        )
-        self.n_candidate_pairs_ = int(pairs.shape[0])
-        if pairs.shape[0]:
-            estimate = minhash.signature_similarity(signatures, pairs)
-            if exact_check:
-                # The estimate is cheap; only pairs near the threshold need the exact check.
-                pairs = pairs[estimate >= self.threshold - 0.2]
+        if exact_check:
+            pairs = minhash.lsh_candidate_pairs(
+                signatures, bands=self.bands, rows=self.rows, max_bucket_size=self.max_bucket_size
+            )
+            self.n_candidate_pairs_ = int(pairs.shape[0])
+            if pairs.shape[0]:  # the estimate is cheap; only pairs near the threshold need the exact check
+                pairs = pairs[minhash.signature_similarity(signatures, pairs) >= self.threshold - 0.2]
                 pairs = pairs[minhash.pairwise_jaccard(shingles, pairs) >= self.threshold]
-            else:
-                pairs = pairs[estimate >= self.threshold]
+        else:
+            # The estimate decides: candidates are checked band by band and only the linked pairs are held.
+            pairs, self.n_candidate_pairs_ = minhash.lsh_similar_pairs(
+                signatures, self.threshold, bands=self.bands, rows=self.rows, max_bucket_size=self.max_bucket_size
+            )
         self.n_linked_pairs_ = int(pairs.shape[0])
         graph = coo_matrix(
             (np.ones(pairs.shape[0], dtype=np.int8), (pairs[:, 0], pairs[:, 1])), shape=(n, n)

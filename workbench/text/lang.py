@@ -54,6 +54,9 @@ def _word_pattern(words: tuple[str, ...]) -> str:
     return r"(?:^|[^\p{L}'])(?:" + "|".join(escaped) + r")(?:$|[^\p{L}'])"
 
 
+DETECT_CHUNK = 250_000  # texts per detection pass
+
+
 def language_scores(texts: pl.Series) -> pl.DataFrame:
     """Per text: letter counts per script and stopword hits per Latin profile (for inspection and tests)."""
     # Placeholders and digits must not vote: "<url>" has Latin letters.
@@ -77,6 +80,9 @@ def detect_languages(texts: pl.Series) -> pl.Series:
 
     Input: raw or normalised post texts (nulls allowed). Output: a String series of the same length, named `lang`.
     """
+    if texts.len() > DETECT_CHUNK:  # each Latin profile holds a padded copy of the texts: bounded per chunk
+        return pl.concat([detect_languages(texts.slice(start, DETECT_CHUNK))
+                          for start in range(0, texts.len(), DETECT_CHUNK)])
     scores = language_scores(texts)
     letters = pl.sum_horizontal(*[pl.col(name) for name in _SCRIPTS])
     cjk = pl.col("han") + pl.col("kana") + pl.col("hangul")
@@ -104,13 +110,13 @@ def detect_languages(texts: pl.Series) -> pl.Series:
 def with_languages(posts: pl.DataFrame, text_column: str = "text") -> pl.DataFrame:
     """The posts with `lang` filled in: an export's own two-letter code is kept (`zh-CN` → `zh`), missing or
     unusable values are detected from the text. Adds `lang_detected` (bool) saying which ones were guessed."""
-    detected = detect_languages(posts[text_column])
     given = (
         posts["lang"].cast(pl.String).str.to_lowercase().str.extract(r"^([a-z]{2})(?:$|[-_])", 1)
         if "lang" in posts.columns
         else pl.Series("lang", [None] * posts.height, dtype=pl.String)
     )
-    return posts.with_columns(
-        given.fill_null(detected).alias("lang"),
-        given.is_null().alias("lang_detected"),
-    )
+    guessed = given.is_null()
+    lang = given.alias("lang")
+    if guessed.any():  # only the texts without a usable code are read (at 2.5M posts: 6.9 GB -> 2 GB)
+        lang = lang.scatter(guessed.arg_true(), detect_languages(posts[text_column].filter(guessed)))
+    return posts.with_columns(lang, guessed.alias("lang_detected"))
