@@ -77,9 +77,17 @@ def _projection(n_features: int, dim: int, nonzeros: int, seed: int) -> sparse.c
     return matrix
 
 
-def _l2_normalize(vectors: np.ndarray) -> np.ndarray:
-    norms = np.linalg.norm(vectors, axis=1, keepdims=True)
-    return (vectors / np.where(norms > 0, norms, 1.0)).astype(np.float32, copy=False)
+def _l2_normalize(vectors: np.ndarray, block: int = 65_536) -> np.ndarray:
+    """Rows scaled to unit length (zero rows stay zero), float32, in place in blocks of rows: a whole-matrix
+    norm and quotient held two more copies of the vectors (3 GB each at 1.5M texts)."""
+    vectors = np.asarray(vectors, dtype=np.float32)
+    if not vectors.flags.writeable:
+        vectors = vectors.copy()
+    for start in range(0, vectors.shape[0], block):
+        rows = vectors[start:start + block]
+        norms = np.linalg.norm(rows, axis=1, keepdims=True)
+        rows /= np.where(norms > 0, norms, 1.0)
+    return vectors
 
 
 class CharNgramHashingBackend:
@@ -267,9 +275,10 @@ class UniversalSentenceEncoderBackend:
             for start, batch in batches:
                 out[start:start + len(batch)] = encode(batch)
                 report(start + len(batch))
+        out = _l2_normalize(out)
         if len(texts) < len(stripped):
             out = out[np.fromiter((position[text] for text in stripped), dtype=np.int64, count=len(stripped))]
-        return _l2_normalize(out)
+        return out
 
 
 DEFAULT_BACKEND = "use"
@@ -328,9 +337,13 @@ def embed_distinct(normalized: list[str], hashes: list[str], backend: EmbeddingB
     started = time.perf_counter()
     if todo.size:
         new = backend.embed([normalized[i] for i in todo])
-        if vectors is None:
-            vectors = np.zeros((n, new.shape[1]), dtype=np.float32)
-        vectors[todo] = new
+        if vectors is None and todo.size == n:  # nothing cached: the new vectors are the answer, not copied
+            vectors = np.asarray(new, dtype=np.float32)
+        else:
+            if vectors is None:
+                vectors = np.zeros((n, new.shape[1]), dtype=np.float32)
+            vectors[todo] = new
+        del new
     stats.seconds["embed"] = time.perf_counter() - started
     started = time.perf_counter()
     if cache is not None and todo.size:
