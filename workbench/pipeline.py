@@ -697,5 +697,5 @@ def run_analysis(store, params: AnalysisParams | None = None, progress=None) -> 
     params = params or AnalysisParams()
     # No local name holds the posts: analyze_frames then owns the only reference and the frame is freed as
     # soon as the analysis is done with it (a local here kept a second full copy alive, 1 GB at 2.5M posts).
-    return analyze_frames(store.posts(since=params.since, until=params.until, order="post_id"), store.accounts(), store.events(), store.labels(), store.sources(), params, cache=store,
-                          progress=progress)
+    return analyze_frames(store.posts(since=params.since, until=params.until, order="post_id"), store.accounts(),
+                          store.events(), store.labels(), store.sources(), params, cache=store, progress=progress)
