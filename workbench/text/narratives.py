@@ -19,8 +19,8 @@ Pipeline (BERTopic's shape, steps passed in as objects where they matter)
 5. Merge: clusters whose centroids (centred space) have cosine >= `merge_threshold` are one narrative:
    HDBSCAN splits one claim by language or wording; their centroids average the wording out.
 6. Assignment of the other units: PCA (fit on the sample) to `assign_dims` dimensions, then a
-   similarity-weighted vote of the `assign_neighbors` (10) nearest sample units, in blocks (memory bounded;
-   noise can win). Its outlier score is the weighted mean of the neighbours' GLOSH scores.
+   similarity-weighted vote of the `assign_neighbors` (10) nearest sample units, in blocks (memory bounded,
+   voted on every core; noise can win). Its outlier score is the weighted mean of the neighbours' GLOSH scores.
 7. Description: keywords (class-based TF-IDF, stopwords of every language present removed, Chinese
    segmented with jieba), exemplars (most typical texts, languages taken in turn), languages; tactics from
    the posts' nearest prototypes (`tactics.TacticPrototypes`) when an embedding model is at hand, else
