@@ -123,9 +123,10 @@ def test_similar_pairs_band_by_band_are_the_candidates_that_pass_the_estimate():
     for cap in (None, 3):
         candidates = lsh_candidate_pairs(signatures, max_bucket_size=cap)
         expected = candidates[signature_similarity(signatures, candidates) >= 0.9]
-        pairs, checks = lsh_similar_pairs(signatures, 0.9, max_bucket_size=cap)
+        pairs, similarity, checks = lsh_similar_pairs(signatures, 0.9, max_bucket_size=cap)
         assert 0 < len(expected) < len(candidates)
         assert pairs.tolist() == expected.tolist()
+        assert similarity.tolist() == signature_similarity(signatures, expected).tolist()
         assert checks >= len(candidates)  # a pair found in several bands is checked in each
 
 

@@ -1,4 +1,6 @@
 """Near-duplicate families recover the planted templates; exact copies and ids are deterministic."""
+import random
+
 import polars as pl
 from sklearn.metrics import adjusted_rand_score
 
@@ -73,3 +75,33 @@ def test_links_and_mentions_do_not_chain_unrelated_short_posts():
     copies = posts.with_columns(text=pl.format("@user{} the qilora battery caught fire again https://t.co/{}",
                                                pl.col("account_id"), pl.col("post_id")))
     assert NearDuplicateFamilies(random_state=0).fit(copies).families_["size"].to_list() == [len(texts)]
+
+
+def test_chains_of_loosely_similar_texts_do_not_make_one_family():
+    # A sliding window over a long sentence: each text shares 9 of its 10 words with the next, so single
+    # linkage joins all 300 although texts 20 apart share nothing (as stock phrases chained 686,732 organic
+    # texts into one family at 2.5M posts). A planted template filled 60 times must stay one family.
+    rng = random.Random(0)
+    vocabulary = [f"w{i}" for i in range(400)]
+    chain = [" ".join(vocabulary[i:i + 10]) for i in range(300)]
+    slots = ["fire", "brakes", "recall", "battery", "spying", "software"]
+    planted = [f"the qilora q7 {rng.choice(slots)} problem is real, owners in {city} warn everyone {rng.choice(slots)}"
+               for city in [f"city{k}" for k in range(60)]]
+    texts = chain + planted
+    posts = pl.DataFrame({
+        "post_id": [f"p{i:04d}" for i in range(len(texts))], "account_id": [f"a{i}" for i in range(len(texts))],
+        "created_at": pl.datetime_range(pl.datetime(2025, 1, 1), pl.datetime(2025, 1, 1) + pl.duration(minutes=len(texts) - 1),
+                                        "1m", eager=True),
+        "text": texts,
+    })
+    for exact_check_max_texts in (200_000, 0):  # exact Jaccard and MinHash estimate
+        model = NearDuplicateFamilies(random_state=0, exact_check_max_texts=exact_check_max_texts).fit(posts)
+        assert model.n_split_components_ >= 1
+        members = model.assignments_.with_columns(pl.col("post_id").str.slice(1).cast(pl.Int64).alias("row"))
+        span = members.filter(pl.col("row") < 300).group_by("family_id").agg((pl.col("row").max() - pl.col("row").min()).alias("span"))
+        assert span.height == 0 or span["span"].max() < 75  # no family spans a quarter of the chain
+        planted_families = members.filter(pl.col("row") >= 300)["family_id"]
+        assert planted_families.len() == 60 and planted_families.n_unique() == 1
+    # Without the coherence check the chain is one family of 300 texts.
+    loose = NearDuplicateFamilies(random_state=0, min_coherence=0).fit(posts)
+    assert loose.families_["size"].max() == 300

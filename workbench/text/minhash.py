@@ -334,22 +334,37 @@ def lsh_candidate_pairs(
 
 def lsh_similar_pairs(
     signatures: np.ndarray, min_similarity: float, bands: int = 16, rows: int = 4, *, max_bucket_size: int | None = None
-) -> tuple[np.ndarray, int]:
+) -> tuple[np.ndarray, np.ndarray, int]:
     """The pairs of ``lsh_candidate_pairs`` whose MinHash estimate (``signature_similarity``) reaches
-    ``min_similarity``, and how many candidate checks that took (a pair found in several bands is checked in
-    each). The same pairs, checked band by band: only the pairs kept are held, never every candidate (at
-    2.5M posts: 44M candidates, 62M over the 16 bands, 22M kept; the families' peak fell from 4.8 to 3.4 GB)."""
+    ``min_similarity``, their estimates, and how many candidate checks that took (a pair found in several
+    bands is checked in each). The same pairs, checked band by band: only the pairs kept are held, never every
+    candidate (at 2.5M posts: 44M candidates, 62M over the 16 bands, 22M kept; the families' peak fell from
+    4.8 to 3.4 GB)."""
     n = max(len(signatures), 1)
     signatures = np.ascontiguousarray(signatures, dtype=np.uint32)
+    width = signatures.shape[1]
     empty = ~nonempty_rows(signatures)
+    # Each kept code carries its number of equal entries in its low bits, so deduplicating the codes keeps
+    # the estimates without a second pass (a pair has the same estimate in every band).
+    shift = int(width).bit_length()
+    packable = n * n < np.iinfo(np.int64).max >> shift
     kept, checks = [], 0
     for codes in _band_codes(signatures, bands, rows, max_bucket_size):
         checks += codes.size
         estimate = signature_similarity(signatures, _pairs_of_codes(codes, n), empty_rows=empty)
-        kept.append(codes[estimate >= min_similarity])
+        linked = estimate >= min_similarity
+        if packable:
+            kept.append((codes[linked] << shift) | np.rint(estimate[linked] * width).astype(np.int64))
+        else:
+            kept.append(codes[linked])
     if not kept:
-        return np.empty((0, 2), dtype=np.int64), checks
-    return _pairs_of_codes(distinct(np.concatenate(kept)), n), checks
+        return np.empty((0, 2), dtype=np.int64), np.empty(0, dtype=np.float64), checks
+    kept = distinct(np.concatenate(kept))
+    if not packable:
+        pairs = _pairs_of_codes(kept, n)
+        return pairs, signature_similarity(signatures, pairs, empty_rows=empty), checks
+    similarity = (kept & ((1 << shift) - 1)) / width
+    return _pairs_of_codes(kept >> shift, n), similarity, checks
 
 
 def _band_codes(signatures: np.ndarray, bands: int, rows: int, max_bucket_size: int | None):
