@@ -20,7 +20,9 @@ Pipeline (BERTopic's shape, steps passed in as objects where they matter)
    HDBSCAN splits one claim by language or wording; their centroids average the wording out.
 6. Assignment of the other units: PCA (fit on the sample) to `assign_dims` dimensions, then a
    similarity-weighted vote of the `assign_neighbors` (10) nearest sample units, in blocks (memory bounded,
-   voted on every core; noise can win). Its outlier score is the weighted mean of the neighbours' GLOSH scores.
+   voted on every core; noise can win). The neighbours come from an inverted-file index over the sample
+   (`workbench.text.ann`: k-means cells, each unit searched in its `assign_probe` nearest cells) instead of
+   every sample unit. Its outlier score is the weighted mean of the neighbours' GLOSH scores.
 7. Description: keywords (class-based TF-IDF, stopwords of every language present removed, Chinese
    segmented with jieba), exemplars (most typical texts, languages taken in turn), languages; tactics from
    the posts' nearest prototypes (`tactics.TacticPrototypes`) when an embedding model is at hand, else
@@ -81,10 +83,12 @@ def mask_names(text_norm: pl.Series, target_terms=(), competitor_terms=(), targe
 
 
 def knn_assign(reference: np.ndarray, reference_labels: np.ndarray, reference_scores: np.ndarray,
-               queries: np.ndarray, k: int = 10, chunk: int = 1024) -> tuple[np.ndarray, np.ndarray]:
+               queries: np.ndarray, k: int = 10, chunk: int = 1024, index=None) -> tuple[np.ndarray, np.ndarray]:
     """Labels and outlier scores for `queries` from their k most cosine-similar `reference` rows (both
     L2-normalised float32). Votes are weighted by similarity (clipped at 0); noise (-1) is a candidate label.
-    Ties break to the smaller label. Returns (labels int64, scores float64)."""
+    Ties break to the smaller label. index: an approximate search fit on `reference` (`kneighbors(queries, k)`
+    -> similarities, rows; see `workbench.text.ann`), None to compare with every reference row.
+    Returns (labels int64, scores float64)."""
     n = queries.shape[0]
     labels = np.full(n, -1, dtype=np.int64)
     scores = np.ones(n, dtype=np.float64)
@@ -92,12 +96,19 @@ def knn_assign(reference: np.ndarray, reference_labels: np.ndarray, reference_sc
         return labels, scores
     k = min(k, reference.shape[0])
     label_values, label_codes = np.unique(reference_labels, return_inverse=True)
-    # A chunk holds its similarities, their negation and argpartition's int64 positions: 16 bytes per
-    # query and reference row (1024 x 20,000: 330 MB; 4096 rows held 1.3 GB for the same speed).
+    # Brute force: a chunk holds its similarities, their negation and argpartition's int64 positions, 16 bytes
+    # per query and reference row (1024 x 20,000: 330 MB; 4096 rows held 1.3 GB for the same speed). The
+    # index holds about 1 KB per query, so it takes all queries at once.
+    chunk = n if index is not None else chunk
     for start in range(0, n, chunk):
-        sims = queries[start:start + chunk] @ reference.T
-        nearest = np.argpartition(-sims, k - 1, axis=1)[:, :k]
-        weights = np.clip(np.take_along_axis(sims, nearest, axis=1), 0.0, None).astype(np.float64) + 1e-9
+        if index is None:
+            sims = queries[start:start + chunk] @ reference.T
+            nearest = np.argpartition(-sims, k - 1, axis=1)[:, :k]
+            near_sims = np.take_along_axis(sims, nearest, axis=1)
+        else:
+            near_sims, nearest = index.kneighbors(queries[start:start + chunk], k)
+        # A row the index could not fill (-1 at -inf) weighs nothing.
+        weights = np.clip(near_sims, 0.0, None).astype(np.float64) + 1e-9 * (nearest >= 0)
         codes = label_codes[nearest]
         votes = np.zeros((nearest.shape[0], label_values.size), dtype=np.float64)
         np.add.at(votes, (np.repeat(np.arange(nearest.shape[0]), k), codes.ravel()), weights.ravel())
@@ -138,7 +149,8 @@ class NarrativeClusters:
     tactic prototypes); n_neighbors, n_components, min_dist, metric (UMAP); min_cluster_size, min_samples
     (HDBSCAN; None = auto); sample_size (units UMAP/HDBSCAN are fit on); merge_threshold (centroid cosine at
     which clusters merge; 1 = never); assign_neighbors, assign_dims (k for assigning the rest; PCA
-    dimensions UMAP and the assignment work in, fit on the sample; 0 = full space); min_content_chars (shorter texts are not clustered); map_sample_size; center; top_n_keywords,
+    dimensions UMAP and the assignment work in, fit on the sample; 0 = full space); assign_probe (cells of
+    the approximate neighbour index each unit is searched in; 0 = compare with every sample unit); min_content_chars (shorter texts are not clustered); map_sample_size; center; top_n_keywords,
     keyword_docs, n_exemplars; target_terms, competitor_terms (fill the tactic prototypes); tactic_prototypes,
     tactic_min_similarity, tactic_seeds (keyword fallback without a model), tactic_overrides,
     tactic_min_share; random_state.
@@ -150,7 +162,7 @@ class NarrativeClusters:
     def __init__(self, embedding_model=None, n_neighbors: int = 15, n_components: int = 5, min_dist: float = 0.0,
                  metric: str = "cosine", min_cluster_size: int | None = None, min_samples: int | None = None,
                  sample_size: int = 20_000, merge_threshold: float = 0.8, assign_neighbors: int = 10,
-                 assign_dims: int = 64, min_content_chars: int = 8, map_sample_size: int = 5_000,
+                 assign_dims: int = 64, assign_probe: int = 16, min_content_chars: int = 8, map_sample_size: int = 5_000,
                  center: bool = True, top_n_keywords: int = 10, keyword_docs: int = 1000, n_exemplars: int = 5,
                  target_terms: tuple[str, ...] = (), competitor_terms: tuple[str, ...] = (),
                  tactic_prototypes: dict | None = None, tactic_min_similarity: float = 0.3,
@@ -167,6 +179,7 @@ class NarrativeClusters:
         self.merge_threshold = merge_threshold
         self.assign_neighbors = assign_neighbors
         self.assign_dims = assign_dims
+        self.assign_probe = assign_probe
         self.min_content_chars = min_content_chars
         self.map_sample_size = map_sample_size
         self.center = center
@@ -343,22 +356,27 @@ class NarrativeClusters:
     def _assign(self, vectors, reference, fit_labels, fit_scores, rest) -> tuple[np.ndarray, np.ndarray]:
         """kNN vote of the (projected) fit sample for the other units, in blocks of rows.
 
-        Blocks are independent, so they run on every core (numpy releases the GIL in the product and the
-        partition) with BLAS on one thread each: the same labels and scores (2.5M posts on two cores: 129 -> 74 s).
-        Each worker holds one block's queries and one chunk's similarities (about 0.5 GB)."""
+        Blocks are independent, so they run on every core (numpy releases the GIL in the products and the
+        partitions) with BLAS on one thread each. Each worker holds one block's queries and its search state
+        (about 0.3 GB)."""
         import os
         from concurrent.futures import ThreadPoolExecutor
 
         from threadpoolctl import threadpool_limits  # installed with scikit-learn
 
+        from workbench.text.ann import InvertedFileIndex
+
         labels = np.empty(rest.size, dtype=np.int64)
         scores = np.empty(rest.size, dtype=np.float64)
         block = 65_536
+        index = None
+        if self.assign_probe and rest.size:
+            index = InvertedFileIndex(n_probe=self.assign_probe, random_state=self.random_state).fit(reference)
 
         def vote(start: int) -> None:
             queries = self._project(vectors[rest[start:start + block]])
             labels[start:start + block], scores[start:start + block] = knn_assign(
-                reference, fit_labels, fit_scores, queries, k=self.assign_neighbors)
+                reference, fit_labels, fit_scores, queries, k=self.assign_neighbors, index=index)
 
         with threadpool_limits(1, user_api="blas"), ThreadPoolExecutor(max(1, min(os.cpu_count() or 1, 4))) as pool:
             list(pool.map(vote, range(0, rest.size, block)))
