@@ -98,8 +98,8 @@ def knn_assign(reference: np.ndarray, reference_labels: np.ndarray, reference_sc
     label_values, label_codes = np.unique(reference_labels, return_inverse=True)
     # Brute force: a chunk holds its similarities, their negation and argpartition's int64 positions, 16 bytes
     # per query and reference row (1024 x 20,000: 330 MB; 4096 rows held 1.3 GB for the same speed). The
-    # index holds about 1 KB per query, so it takes all queries at once.
-    chunk = n if index is not None else chunk
+    # index holds about 8 KB per query (centroid similarities, candidates, their order): 16 times the chunk.
+    chunk = chunk * 16 if index is not None else chunk
     for start in range(0, n, chunk):
         if index is None:
             sims = queries[start:start + chunk] @ reference.T
