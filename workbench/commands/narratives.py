@@ -57,7 +57,7 @@ def run(args: argparse.Namespace) -> int:
     from workbench.text.families import NearDuplicateFamilies
     from workbench.visible import visible
 
-    names = ["load", "narratives"] + ([] if args.no_families else ["near-duplicate families"])
+    names = ["load"] + ([] if args.no_families else ["near-duplicate families"]) + ["narratives"]
     bar = stages("narratives", names, quiet=args.quiet)
     since, until = _day(args.since), _day(args.until)
     backend = get_backend(args.backend, n_jobs=args.jobs) if args.backend == "use" else get_backend(args.backend)
@@ -65,12 +65,17 @@ def run(args: argparse.Namespace) -> int:
         bar.advance("load", str(args.db))
         wanted = ["post_id", "account_id", "created_at", "text", "lang", "kind", "shared_post_id"]
         posts = store.posts(columns=wanted, since=since, until=until)
+        families = None
+        if not args.no_families:
+            # Before the narratives, whose step leaves the process larger: at 2.5M posts the families fitted
+            # after them peaked at 7.7 GB, the run's maximum.
+            bar.advance("near-duplicate families", f"{posts.height:,} posts")
+            families = NearDuplicateFamilies(random_state=args.seed).fit(posts)
         bar.advance("narratives", f"{posts.height:,} posts: embed, UMAP and HDBSCAN on {args.sample_size:,}")
         model = fit_narratives_cached(posts, store, backend=backend, sample_size=args.sample_size,
                                       target_terms=tuple(args.target), competitor_terms=tuple(args.competitor),
                                       mask=args.mask, random_state=args.seed)
-    if args.no_families:
-        bar.close()
+    bar.close()
     source = "cached results" if model.cache_hit_ else "fitted"
     print(f"{posts.height:,} posts: {model.clusters_.height} narrative clusters ({source}, run {model.run_id_}), "
           f"noise share {(model.labels_ < 0).mean():.1%}")
@@ -78,10 +83,7 @@ def run(args: argparse.Namespace) -> int:
         print(visible(f"  [{row['cluster']}] {row['size']:,} posts, {row['accounts']:,} accounts, "
                       f"{'/'.join(row['languages'] or [])}, tactic {row['tactic'] or '-'}: "
                       f"{' '.join(row['keywords'] or [])}"))  # keywords come from post text: hidden characters shown
-    if not args.no_families:
-        bar.advance("near-duplicate families", f"{posts.height:,} posts")
-        families = NearDuplicateFamilies(random_state=args.seed).fit(posts)
-        bar.close()
+    if families is not None:
         print(f"{families.families_.height:,} near-duplicate families, {families.assignments_.height:,} posts in them")
         for row in families.families_.head(args.top).iter_rows(named=True):
             skeleton = families.template(row["family_id"]).skeleton
