@@ -218,10 +218,10 @@ class NearDuplicateFamilies:
                 signatures, bands=self.bands, rows=self.rows, max_bucket_size=self.max_bucket_size
             )
             self.n_candidate_pairs_ = int(pairs.shape[0])
-            similarity = np.empty(0, dtype=np.float64)
+            similarity = np.empty(0, dtype=np.float32)
             if pairs.shape[0]:  # the estimate is cheap; only pairs near the threshold need the exact check
                 pairs = pairs[minhash.signature_similarity(signatures, pairs) >= self.threshold - 0.2]
-                similarity = minhash.pairwise_jaccard(shingles, pairs)
+                similarity = minhash.pairwise_jaccard(shingles, pairs).astype(np.float32)
                 pairs, similarity = pairs[similarity >= self.threshold], similarity[similarity >= self.threshold]
             del shingles
         else:
@@ -231,11 +231,16 @@ class NearDuplicateFamilies:
             )
         self.n_linked_pairs_ = int(pairs.shape[0])
         labels = _components_of(pairs, n)
-        return self._split_loose(labels, pairs, similarity, signatures)
+        linked = [pairs, similarity]
+        del pairs, similarity
+        return self._split_loose(labels, linked, signatures)
 
-    def _split_loose(self, labels, pairs, similarity, signatures) -> np.ndarray:
+    def _split_loose(self, labels, linked: list, signatures) -> np.ndarray:
         """Step 5: split components whose members do not resemble each other (see the module docstring).
-        similarity: each pair's Jaccard (exact, or the MinHash estimate that linked it)."""
+        linked: [pairs, similarity], each pair's Jaccard (exact, or the MinHash estimate that linked it); the
+        list is emptied so that the first selection frees the full arrays."""
+        pairs, similarity = linked
+        linked.clear()
         rng = np.random.default_rng(self.random_state)
         loose = self._loose_components(labels, signatures, rng)
         self.n_split_components_ = int(loose.size)
@@ -244,12 +249,12 @@ class NearDuplicateFamilies:
             level = min(1.0, round(level + 0.1, 6))
             is_loose = np.zeros(labels.max() + 1, dtype=bool)
             is_loose[loose] = True
-            inside = np.flatnonzero(is_loose[labels[pairs[:, 0]]])
-            # From here on only the loose components' pairs matter: the others' components are final.
-            pairs = pairs[inside]
-            similarity = similarity[inside]
+            # From here on only the loose components' pairs matter: the others' components are final. One
+            # mask and one copy (at 10M posts the pairs are the family step's largest arrays).
             kept = similarity >= level
+            kept &= is_loose[labels[pairs[:, 0]]]
             pairs, similarity = pairs[kept], similarity[kept]
+            del kept
             members = np.flatnonzero(is_loose[labels])
             local = np.empty(labels.size, dtype=np.int64)  # text -> its position among the members
             local[members] = np.arange(members.size)
