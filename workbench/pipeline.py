@@ -481,8 +481,8 @@ def analyze_frames(
     network = _fitted(steps.network.fit(posts), "network")
     clock.lap("coordination_s")
     stage("near-duplicate families", f"{network.fused_edges_.height:,} account pairs so far")
-    # Normalised and hashed once for families and tells (the text signals normalise their own: held through
-    # the chance test, the column and its allocations raised the run's peak by 0.5 GB at 2.5M).
+    # Normalised and hashed once for families, tells and narratives (the text signals normalise their own:
+    # held through the chance test, the column and its allocations raised the run's peak by 0.5 GB at 2.5M).
     if "text" in posts.columns:
         posts = prepare_texts(posts)
     families = _fitted(steps.families.fit(posts), "families")
@@ -490,8 +490,6 @@ def analyze_frames(
     clock.lap("families_s")
     stage("AI-text tells")
     tells = find_tells(posts)
-    # The later steps do not read them, and held through them they raised the 10M run's peak by 1.2 GB.
-    posts = posts.drop("text_norm", "text_hash", strict=False)
     clock.lap("tells_s")
     stage("account signals", f"{posts['account_id'].n_unique():,} accounts")
     forensics = _fitted(steps.forensics.fit(
