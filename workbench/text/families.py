@@ -222,7 +222,8 @@ class NearDuplicateFamilies:
             if pairs.shape[0]:  # the estimate is cheap; only pairs near the threshold need the exact check
                 pairs = pairs[minhash.signature_similarity(signatures, pairs) >= self.threshold - 0.2]
                 similarity = minhash.pairwise_jaccard(shingles, pairs).astype(np.float32)
-                pairs, similarity = pairs[similarity >= self.threshold], similarity[similarity >= self.threshold]
+                passing = similarity >= self.threshold
+                pairs, similarity = pairs[passing], similarity[passing]
             del shingles
         else:
             # The estimate decides: candidates are checked band by band and only the linked pairs are held.
