@@ -233,10 +233,8 @@ class CoordinationNetwork:
         self.validate_params()
         posts = posts.select([c for c in posts.columns if c != "raw"])
         if "text" in posts.columns and {"co_text", "co_similar_text", "co_paraphrase"} & set(self.signals):
-            # Normalised once for both text signals (the pipeline's `text_norm` is this same normalisation).
-            given = self.text_normalizer == "workbench" and "text_norm" in posts.columns
-            posts = posts.with_columns(
-                (pl.col("text_norm") if given else normalized_text_expr(self.text_normalizer)).alias(NORMALIZED_TEXT))
+            # Normalised once for both text signals.
+            posts = posts.with_columns(normalized_text_expr(self.text_normalizer).alias(NORMALIZED_TEXT))
         account_codes, account_labels = encode(posts["account_id"].cast(pl.String))
         self.account_labels_ = account_labels
         self._accounts = account_codes

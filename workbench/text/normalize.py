@@ -120,8 +120,7 @@ def text_hash(normalized: pl.Series) -> pl.Series:
     BLAKE2b with an 8-byte digest over UTF-8; about 1 s per million short texts.
     """
     normalized = normalized.cast(pl.String)
-    # In chunks: the Python strings of a whole corpus at once (2.5M posts: about 0.5 GB) fragment the heap,
-    # and the process keeps that memory through the rest of the run.
+    # In chunks of 100k texts: the Python strings of a whole corpus are never held at once.
     chunks = [
         pl.Series([None if value is None else _hash_one(value) for value in normalized.slice(start, 100_000).to_list()],
                   dtype=pl.String)
